@@ -1,0 +1,35 @@
+/** The validated, defaulted configuration every app and library reads. Inject it by class. */
+export class AppConfig {
+  port: number;
+  mongodbUri: string;
+  /** True when MONGODB_URI was unset and the embedded local FerretDB is used. */
+  embeddedDatabase: boolean;
+  kafkaBrokers: string[];
+  /** True when KAFKA_BROKERS was unset and the embedded local Kafka is used. */
+  embeddedKafka: boolean;
+  kafkaTopics: string[];
+  kafkaDeadLetterTopic: string;
+  kafkaClientId: string;
+  /** HS256 key for bearer tokens; never log it. */
+  authJwtSecret: string;
+  /** 32-byte key that encrypts webhook secrets at rest; never log it. */
+  secretsEncryptionKey: Buffer;
+  webhooksAllowHttp: boolean;
+  deliveryAllowedCidrs: string[];
+  deliveryTimeoutMs: number;
+  secretRotationGraceHours: number;
+  workerHealthPort: number;
+  projectionPollIntervalMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  localStateDir: string;
+  /** Which settings fell back to local defaults, for a start-up notice (names only, no values). */
+  localDefaults: string[];
+}
+
+export const DEFAULT_KAFKA_TOPICS = [
+  'platform.licenses',
+  'platform.activations',
+  'platform.products',
+  'platform.contracts',
+  'platform.telemetry',
+];

@@ -1,0 +1,78 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { resolve } from 'node:path';
+import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
+import { ConfigurationError } from './configuration.error';
+import { EnvironmentVariables } from './environment.variables';
+import { localKey } from './local-keys';
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/**
+ * Validates the environment and fills in defaults. Throws ConfigurationError naming every bad
+ * variable. Never echoes a value of a secret variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigurationError(errors.flatMap(describe));
+
+  const localDefaults: string[] = [];
+  const stateDir = resolve(vars.LOCAL_STATE_DIR ?? '.local');
+  const orLocal = <T>(name: string, value: T | undefined, fallback: () => T): T => {
+    if (value !== undefined) return value;
+    localDefaults.push(name);
+    return fallback();
+  };
+
+  return Object.assign(new AppConfig(), {
+    port: vars.PORT ?? 3000,
+    mongodbUri: orLocal(
+      'MONGODB_URI',
+      vars.MONGODB_URI,
+      () => `mongodb://127.0.0.1:${vars.LOCAL_MONGO_PORT ?? 27017}/webhooks`,
+    ),
+    embeddedDatabase: vars.MONGODB_URI === undefined,
+    kafkaBrokers: list(
+      orLocal('KAFKA_BROKERS', vars.KAFKA_BROKERS, () => `127.0.0.1:${vars.LOCAL_KAFKA_PORT ?? 9092}`),
+    ),
+    embeddedKafka: vars.KAFKA_BROKERS === undefined,
+    kafkaTopics: vars.KAFKA_TOPICS ? list(vars.KAFKA_TOPICS) : DEFAULT_KAFKA_TOPICS,
+    kafkaDeadLetterTopic: vars.KAFKA_DEAD_LETTER_TOPIC ?? 'webhooks.dead-letter',
+    kafkaClientId: vars.KAFKA_CLIENT_ID ?? 'lmp-webhooks',
+    authJwtSecret: orLocal('AUTH_JWT_SECRET', vars.AUTH_JWT_SECRET, () =>
+      localKey(stateDir, 'auth-jwt-secret', 48),
+    ),
+    secretsEncryptionKey: Buffer.from(
+      orLocal('SECRETS_ENCRYPTION_KEY', vars.SECRETS_ENCRYPTION_KEY, () =>
+        localKey(stateDir, 'secrets-encryption-key', 32),
+      ),
+      'base64',
+    ),
+    webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP ?? false,
+    deliveryAllowedCidrs: list(vars.DELIVERY_ALLOWED_CIDRS),
+    deliveryTimeoutMs: vars.DELIVERY_TIMEOUT_MS ?? 15_000,
+    secretRotationGraceHours: vars.SECRET_ROTATION_GRACE_HOURS ?? 24,
+    workerHealthPort: vars.WORKER_HEALTH_PORT ?? 3001,
+    projectionPollIntervalMs: vars.PROJECTION_POLL_INTERVAL_MS ?? 250,
+    logLevel: (vars.LOG_LEVEL ?? 'log') as AppConfig['logLevel'],
+    localStateDir: stateDir,
+    localDefaults,
+  });
+}
+
+function describe(error: ValidationError): string[] {
+  const constraints = Object.values(error.constraints ?? {});
+  const secret = /SECRET|KEY/.test(error.property);
+  const shown = secret ? '' : ` (got ${JSON.stringify(error.value)})`;
+  return constraints.map((message) =>
+    message.startsWith(error.property) ? `${message}${shown}` : `${error.property}: ${message}${shown}`,
+  );
+}

@@ -1,0 +1,38 @@
+/** The stream moved on since the caller read it: the append wrote nothing. Maps to HTTP 412/409. */
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(
+      `Stream ${streamId} is at version ${actualVersion}, not the expected version ${expectedVersion}`,
+    );
+  }
+}
+
+/** An append was asked to write no events, or events that cannot be stored. */
+export class InvalidAppendError extends Error {
+  override readonly name = 'InvalidAppendError';
+}
+
+/** An upcaster chain could not bring a stored event to its current shape. */
+export class UpcastError extends Error {
+  override readonly name = 'UpcastError';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    message: string,
+  ) {
+    super(`Cannot upcast ${eventType} v${schemaVersion}: ${message}`);
+  }
+}
+
+/** A projection's checkpoint was moved by someone else (another runner, or a rebuild swap). */
+export class CheckpointConflictError extends Error {
+  override readonly name = 'CheckpointConflictError';
+  constructor(readonly projection: string) {
+    super(`Checkpoint of projection ${projection} was changed concurrently`);
+  }
+}

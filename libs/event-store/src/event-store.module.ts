@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { DATABASE_CONNECTION } from '@app/platform/database/database.tokens';
+import { CLOCK, Clock, SystemClock } from './clock';
+import { EventStore } from './event-store';
+import { CheckpointStore } from './projections/checkpoint-store';
+import { ProjectionRebuilder } from './projections/projection-rebuilder';
+import { UpcasterRegistry } from './upcasters';
+
+/**
+ * Provides the event store on the application's database connection. Upcasters are registered on
+ * the exported UpcasterRegistry by the domain modules that own the event types.
+ */
+@Module({})
+export class EventStoreModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [
+        { provide: CLOCK, useClass: SystemClock },
+        UpcasterRegistry,
+        {
+          provide: EventStore,
+          inject: [DATABASE_CONNECTION, CLOCK, UpcasterRegistry],
+          useFactory: async (connection: Connection, clock: Clock, upcasters: UpcasterRegistry) => {
+            const store = new EventStore(connection, clock, upcasters);
+            await store.init();
+            return store;
+          },
+        },
+        {
+          provide: CheckpointStore,
+          inject: [DATABASE_CONNECTION],
+          useFactory: (connection: Connection) => new CheckpointStore(connection),
+        },
+        {
+          provide: ProjectionRebuilder,
+          inject: [EventStore, CheckpointStore, DATABASE_CONNECTION],
+          useFactory: (store: EventStore, checkpoints: CheckpointStore, connection: Connection) =>
+            new ProjectionRebuilder(store, checkpoints, connection),
+        },
+      ],
+      exports: [CLOCK, UpcasterRegistry, EventStore, CheckpointStore, ProjectionRebuilder],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+export * from './clock';
+export * from './errors';
+export * from './event.types';
+export * from './event-store';
+export * from './event-store.module';
+export * from './upcasters';
+export * from './projections/apply-once';
+export * from './projections/checkpoint-store';
+export * from './projections/projection';
+export * from './projections/projection-rebuilder';
+export * from './projections/projection-runner';
+export { isDuplicateKeyError } from './storage/mongo-errors';
