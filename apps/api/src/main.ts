@@ -2,13 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { runApp } from '@app/platform';
 import { ApiModule } from './api.module';
+import { configureApi } from './configure-api';
 
 void runApp(
   'api',
-  async () => {
-    const app = await NestFactory.create(ApiModule, { bufferLogs: false });
-    app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
-    return app;
-  },
+  async () => configureApi(await NestFactory.create(ApiModule)),
   (config) => config.port,
 );

@@ -12,11 +12,15 @@ import {
 } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false }[value.trim().toLowerCase()] ?? value) : value;
+  typeof value === 'string'
+    ? ({ true: true, '1': true, false: false, '0': false }[value.trim().toLowerCase()] ?? value)
+    : value;
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
 
 /**
  * The environment the apps read, as operators write it. Names are part of the product contract
@@ -24,57 +28,118 @@ const toNumber = ({ value }: { value: unknown }) =>
  * embedded local defaults in `loadConfig`.
  */
 export class EnvironmentVariables {
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString() @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
+    message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI',
+  })
   MONGODB_URI?: string;
 
-  @IsOptional() @IsString() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
   KAFKA_BROKERS?: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/, { message: 'KAFKA_TOPICS must be a comma-separated list of topic names' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/, {
+    message: 'KAFKA_TOPICS must be a comma-separated list of topic names',
+  })
   KAFKA_TOPICS?: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_DEAD_LETTER_TOPIC must be a topic name' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_DEAD_LETTER_TOPIC must be a topic name' })
   KAFKA_DEAD_LETTER_TOPIC?: string;
 
-  @IsOptional() @IsString() @IsNotEmpty() @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_CLIENT_ID must be letters, digits, dot, underscore or dash' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/^[A-Za-z0-9._-]+$/, {
+    message: 'KAFKA_CLIENT_ID must be letters, digits, dot, underscore or dash',
+  })
   KAFKA_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @Matches(/^.{32,}$/s, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/s, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_ENCRYPTION_KEY must be the base64 of exactly 32 bytes' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'SECRETS_ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  })
   SECRETS_ENCRYPTION_KEY?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'WEBHOOKS_ALLOW_HTTP must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOKS_ALLOW_HTTP must be true or false' })
   WEBHOOKS_ALLOW_HTTP?: boolean;
 
-  @IsOptional() @IsString() @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(\s*,\s*[0-9a-fA-F:.]+\/\d{1,3})*$/, { message: 'DELIVERY_ALLOWED_CIDRS must be a comma-separated list of CIDRs' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(\s*,\s*[0-9a-fA-F:.]+\/\d{1,3})*$/, {
+    message: 'DELIVERY_ALLOWED_CIDRS must be a comma-separated list of CIDRs',
+  })
   DELIVERY_ALLOWED_CIDRS?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   DELIVERY_TIMEOUT_MS?: number;
 
-  @IsOptional() @Transform(toNumber) @Min(0) @Max(24 * 365)
+  @IsOptional()
+  @Transform(toNumber)
+  @Min(0)
+  @Max(24 * 365)
   SECRET_ROTATION_GRACE_HOURS?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   WORKER_HEALTH_PORT?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(5) @Max(60_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(5)
+  @Max(60_000)
   PROJECTION_POLL_INTERVAL_MS?: number;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   LOCAL_STATE_DIR?: string;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   LOCAL_MONGO_PORT?: number;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   LOCAL_KAFKA_PORT?: number;
 }

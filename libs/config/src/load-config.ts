@@ -41,7 +41,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     embeddedDatabase: vars.MONGODB_URI === undefined,
     kafkaBrokers: list(
-      orLocal('KAFKA_BROKERS', vars.KAFKA_BROKERS, () => `127.0.0.1:${vars.LOCAL_KAFKA_PORT ?? 9092}`),
+      orLocal(
+        'KAFKA_BROKERS',
+        vars.KAFKA_BROKERS,
+        () => `127.0.0.1:${vars.LOCAL_KAFKA_PORT ?? 9092}`,
+      ),
     ),
     embeddedKafka: vars.KAFKA_BROKERS === undefined,
     kafkaTopics: vars.KAFKA_TOPICS ? list(vars.KAFKA_TOPICS) : DEFAULT_KAFKA_TOPICS,
@@ -73,6 +77,8 @@ function describe(error: ValidationError): string[] {
   const secret = /SECRET|KEY/.test(error.property);
   const shown = secret ? '' : ` (got ${JSON.stringify(error.value)})`;
   return constraints.map((message) =>
-    message.startsWith(error.property) ? `${message}${shown}` : `${error.property}: ${message}${shown}`,
+    message.startsWith(error.property)
+      ? `${message}${shown}`
+      : `${error.property}: ${message}${shown}`,
   );
 }

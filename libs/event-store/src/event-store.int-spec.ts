@@ -50,7 +50,9 @@ describe('EventStore on the real database', () => {
       expectedVersion: 0,
       actualVersion: 1,
     });
-    await expect(store.append('webhook-b', 3, [testEvent()])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('webhook-b', 3, [testEvent()])).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     expect(await store.readStream('webhook-b')).toHaveLength(1);
     expect(await store.headPosition()).toBe(positionBefore);
   });
@@ -72,7 +74,9 @@ describe('EventStore on the real database', () => {
   });
 
   it("appends with 'any' wherever the stream is, even under contention", async () => {
-    await Promise.all(Array.from({ length: 6 }, () => store.append('webhook-any', 'any', [testEvent()])));
+    await Promise.all(
+      Array.from({ length: 6 }, () => store.append('webhook-any', 'any', [testEvent()])),
+    );
     const events = await store.readStream('webhook-any');
     expect(events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -86,13 +90,15 @@ describe('EventStore on the real database', () => {
     await store.append('webhook-time', 3, [testEvent('D')]);
 
     const types = (events: { type: string }[]) => events.map((event) => event.type);
-    expect(types(await store.readStream('webhook-time', { fromVersion: 2, toVersion: 3 }))).toEqual(['B', 'C']);
-    expect(types(await store.readStream('webhook-time', { asOf: new Date('2026-04-02T12:00:00Z') }))).toEqual([
-      'A',
-      'B',
-      'C',
-    ]);
-    expect(await store.readStream('webhook-time', { asOf: new Date('2026-03-31T00:00:00Z') })).toEqual([]);
+    expect(types(await store.readStream('webhook-time', { fromVersion: 2, toVersion: 3 }))).toEqual(
+      ['B', 'C'],
+    );
+    expect(
+      types(await store.readStream('webhook-time', { asOf: new Date('2026-04-02T12:00:00Z') })),
+    ).toEqual(['A', 'B', 'C']);
+    expect(
+      await store.readStream('webhook-time', { asOf: new Date('2026-03-31T00:00:00Z') }),
+    ).toEqual([]);
     expect(await store.readStream('no-such-stream')).toEqual([]);
   });
 
@@ -136,13 +142,21 @@ describe('EventStore on the real database', () => {
       schemaVersion: 3,
       data: { hint: 'abcd', graceHours: 24 },
     });
-    const raw = await connection.collection('event_commits').findOne({ streamId: 'webhook-upcast' });
-    expect(raw?.events[0]).toMatchObject({ type: 'SecretRotated', schemaVersion: 1, data: { hint: 'abcd' } });
+    const raw = await connection
+      .collection('event_commits')
+      .findOne({ streamId: 'webhook-upcast' });
+    expect(raw?.events[0]).toMatchObject({
+      type: 'SecretRotated',
+      schemaVersion: 1,
+      data: { hint: 'abcd' },
+    });
   });
 
   it('refuses appends without events, with a bad stream id, or without metadata', async () => {
     await expect(store.append('webhook-x', 0, [])).rejects.toBeInstanceOf(InvalidAppendError);
-    await expect(store.append('$system', 0, [testEvent()])).rejects.toBeInstanceOf(InvalidAppendError);
+    await expect(store.append('$system', 0, [testEvent()])).rejects.toBeInstanceOf(
+      InvalidAppendError,
+    );
     const withoutActor = { ...testEvent(), metadata: { correlationId: 'c', causationId: 'c' } };
     await expect(store.append('webhook-x', 0, [withoutActor as never])).rejects.toBeInstanceOf(
       InvalidAppendError,

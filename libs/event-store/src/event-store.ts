@@ -87,7 +87,9 @@ export class EventStore {
     events: readonly NewEvent[],
   ): Promise<AppendResult> {
     validateAppend(streamId, expectedVersion, events);
-    const claimed = this.claiming.then(() => this.claimAndInsert(streamId, expectedVersion, events));
+    const claimed = this.claiming.then(() =>
+      this.claimAndInsert(streamId, expectedVersion, events),
+    );
     this.claiming = claimed.catch(() => undefined);
     return claimed;
   }
@@ -112,7 +114,11 @@ export class EventStore {
         // FerretDB does not say which index refused the insert, so look: our version, or our position?
         if (await this.commits.findOne({ _id: commit._id }, { projection: { _id: 1 } })) {
           if (expectedVersion !== 'any') {
-            throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
+            throw new ConcurrencyError(
+              streamId,
+              expectedVersion,
+              await this.streamVersion(streamId),
+            );
           }
           continue; // 'any' lost the race for this version: go again at the new head
         }
@@ -126,7 +132,9 @@ export class EventStore {
         version: commit.toVersion,
         firstPosition: commit.position,
         lastPosition: commit.lastPosition,
-        events: commit.events.map((event) => this.toStoredEvent(streamId, commit.recordedAt, event)),
+        events: commit.events.map((event) =>
+          this.toStoredEvent(streamId, commit.recordedAt, event),
+        ),
       };
     }
     throw new Error(`Append to ${streamId} did not succeed after ${MAX_APPEND_ATTEMPTS} attempts`);

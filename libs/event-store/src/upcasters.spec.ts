@@ -10,7 +10,11 @@ describe('UpcasterRegistry', () => {
   it('given a chain of upcasters, when an old event is read, then every step applies in order', () => {
     const registry = new UpcasterRegistry()
       .register('E', 1, (event) => ({ ...event, schemaVersion: 2, data: { v: 2 } }))
-      .register('E', 2, (event) => ({ ...event, schemaVersion: 3, data: { ...(event.data as object), w: 3 } }));
+      .register('E', 2, (event) => ({
+        ...event,
+        schemaVersion: 3,
+        data: { ...(event.data as object), w: 3 },
+      }));
     expect(registry.upcast({ type: 'E', schemaVersion: 1, data: {} })).toEqual({
       type: 'E',
       schemaVersion: 3,

@@ -33,11 +33,17 @@ export class UpcasterRegistry {
     let current = event;
     // Bounded so a cycle (an upcaster that does not raise the version) cannot hang a reader.
     for (let steps = 0; steps < 1000; steps++) {
-      const upcaster = this.upcasters.get(UpcasterRegistry.key(current.type, current.schemaVersion));
+      const upcaster = this.upcasters.get(
+        UpcasterRegistry.key(current.type, current.schemaVersion),
+      );
       if (!upcaster) return current;
       const next = upcaster(current);
       if (next.schemaVersion <= current.schemaVersion) {
-        throw new UpcastError(current.type, current.schemaVersion, 'upcaster did not raise the version');
+        throw new UpcastError(
+          current.type,
+          current.schemaVersion,
+          'upcaster did not raise the version',
+        );
       }
       current = next;
     }

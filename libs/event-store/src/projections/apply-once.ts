@@ -1,4 +1,4 @@
-import type { Collection, Document, UpdateFilter } from 'mongodb';
+import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../storage/mongo-errors';
 
 /** The field in which read-model documents keep the last global position applied to them. */
@@ -15,10 +15,11 @@ export async function applyOnce(
   update: UpdateFilter<Document>,
   { upsert = false }: { upsert?: boolean } = {},
 ): Promise<boolean> {
-  const set = { ...(update.$set ?? {}), [APPLIED_POSITION]: position };
+  const callerSet = (update.$set ?? {}) as Document;
+  const set: Document = { ...callerSet, [APPLIED_POSITION]: position };
   try {
     const result = await collection.updateOne(
-      { _id: id as unknown as Document['_id'], [APPLIED_POSITION]: { $lt: position } },
+      { _id: id, [APPLIED_POSITION]: { $lt: position } } as Filter<Document>,
       { ...update, $set: set },
       { upsert },
     );

@@ -25,7 +25,12 @@ export class CheckpointStore {
     await this.checkpoints.updateOne(
       { _id: name },
       {
-        $setOnInsert: { position: 0, generation: 1, collection: initialCollection, updatedAt: new Date() },
+        $setOnInsert: {
+          position: 0,
+          generation: 1,
+          collection: initialCollection,
+          updatedAt: new Date(),
+        },
       },
       { upsert: true },
     );

@@ -44,7 +44,9 @@ export class ProjectionRebuilder {
     const rebuildCheckpoint = `${projection.name}~rebuild`;
     // Leftovers of an interrupted rebuild are discarded: a rebuild always starts from zero.
     await this.checkpoints.delete(rebuildCheckpoint);
-    await this.db().dropCollection(target).catch(() => undefined);
+    await this.db()
+      .dropCollection(target)
+      .catch(() => undefined);
 
     const runner = new ProjectionRunner(this.store, this.checkpoints, this.connection, projection, {
       ...options,

@@ -105,7 +105,11 @@ export class ProjectionRunner {
       const waiter = { position, resolve: () => (clearTimeout(timer), resolve()) };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`Projection ${this.checkpointName} did not reach ${position} in ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `Projection ${this.checkpointName} did not reach ${position} in ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
       this.wake?.();
@@ -121,7 +125,9 @@ export class ProjectionRunner {
         this.lastError = undefined;
       } catch (error) {
         if (error instanceof CheckpointConflictError) {
-          this.logger.log('checkpoint moved elsewhere (another runner or a rebuild swap); reloading');
+          this.logger.log(
+            'checkpoint moved elsewhere (another runner or a rebuild swap); reloading',
+          );
           await this.load();
           continue;
         }
@@ -141,7 +147,12 @@ export class ProjectionRunner {
       for (const event of this.store.eventsOf(batch.commits)) {
         await this.projection.apply(event, context);
       }
-      await this.checkpoints.advance(this.checkpointName, this.generation, this.position, batch.position);
+      await this.checkpoints.advance(
+        this.checkpointName,
+        this.generation,
+        this.position,
+        batch.position,
+      );
       this.position = batch.position;
       this.notifyWaiters();
       return true;

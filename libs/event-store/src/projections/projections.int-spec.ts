@@ -156,11 +156,20 @@ describe('Projections on the real database', () => {
 
   it('applies a replayed event only once (read models keep their last applied position)', async () => {
     const collection = connection.db!.collection('rm_idempotent');
-    expect(await applyOnce(collection, 'w1', 5, { $inc: { count: 1 } }, { upsert: true })).toBe(true);
-    expect(await applyOnce(collection, 'w1', 5, { $inc: { count: 1 } }, { upsert: true })).toBe(false);
-    expect(await applyOnce(collection, 'w1', 4, { $inc: { count: 1 } }, { upsert: true })).toBe(false);
+    expect(await applyOnce(collection, 'w1', 5, { $inc: { count: 1 } }, { upsert: true })).toBe(
+      true,
+    );
+    expect(await applyOnce(collection, 'w1', 5, { $inc: { count: 1 } }, { upsert: true })).toBe(
+      false,
+    );
+    expect(await applyOnce(collection, 'w1', 4, { $inc: { count: 1 } }, { upsert: true })).toBe(
+      false,
+    );
     expect(await applyOnce(collection, 'w1', 6, { $inc: { count: 1 } })).toBe(true);
-    expect(await collection.findOne({ _id: 'w1' as never })).toMatchObject({ count: 2, _position: 6 });
+    expect(await collection.findOne({ _id: 'w1' as never })).toMatchObject({
+      count: 2,
+      _position: 6,
+    });
   });
 
   it('rebuilds beside the live read model, swaps it in, and the live runner continues there', async () => {
@@ -188,7 +197,11 @@ describe('Projections on the real database', () => {
       generation: 2,
       position: 40,
     });
-    const rebuilt = await connection.db!.collection('rm_stream_summary_g2').find().sort({ _id: 1 }).toArray();
+    const rebuilt = await connection
+      .db!.collection('rm_stream_summary_g2')
+      .find()
+      .sort({ _id: 1 })
+      .toArray();
     expect(strip(rebuilt)).toEqual(strip(liveView));
 
     // The live runner notices the swap at its next checkpoint and writes to the new generation.

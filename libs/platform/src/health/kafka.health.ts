@@ -16,7 +16,11 @@ export class KafkaHealthIndicator {
     const indicator = this.health.check(key);
     const started = Date.now();
     try {
-      const cluster = await withTimeout(this.admin.describeCluster(), timeoutMs);
+      // connect() is a no-op when connected, and reconnects after the broker came back.
+      const cluster = await withTimeout(
+        this.admin.connect().then(() => this.admin.describeCluster()),
+        timeoutMs,
+      );
       return indicator.up({ brokers: cluster.brokers.length, latencyMs: Date.now() - started });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

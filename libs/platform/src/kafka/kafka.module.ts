@@ -5,7 +5,10 @@ import { AppConfig } from '@app/config';
 
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 
-/** The kafkajs client and a connected admin client (for health and topic set-up). */
+/**
+ * The kafkajs client and an admin client (for health and topic set-up). The admin connects on first
+ * use, not at start-up: an app whose broker is down still starts and reports it in /health.
+ */
 @Global()
 @Module({
   providers: [
@@ -23,11 +26,7 @@ export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
     {
       provide: KAFKA_ADMIN,
       inject: [Kafka],
-      useFactory: async (kafka: Kafka): Promise<Admin> => {
-        const admin = kafka.admin();
-        await admin.connect();
-        return admin;
-      },
+      useFactory: (kafka: Kafka): Admin => kafka.admin(),
     },
   ],
   exports: [Kafka, KAFKA_ADMIN],
