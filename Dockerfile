@@ -22,6 +22,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Generated local keys (when none are configured) live here; compose shares it between the apps.
+RUN mkdir -p /app/state && chown node:node /app/state
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/main.js"]

@@ -1,4 +1,4 @@
-import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Document, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../storage/mongo-errors';
 
 /** The field in which read-model documents keep the last global position applied to them. */
@@ -17,12 +17,10 @@ export async function applyOnce(
 ): Promise<boolean> {
   const callerSet = (update.$set ?? {}) as Document;
   const set: Document = { ...callerSet, [APPLIED_POSITION]: position };
+  // Read models key their documents by string ids (stream ids), not ObjectIds.
+  const filter: Document = { _id: id, [APPLIED_POSITION]: { $lt: position } };
   try {
-    const result = await collection.updateOne(
-      { _id: id, [APPLIED_POSITION]: { $lt: position } } as Filter<Document>,
-      { ...update, $set: set },
-      { upsert },
-    );
+    const result = await collection.updateOne(filter, { ...update, $set: set }, { upsert });
     return result.modifiedCount + result.upsertedCount > 0;
   } catch (error) {
     // The upsert met the document already at or past this position: the event was applied before.
