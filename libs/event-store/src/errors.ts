@@ -17,6 +17,17 @@ export class InvalidAppendError extends Error {
   override readonly name = 'InvalidAppendError';
 }
 
+/** An append kept losing its position to other writers until its time ran out; nothing was written. */
+export class AppendContentionError extends Error {
+  override readonly name = 'AppendContentionError';
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+  ) {
+    super(`Append to ${streamId} lost its position to other writers ${attempts} times; try again`);
+  }
+}
+
 /** An upcaster chain could not bring a stored event to its current shape. */
 export class UpcastError extends Error {
   override readonly name = 'UpcastError';

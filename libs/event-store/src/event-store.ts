@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Collection } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
 import type { Clock } from './clock';
-import { ConcurrencyError, InvalidAppendError } from './errors';
+import { AppendContentionError, ConcurrencyError, InvalidAppendError } from './errors';
 import type {
   AppendResult,
   ExpectedVersion,
@@ -11,14 +11,22 @@ import type {
   ReadStreamOptions,
   StoredEvent,
 } from './event.types';
-import { bucketOf, CommitDocument, CommitSchema, PersistedEvent } from './storage/commit.schema';
+import {
+  bucketOf,
+  CommitDocument,
+  CommitSchema,
+  PersistedEvent,
+  POSITIONS_PER_COMMIT,
+  positionOf,
+  sequenceOf,
+} from './storage/commit.schema';
 import { isDuplicateKeyError } from './storage/mongo-errors';
 import { UpcasterRegistry } from './upcasters';
 
 /** A contiguous run of commits from the global log. */
 export interface LogBatch {
   commits: CommitDocument[];
-  /** The position after the last commit returned (== `after` when none). */
+  /** The position of the last event returned (== `after` when none): where to continue from. */
   position: number;
   /**
    * True when a later commit was seen but the next one was not: the read overlapped a concurrent
@@ -29,14 +37,16 @@ export interface LogBatch {
 
 export interface EventStoreOptions {
   /**
-   * Called after a commit's position is chosen and before it is inserted. For instrumentation and
-   * fault injection (tests play a slow or dying writer with it); it must not write to the store.
+   * Called after a commit's sequence is chosen and before it is inserted, once per attempt. For
+   * instrumentation and fault injection (tests play a slow or dying writer); it must not write.
    */
   beforeCommit?: (commit: Readonly<CommitDocument>) => Promise<void>;
 }
 
-/** Bounds the retries of one append that keeps losing its position or 'any' version to others. */
-const MAX_APPEND_ATTEMPTS = 200;
+/** How long one append may keep losing its place (or its 'any' version) to other writers. */
+const APPEND_CONTENTION_TIMEOUT_MS = 30_000;
+/** Lost races in a row after which a writer looks for the log's end instead of stepping by one. */
+const BLIND_STEPS = 4;
 
 /**
  * An append-only event store on MongoDB (or FerretDB), without transactions, change streams or
@@ -46,20 +56,20 @@ const MAX_APPEND_ATTEMPTS = 200;
  * - Optimistic concurrency: the commit's `_id` and a unique index are (stream, first version), so
  *   exactly one writer commits each next version of a stream; the head check rejects stale expected
  *   versions up front, without writing.
- * - Global order without a counter: a commit claims its first position with the same insert that
- *   makes it visible (unique index on position), and a writer only ever tries "a visible commit's
- *   last position + 1". So positions are never taken-but-invisible, a writer that dies leaves no
- *   hole, and the visible log is always contiguous from 1: readers never wait on gaps.
+ * - Global order without a counter: each commit takes the next `sequence` with the same insert
+ *   that makes it visible (unique index), and a writer only tries "a visible sequence + 1". So no
+ *   sequence is ever taken-but-invisible, a writer that dies leaves no hole, and the visible log is
+ *   contiguous from 1: readers never wait on gaps. Events are positioned `sequence * 1000 + index`.
  */
 export class EventStore {
   private readonly commitModel: Model<CommitDocument>;
   private readonly commits: Collection<CommitDocument>;
   private readonly appended = new EventEmitter();
-  /** Last position this process knows to be visible: where the next append starts looking. */
-  private knownHead?: number;
+  /** Last sequence this process knows to be visible: where its next append starts. */
+  private knownSequence?: number;
   /**
-   * Appends of this process claim positions one at a time, so they never collide with each other
-   * (which would cost every loser a round trip); only other processes' appends can collide.
+   * Appends of this process claim sequences one at a time, so they never collide with each other;
+   * only other processes' appends can.
    */
   private claiming: Promise<unknown> = Promise.resolve();
 
@@ -99,45 +109,48 @@ export class EventStore {
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
   ): Promise<AppendResult> {
-    let candidate = (this.knownHead ?? (await this.headPosition())) + 1;
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const head = await this.streamVersion(streamId);
-      if (expectedVersion !== 'any' && head !== expectedVersion) {
-        throw new ConcurrencyError(streamId, expectedVersion, head);
-      }
+    let head = await this.streamVersion(streamId);
+    if (expectedVersion !== 'any' && head !== expectedVersion) {
+      throw new ConcurrencyError(streamId, expectedVersion, head);
+    }
+    let candidate = (await this.visibleEnd(this.knownSequence ?? 0)) + 1;
+    const deadline = Date.now() + APPEND_CONTENTION_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
       const commit = this.buildCommit(streamId, head, candidate, events);
       await this.options.beforeCommit?.(commit);
       try {
         await this.commits.insertOne(commit);
+        this.knownSequence = Math.max(this.knownSequence ?? 0, commit.sequence);
+        const result = this.appendResult(commit);
+        this.appended.emit('appended', result.lastPosition);
+        return result;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        // FerretDB does not say which index refused the insert, so look: our version, or our position?
-        if (await this.commits.findOne({ _id: commit._id }, { projection: { _id: 1 } })) {
-          if (expectedVersion !== 'any') {
-            throw new ConcurrencyError(
-              streamId,
-              expectedVersion,
-              await this.streamVersion(streamId),
-            );
-          }
-          continue; // 'any' lost the race for this version: go again at the new head
-        }
-        candidate = (await this.visibleEndFrom(candidate)) + 1;
+      }
+      if (Date.now() > deadline) throw new AppendContentionError(streamId, attempt);
+      if (attempt % BLIND_STEPS !== 0) {
+        // Most likely another process took this sequence, so it is visible: the next one is fair
+        // game, one round trip, as fast as the writer that beat us. Had our version been taken
+        // instead, every insert fails on `_id` until the check below: nothing can be written.
+        candidate++;
         continue;
       }
-      this.knownHead = Math.max(this.knownHead ?? 0, commit.lastPosition);
-      this.appended.emit('appended', commit.lastPosition);
-      return {
-        streamId,
-        version: commit.toVersion,
-        firstPosition: commit.position,
-        lastPosition: commit.lastPosition,
-        events: commit.events.map((event) =>
-          this.toStoredEvent(streamId, commit.recordedAt, event),
-        ),
-      };
+      // FerretDB does not say which unique index refused the insert, so look.
+      const versionTaken = await this.commits.findOne(
+        { _id: commit._id },
+        { projection: { _id: 1 } },
+      );
+      if (versionTaken) {
+        head = await this.streamVersion(streamId);
+        if (expectedVersion !== 'any') throw new ConcurrencyError(streamId, expectedVersion, head);
+        // The blind steps may have gone past the log's end: restart from a known-visible place.
+        candidate = (await this.visibleEnd(this.knownSequence ?? 0)) + 1;
+      } else {
+        // Every refusal was a taken sequence, so `candidate` is visible: catch up to the end.
+        this.knownSequence = Math.max(this.knownSequence ?? 0, candidate);
+        candidate = (await this.visibleEnd(candidate)) + 1;
+      }
     }
-    throw new Error(`Append to ${streamId} did not succeed after ${MAX_APPEND_ATTEMPTS} attempts`);
   }
 
   /** The stream's current version; 0 when it has no events. */
@@ -176,40 +189,40 @@ export class EventStore {
     return { events: this.eventsOf(batch.commits), position: batch.position };
   }
 
-  /**
-   * The last position of the log. One indexed query on MongoDB; FerretDB sorts in its own process,
-   * so callers on the hot path use the positions appends return instead.
-   */
+  /** The position of the last event in the log (0 when empty). */
   async headPosition(): Promise<number> {
     const last = await this.commits.findOne(
-      {},
-      { sort: { position: -1 }, projection: { lastPosition: 1 } },
+      { sequence: await this.visibleEnd(0) },
+      { projection: { sequence: 1, events: 1 } },
     );
-    return last?.lastPosition ?? 0;
+    return last ? positionOf(last.sequence, last.events.length - 1) : 0;
   }
 
   /**
-   * Reads the commits that directly follow `after`, up to about `maxEvents` events, bucket by
-   * bucket (equality on `bucket`, which FerretDB pushes down to its backend).
+   * Reads the commits that directly follow the one holding `after`, up to about `maxEvents`
+   * events (never splitting a commit), bucket by bucket: equality on `bucket`, which FerretDB
+   * pushes down to its backend.
    */
   async readLog(after: number, maxEvents: number): Promise<LogBatch> {
     const commits: CommitDocument[] = [];
+    let sequence = sequenceOf(after);
     let position = after;
     let eventCount = 0;
     for (;;) {
-      const bucket = bucketOf(position + 1);
+      const bucket = bucketOf(sequence + 1);
       const found = await this.commits
-        .find({ bucket, position: { $gt: position } }, { sort: { position: 1 } })
+        .find({ bucket, sequence: { $gt: sequence } }, { sort: { sequence: 1 } })
         .toArray();
       for (const commit of found) {
-        if (commit.position !== position + 1) return { commits, position, torn: true };
+        if (commit.sequence !== sequence + 1) return { commits, position, torn: true };
         commits.push(commit);
-        position = commit.lastPosition;
+        sequence = commit.sequence;
+        position = positionOf(sequence, commit.events.length - 1);
         eventCount += commit.events.length;
         if (eventCount >= maxEvents) return { commits, position, torn: false };
       }
       // Go on to the next bucket only when this one was read to its end.
-      if (bucketOf(position + 1) === bucket) return { commits, position, torn: false };
+      if (bucketOf(sequence + 1) === bucket) return { commits, position, torn: false };
     }
   }
 
@@ -226,20 +239,48 @@ export class EventStore {
   }
 
   /**
-   * The last visible position at or after `position`, which is known to be taken: follows the
-   * commits from there, a bucket at a time, to the end of the contiguous log.
+   * The last visible sequence at or after `from` (which is visible, or 0), by galloping then
+   * bisecting over point lookups: O(log distance) cheap equality queries, which FerretDB pushes
+   * down, instead of reading whole buckets. Races with inserts can only make the answer a little
+   * low, never past the end: it only returns a sequence it saw.
    */
-  private async visibleEndFrom(position: number): Promise<number> {
-    const taken = await this.commits.findOne({ position }, { projection: { lastPosition: 1 } });
-    const end = taken?.lastPosition ?? position - 1;
-    const batch = await this.readLog(end, Number.MAX_SAFE_INTEGER);
-    return batch.position;
+  private async visibleEnd(from: number): Promise<number> {
+    let seen = from;
+    let step = 1;
+    while (await this.sequenceExists(seen + step)) {
+      seen += step;
+      step *= 2;
+    }
+    let missing = seen + step;
+    while (missing - seen > 1) {
+      const middle = Math.floor((seen + missing) / 2);
+      if (await this.sequenceExists(middle)) seen = middle;
+      else missing = middle;
+    }
+    return seen;
+  }
+
+  private async sequenceExists(sequence: number): Promise<boolean> {
+    return (await this.commits.findOne({ sequence }, { projection: { _id: 1 } })) !== null;
+  }
+
+  private appendResult(commit: CommitDocument): AppendResult {
+    const events = commit.events.map((event) =>
+      this.toStoredEvent(commit.streamId, commit.recordedAt, event),
+    );
+    return {
+      streamId: commit.streamId,
+      version: commit.toVersion,
+      firstPosition: events[0].position,
+      lastPosition: events[events.length - 1].position,
+      events,
+    };
   }
 
   private buildCommit(
     streamId: string,
     head: number,
-    firstPosition: number,
+    sequence: number,
     events: readonly NewEvent[],
   ): CommitDocument {
     const persisted: PersistedEvent[] = events.map((event, index) => ({
@@ -247,7 +288,7 @@ export class EventStore {
       type: event.type,
       schemaVersion: event.schemaVersion ?? 1,
       version: head + index + 1,
-      position: firstPosition + index,
+      position: positionOf(sequence, index),
       data: event.data,
       metadata: { ...event.metadata },
     }));
@@ -256,9 +297,8 @@ export class EventStore {
       streamId,
       fromVersion: head + 1,
       toVersion: head + events.length,
-      position: firstPosition,
-      lastPosition: firstPosition + events.length - 1,
-      bucket: bucketOf(firstPosition),
+      sequence,
+      bucket: bucketOf(sequence),
       recordedAt: this.clock.now(),
       events: persisted,
     };
@@ -296,6 +336,9 @@ function validateAppend(
     throw new InvalidAppendError(`Invalid expected version ${String(expectedVersion)}`);
   }
   if (events.length === 0) throw new InvalidAppendError('An append needs at least one event');
+  if (events.length > POSITIONS_PER_COMMIT) {
+    throw new InvalidAppendError(`An append holds at most ${POSITIONS_PER_COMMIT} events`);
+  }
   for (const event of events) {
     if (!event.type) throw new InvalidAppendError('Every event needs a type');
     const { actor, correlationId, causationId } = event.metadata ?? {};

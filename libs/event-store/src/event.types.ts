@@ -28,7 +28,10 @@ export interface StoredEvent<TType extends string = string, TData = unknown> {
   schemaVersion: number;
   /** 1-based version of the event within its stream. */
   version: number;
-  /** 1-based position of the event in the store's global order. */
+  /**
+   * The event's place in the store's global order: its commit's sequence * 1000 + its index in the
+   * commit. Unique and increasing; not dense (the first event of the first commit is 1000).
+   */
   position: number;
   recordedAt: Date;
   data: TData;

@@ -65,7 +65,7 @@ export class ProjectionRebuilder {
       previousCollection: live.collection,
       generation,
       position,
-      events: position,
+      events: runner.eventsApplied,
       durationMs: Date.now() - started,
     };
     this.logger.log(

@@ -41,6 +41,7 @@ export class ProjectionRunner {
   private wake?: () => void;
   private unsubscribe?: () => void;
   private torn = false;
+  private applied = 0;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private lastError?: Error;
 
@@ -63,6 +64,11 @@ export class ProjectionRunner {
 
   get currentPosition(): number {
     return this.position;
+  }
+
+  /** Events applied by this runner since it was created. */
+  get eventsApplied(): number {
+    return this.applied;
   }
 
   /** The collection the read side should query. */
@@ -146,6 +152,7 @@ export class ProjectionRunner {
       const context = { collection: this.collection, rebuilding: this.options.rebuilding };
       for (const event of this.store.eventsOf(batch.commits)) {
         await this.projection.apply(event, context);
+        this.applied++;
       }
       await this.checkpoints.advance(
         this.checkpointName,

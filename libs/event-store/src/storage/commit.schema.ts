@@ -2,15 +2,30 @@ import { Schema } from 'mongoose';
 import type { EventMetadata } from '../event.types';
 
 /**
- * The commits of the global log are read in buckets of this many positions, by equality on
- * `bucket`. MongoDB serves the same query from the {bucket, position} index; FerretDB pushes the
+ * The commits of the global log are read in buckets of this many sequence numbers, by equality on
+ * `bucket`. MongoDB serves the same query from the {bucket, sequence} index; FerretDB pushes the
  * equality down to its backend instead of decoding the whole log on every read. Never change it
  * for an existing store: it is part of the stored data.
  */
 export const LOG_BUCKET_SIZE = 1024;
 
-export function bucketOf(position: number): number {
-  return Math.floor((position - 1) / LOG_BUCKET_SIZE);
+export function bucketOf(sequence: number): number {
+  return Math.floor((sequence - 1) / LOG_BUCKET_SIZE);
+}
+
+/**
+ * An event's global position is its commit's sequence times this, plus its index in the commit:
+ * unique and increasing, not dense. It is also the most events one append may hold.
+ */
+export const POSITIONS_PER_COMMIT = 1000;
+
+export function positionOf(sequence: number, index: number): number {
+  return sequence * POSITIONS_PER_COMMIT + index;
+}
+
+/** The sequence of the commit holding `position` (0 for position 0, before the first commit). */
+export function sequenceOf(position: number): number {
+  return Math.floor(position / POSITIONS_PER_COMMIT);
 }
 
 export interface PersistedEvent {
@@ -32,8 +47,8 @@ export interface CommitDocument {
   streamId: string;
   fromVersion: number;
   toVersion: number;
-  position: number;
-  lastPosition: number;
+  /** The commit's place in the global log: 1, 2, 3, ... without holes. */
+  sequence: number;
   bucket: number;
   recordedAt: Date;
   events: PersistedEvent[];
@@ -45,8 +60,7 @@ export const CommitSchema = new Schema<CommitDocument>(
     streamId: { type: String, required: true },
     fromVersion: { type: Number, required: true },
     toVersion: { type: Number, required: true },
-    position: { type: Number, required: true },
-    lastPosition: { type: Number, required: true },
+    sequence: { type: Number, required: true },
     bucket: { type: Number, required: true },
     recordedAt: { type: Date, required: true },
     events: { type: Schema.Types.Mixed, required: true },
@@ -55,6 +69,6 @@ export const CommitSchema = new Schema<CommitDocument>(
 );
 // Optimistic concurrency: at most one commit can start at a given version of a stream.
 CommitSchema.index({ streamId: 1, fromVersion: 1 }, { unique: true, name: 'stream_version' });
-// A commit claims its first global position by inserting under this index (see EventStore).
-CommitSchema.index({ position: 1 }, { unique: true, name: 'position' });
-CommitSchema.index({ bucket: 1, position: 1 }, { name: 'bucket_position' });
+// A commit claims its place in the global log by inserting under this index (see EventStore).
+CommitSchema.index({ sequence: 1 }, { unique: true, name: 'sequence' });
+CommitSchema.index({ bucket: 1, sequence: 1 }, { name: 'bucket_sequence' });
