@@ -11,8 +11,8 @@ export default function globalSetup(): void {
   const infra = join(__dirname, '..', '..', 'scripts', 'infra');
   execFileSync('bash', [infra, 'start'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const exports = execFileSync('bash', [infra, 'env'], { encoding: 'utf8' });
-  for (const match of exports.matchAll(/^export (\w+)=(.*)$/gm)) {
-    const [, name, value] = match;
+  // `export MONGODB_URI=... KAFKA_BROKERS=...`: NAME=value words (the values hold no spaces).
+  for (const [, name, value] of exports.matchAll(/\b([A-Z][A-Z0-9_]*)=(\S+)/g)) {
     process.env[name] ??= value.replace(/^["']|["']$/g, '');
   }
 }
