@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { runApp } from '@app/platform';
+import { logLevelsUpTo, runApp } from '@app/platform';
 import { ApiModule } from './api.module';
 import { configureApi } from './configure-api';
 
 void runApp(
   'api',
-  async () => configureApi(await NestFactory.create(ApiModule)),
+  async (config) =>
+    configureApi(await NestFactory.create(ApiModule, { logger: logLevelsUpTo(config.logLevel) })),
   (config) => config.port,
 );

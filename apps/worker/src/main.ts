@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { runApp } from '@app/platform';
+import { logLevelsUpTo, runApp } from '@app/platform';
 import { WorkerModule } from './worker.module';
 
 void runApp(
   'worker',
-  () => NestFactory.create(WorkerModule),
+  (config) => NestFactory.create(WorkerModule, { logger: logLevelsUpTo(config.logLevel) }),
   (config) => config.workerHealthPort,
 );

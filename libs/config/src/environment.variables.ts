@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -102,6 +103,7 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(24 * 365)
   SECRET_ROTATION_GRACE_HOURS?: number;

@@ -72,8 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
 }
 
+/** A value of the wrong kind is reported as that alone, not also as out of range. */
+const KIND_CHECKS = ['isInt', 'isBoolean', 'isNumber', 'matches', 'isIn', 'isString'];
+
 function describe(error: ValidationError): string[] {
-  const constraints = Object.values(error.constraints ?? {});
+  const all = error.constraints ?? {};
+  const kind = KIND_CHECKS.find((check) => check in all);
+  const constraints = kind ? [all[kind]] : Object.values(all);
   const secret = /SECRET|KEY/.test(error.property);
   const shown = secret ? '' : ` (got ${JSON.stringify(error.value)})`;
   return constraints.map((message) =>

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Connection } from 'mongoose';
+import { AppConfig } from '@app/config';
 import { DATABASE_CONNECTION } from '@app/platform/database/database.tokens';
 import { CLOCK, Clock, SystemClock } from './clock';
 import { EventStore } from './event-store';
 import { CheckpointStore } from './projections/checkpoint-store';
+import { ProjectionHost } from './projections/projection-host';
 import { ProjectionRebuilder } from './projections/projection-rebuilder';
 import { UpcasterRegistry } from './upcasters';
 
@@ -40,8 +42,28 @@ export class EventStoreModule {
           useFactory: (store: EventStore, checkpoints: CheckpointStore, connection: Connection) =>
             new ProjectionRebuilder(store, checkpoints, connection),
         },
+        {
+          provide: ProjectionHost,
+          inject: [EventStore, CheckpointStore, DATABASE_CONNECTION, AppConfig],
+          useFactory: (
+            store: EventStore,
+            checkpoints: CheckpointStore,
+            connection: Connection,
+            config: AppConfig,
+          ) =>
+            new ProjectionHost(store, checkpoints, connection, {
+              pollIntervalMs: config.projectionPollIntervalMs,
+            }),
+        },
       ],
-      exports: [CLOCK, UpcasterRegistry, EventStore, CheckpointStore, ProjectionRebuilder],
+      exports: [
+        CLOCK,
+        UpcasterRegistry,
+        EventStore,
+        CheckpointStore,
+        ProjectionRebuilder,
+        ProjectionHost,
+      ],
     };
   }
 }

@@ -1,5 +1,12 @@
-import { INestApplication, Logger } from '@nestjs/common';
-import { ConfigurationError, loadConfig } from '@app/config';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { AppConfig, ConfigurationError, loadConfig } from '@app/config';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Nest's logger levels for LOG_LEVEL: that level and every more severe one. */
+export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
 
 /**
  * Starts an app, turning a configuration error into one clear message and exit code 78 (EX_CONFIG)
@@ -7,8 +14,8 @@ import { ConfigurationError, loadConfig } from '@app/config';
  */
 export async function runApp(
   name: string,
-  create: () => Promise<INestApplication>,
-  port: (config: ReturnType<typeof loadConfig>) => number,
+  create: (config: AppConfig) => Promise<INestApplication>,
+  port: (config: AppConfig) => number,
 ): Promise<void> {
   const logger = new Logger(name);
   try {
@@ -18,7 +25,7 @@ export async function runApp(
         `using local defaults for ${config.localDefaults.join(', ')} (set them to use your own; keys live under ${config.localStateDir}/keys)`,
       );
     }
-    const app = await create();
+    const app = await create(config);
     app.enableShutdownHooks();
     await app.listen(port(config), '0.0.0.0');
     logger.log(`listening on ${await app.getUrl()}`);

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { AppConfig } from '@app/config';
+import { nestKafkaLogCreator } from './kafka-logger';
 
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 
@@ -20,6 +21,7 @@ export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
           clientId: config.kafkaClientId,
           brokers: config.kafkaBrokers,
           logLevel: logLevel.WARN,
+          logCreator: nestKafkaLogCreator,
           retry: { retries: 5, initialRetryTime: 200 },
         }),
     },

@@ -1,0 +1,56 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import type { EventStore } from '../event-store';
+import type { CheckpointStore } from './checkpoint-store';
+import type { Projection } from './projection';
+import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
+
+/**
+ * Runs an app's projections for the app's lifetime: domain modules register theirs while the app is
+ * built; all start when it has booted (catching up, then live) and stop when it shuts down.
+ * Provided by EventStoreModule through a factory (Nest calls the lifecycle hooks all the same).
+ */
+export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly runners = new Map<string, ProjectionRunner>();
+  private started = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoints: CheckpointStore,
+    private readonly connection: Connection,
+    private readonly defaults: ProjectionRunnerOptions = {},
+  ) {}
+
+  register(projection: Projection, options: ProjectionRunnerOptions = {}): ProjectionRunner {
+    if (this.runners.has(projection.name)) {
+      throw new Error(`Projection ${projection.name} is already registered`);
+    }
+    const runner = new ProjectionRunner(this.store, this.checkpoints, this.connection, projection, {
+      ...this.defaults,
+      ...options,
+    });
+    this.runners.set(projection.name, runner);
+    if (this.started) void runner.start();
+    return runner;
+  }
+
+  runner(name: string): ProjectionRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`No projection named ${name} is registered`);
+    return runner;
+  }
+
+  get names(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.started = true;
+    await Promise.all([...this.runners.values()].map((runner) => runner.start()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.started = false;
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+  }
+}
