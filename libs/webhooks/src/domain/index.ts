@@ -1,0 +1,6 @@
+export * from './event-catalogue';
+export * from './webhook.commands';
+export * from './webhook.decider';
+export * from './webhook.errors';
+export * from './webhook.events';
+export * from './webhook.rules';

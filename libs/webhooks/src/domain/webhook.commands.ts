@@ -1,0 +1,186 @@
+import { WebhookAlreadyExistsError, WebhookNotFoundError } from './webhook.errors';
+import type {
+  Change,
+  DeactivationReason,
+  EncryptedSecret,
+  ExistingWebhook,
+  WebhookChanges,
+  WebhookEvent,
+  WebhookState,
+} from './webhook.events';
+import {
+  type WebhookFields,
+  type WebhookFieldsInput,
+  type WebhookRulesContext,
+  validateNewWebhookFields,
+  validateWebhookFields,
+} from './webhook.rules';
+
+export interface CreateWebhook {
+  type: 'CreateWebhook';
+  data: WebhookFieldsInput & {
+    id: string;
+    /** The form's status toggle; a new webhook is active unless the admin says otherwise. */
+    active?: boolean;
+    /** Encrypted by the caller (after checking the plaintext with isValidSecret): decide stays pure. */
+    encryptedSecret: EncryptedSecret;
+    secretHint: string;
+  };
+}
+
+export interface UpdateWebhook {
+  type: 'UpdateWebhook';
+  /** Absent fields stay as they are; `description: null` clears the description. */
+  data: { id: string; changes: Partial<WebhookFieldsInput> };
+}
+
+export interface ActivateWebhook {
+  type: 'ActivateWebhook';
+  data: { id: string };
+}
+
+export interface DeactivateWebhook {
+  type: 'DeactivateWebhook';
+  data: { id: string; reason: DeactivationReason; detail?: string };
+}
+
+export interface RotateSecret {
+  type: 'RotateSecret';
+  data: { id: string; encryptedSecret: EncryptedSecret; secretHint: string };
+}
+
+export interface DeleteWebhook {
+  type: 'DeleteWebhook';
+  data: { id: string };
+}
+
+export type WebhookCommand =
+  | CreateWebhook
+  | UpdateWebhook
+  | ActivateWebhook
+  | DeactivateWebhook
+  | RotateSecret
+  | DeleteWebhook;
+
+/** What decide needs from outside, passed in so that it stays a pure function. */
+export interface WebhookDecideContext extends WebhookRulesContext {
+  now: Date;
+  /** SECRET_ROTATION_GRACE_HOURS: how long a rotated-out secret still signs. */
+  secretRotationGraceHours: number;
+}
+
+/** The events a command causes on a webhook in `state`; none when it would change nothing. */
+export function decide(
+  command: WebhookCommand,
+  state: WebhookState,
+  context: WebhookDecideContext,
+): WebhookEvent[] {
+  switch (command.type) {
+    case 'CreateWebhook':
+      return create(command, state, context);
+    case 'UpdateWebhook':
+      return update(command, requireLive(state, command.data.id), context);
+    case 'ActivateWebhook': {
+      const webhook = requireLive(state, command.data.id);
+      return webhook.status === 'active'
+        ? []
+        : [{ type: 'WebhookActivated', data: { id: webhook.id } }];
+    }
+    case 'DeactivateWebhook': {
+      const webhook = requireLive(state, command.data.id);
+      if (webhook.status === 'inactive') return [];
+      const { reason, detail } = command.data;
+      const data =
+        detail === undefined ? { id: webhook.id, reason } : { id: webhook.id, reason, detail };
+      return [{ type: 'WebhookDeactivated', data }];
+    }
+    case 'RotateSecret':
+      return rotateSecret(command, requireLive(state, command.data.id), context);
+    case 'DeleteWebhook': {
+      const webhook = requireLive(state, command.data.id);
+      return [{ type: 'WebhookDeleted', data: { id: webhook.id } }];
+    }
+    default: {
+      const unhandled: never = command;
+      throw new Error(`Unknown webhook command ${(unhandled as WebhookCommand).type}`);
+    }
+  }
+}
+
+/** Deleted webhooks answer writers exactly like ones that never existed. */
+function requireLive(state: WebhookState, id: string): ExistingWebhook {
+  if (state.status === 'none' || state.status === 'deleted') throw new WebhookNotFoundError(id);
+  return state;
+}
+
+function create(
+  command: CreateWebhook,
+  state: WebhookState,
+  context: WebhookDecideContext,
+): WebhookEvent[] {
+  const { id, active = true, encryptedSecret, secretHint, ...input } = command.data;
+  // Even a deleted webhook keeps its stream, so its id can never be reused.
+  if (state.status !== 'none') throw new WebhookAlreadyExistsError(id);
+  const fields = validateNewWebhookFields(input, context);
+  return [{ type: 'WebhookCreated', data: { id, ...fields, active, encryptedSecret, secretHint } }];
+}
+
+function update(
+  command: UpdateWebhook,
+  webhook: ExistingWebhook,
+  context: WebhookDecideContext,
+): WebhookEvent[] {
+  const proposed = validateWebhookFields(command.data.changes, context);
+  const changes = changedFields(webhook, proposed);
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: 'WebhookUpdated', data: { id: webhook.id, changes } }];
+}
+
+function changedFields(current: WebhookFields, proposed: Partial<WebhookFields>): WebhookChanges {
+  const all: WebhookChanges = {
+    name: changeOf(current.name, proposed.name),
+    url: changeOf(current.url, proposed.url),
+    environment: changeOf(current.environment, proposed.environment),
+    eventTypes: changeOf(current.eventTypes, proposed.eventTypes),
+    description: changeOf(current.description, proposed.description),
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, change]) => change !== undefined));
+}
+
+/** Event type lists compare by content: the rules already put them in one canonical order. */
+function changeOf<T>(from: T, to: T | undefined): Change<T> | undefined {
+  if (to === undefined) return undefined;
+  const same =
+    Array.isArray(from) && Array.isArray(to) ? from.join('\n') === to.join('\n') : from === to;
+  return same ? undefined : { from, to };
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+function rotateSecret(
+  command: RotateSecret,
+  webhook: ExistingWebhook,
+  context: WebhookDecideContext,
+): WebhookEvent[] {
+  const graceHours = context.secretRotationGraceHours;
+  if (!Number.isFinite(graceHours) || graceHours < 0) {
+    throw new RangeError(
+      `secretRotationGraceHours must be a non-negative number, got ${graceHours}`,
+    );
+  }
+  // Only the secret being replaced gets a grace window; one rotated out earlier stops signing now.
+  const validUntil = new Date(context.now.getTime() + graceHours * MS_PER_HOUR);
+  return [
+    {
+      type: 'SecretRotated',
+      data: {
+        id: webhook.id,
+        encryptedSecret: command.data.encryptedSecret,
+        secretHint: command.data.secretHint,
+        previousEncryptedSecret: webhook.encryptedSecret,
+        previousSecretHint: webhook.secretHint,
+        previousSecretValidUntil: validUntil.toISOString(),
+      },
+    },
+  ];
+}

@@ -1,0 +1,149 @@
+import { WebhookHistoryError } from './webhook.errors';
+import {
+  type ExistingWebhook,
+  type WebhookEvent,
+  WEBHOOK_EVENT_TYPES,
+  evolve,
+  initialState,
+  isWebhookEventType,
+  signingSecretsAt,
+  toNewEvent,
+} from './webhook.events';
+import { WEBHOOK_ID, encryptedSecret, webhookCreated } from './testing/webhook-fixtures';
+
+const id = WEBHOOK_ID;
+const fold = (events: WebhookEvent[]) => events.reduce(evolve, initialState);
+
+const rotated: WebhookEvent = {
+  type: 'SecretRotated',
+  data: {
+    id,
+    encryptedSecret: encryptedSecret('second'),
+    secretHint: 'whsec_…second',
+    previousEncryptedSecret: encryptedSecret('first'),
+    previousSecretHint: 'whsec_…aSw1',
+    previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
+  },
+};
+
+describe('evolve', () => {
+  it('starts from a webhook that does not exist', () => {
+    expect(initialState).toEqual({ status: 'none' });
+  });
+
+  it('given a history, when folded, then the state reflects every event and counts the version', () => {
+    const state = fold([
+      webhookCreated(),
+      {
+        type: 'WebhookUpdated',
+        data: {
+          id,
+          changes: {
+            name: { from: 'CRM Sync', to: 'CRM Sync v2' },
+            eventTypes: { from: ['license.created', 'license.assigned'], to: ['license.revoked'] },
+            description: { from: null, to: 'Second CRM' },
+          },
+        },
+      },
+      { type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail: '410 Gone' } },
+      { type: 'WebhookActivated', data: { id } },
+      rotated,
+    ]);
+    expect(state).toEqual<ExistingWebhook>({
+      status: 'active',
+      id,
+      name: 'CRM Sync v2',
+      url: 'https://crm.example.com/hooks/licenses',
+      environment: 'production',
+      eventTypes: ['license.revoked'],
+      description: 'Second CRM',
+      encryptedSecret: encryptedSecret('second'),
+      secretHint: 'whsec_…second',
+      previousSecret: {
+        encryptedSecret: encryptedSecret('first'),
+        secretHint: 'whsec_…aSw1',
+        validUntil: '2025-03-02T12:00:00.000Z',
+      },
+      deactivation: null,
+      version: 5,
+    });
+  });
+
+  it('given a webhook created inactive, then its status is inactive', () => {
+    expect(fold([webhookCreated({ active: false })])).toMatchObject({
+      status: 'inactive',
+      version: 1,
+    });
+  });
+
+  it('given a deactivation, then the state records who paused it and why', () => {
+    const state = fold([
+      webhookCreated(),
+      { type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail: '410 Gone' } },
+    ]);
+    expect(state).toMatchObject({
+      status: 'inactive',
+      deactivation: { reason: 'automatic', detail: '410 Gone' },
+    });
+  });
+
+  it('given a deletion, then the state is deleted but keeps its fields for history', () => {
+    const state = fold([webhookCreated(), { type: 'WebhookDeleted', data: { id } }]);
+    expect(state).toMatchObject({ status: 'deleted', name: 'CRM Sync', version: 2 });
+  });
+
+  it('refuses an event before the creation, and a second creation', () => {
+    expect(() => fold([{ type: 'WebhookActivated', data: { id } }])).toThrow(WebhookHistoryError);
+    expect(() => fold([webhookCreated(), webhookCreated()])).toThrow(WebhookHistoryError);
+  });
+});
+
+describe('signingSecretsAt', () => {
+  const webhook = fold([webhookCreated(), rotated]) as ExistingWebhook;
+
+  it('signs with the previous secret too while its grace window lasts', () => {
+    expect(signingSecretsAt(webhook, new Date('2025-03-02T11:59:59.999Z'))).toEqual([
+      encryptedSecret('second'),
+      encryptedSecret('first'),
+    ]);
+  });
+
+  it('signs with the current secret only once the window has ended', () => {
+    expect(signingSecretsAt(webhook, new Date('2025-03-02T12:00:00.000Z'))).toEqual([
+      encryptedSecret('second'),
+    ]);
+    expect(signingSecretsAt(fold([webhookCreated()]) as ExistingWebhook, new Date())).toEqual([
+      encryptedSecret('first'),
+    ]);
+  });
+});
+
+describe('persisted event types', () => {
+  it('are the six domain events, each at schema version 1', () => {
+    expect(WEBHOOK_EVENT_TYPES).toEqual([
+      'WebhookCreated',
+      'WebhookUpdated',
+      'WebhookActivated',
+      'WebhookDeactivated',
+      'SecretRotated',
+      'WebhookDeleted',
+    ]);
+    expect(isWebhookEventType('SecretRotated')).toBe(true);
+    expect(isWebhookEventType('toString')).toBe(false);
+  });
+
+  it('are stamped with their schema version when prepared for the store', () => {
+    const metadata = { actor: 'user:1', correlationId: 'c', causationId: 'r' };
+    expect(toNewEvent(rotated, metadata)).toEqual({
+      type: 'SecretRotated',
+      data: rotated.data,
+      schemaVersion: 1,
+      metadata,
+    });
+  });
+
+  it('never carry a plaintext secret', () => {
+    const json = JSON.stringify([webhookCreated(), rotated]);
+    expect(json).not.toMatch(/whsec_[A-Za-z0-9+/]{8,}/);
+  });
+});

@@ -1,0 +1,217 @@
+import type { EventMetadata, NewEvent } from '@app/event-store';
+import type { Environment, EventType } from './event-catalogue';
+import { WebhookHistoryError } from './webhook.errors';
+
+/**
+ * A webhook secret encrypted at rest (AES-256-GCM under SECRETS_ENCRYPTION_KEY; base64 fields). Events,
+ * state and read models only ever hold this form: the plaintext is never persisted.
+ */
+export interface EncryptedSecret {
+  v: 1;
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+export type DeactivationReason = 'admin' | 'automatic';
+
+export interface Change<T> {
+  from: T;
+  to: T;
+}
+
+/** Only the fields that changed; a field that is absent kept its value. */
+export interface WebhookChanges {
+  name?: Change<string>;
+  url?: Change<string>;
+  environment?: Change<Environment>;
+  eventTypes?: Change<EventType[]>;
+  description?: Change<string | null>;
+}
+
+// Persisted shapes are spelled out here rather than derived from other types, so that a refactor
+// elsewhere cannot silently change what is stored; a shape change means a new schema version.
+
+export interface WebhookCreated {
+  type: 'WebhookCreated';
+  data: {
+    id: string;
+    name: string;
+    url: string;
+    environment: Environment;
+    eventTypes: EventType[];
+    description: string | null;
+    active: boolean;
+    encryptedSecret: EncryptedSecret;
+    secretHint: string;
+  };
+}
+
+export interface WebhookUpdated {
+  type: 'WebhookUpdated';
+  data: { id: string; changes: WebhookChanges };
+}
+
+export interface WebhookActivated {
+  type: 'WebhookActivated';
+  data: { id: string };
+}
+
+export interface WebhookDeactivated {
+  type: 'WebhookDeactivated';
+  /** `automatic`: the delivery side paused it (e.g. its endpoint kept failing); `detail` says why. */
+  data: { id: string; reason: DeactivationReason; detail?: string };
+}
+
+export interface SecretRotated {
+  type: 'SecretRotated';
+  data: {
+    id: string;
+    encryptedSecret: EncryptedSecret;
+    secretHint: string;
+    /** The rotated-out secret still signs until then, so receivers can switch over without drops. */
+    previousEncryptedSecret: EncryptedSecret;
+    previousSecretHint: string;
+    previousSecretValidUntil: string;
+  };
+}
+
+export interface WebhookDeleted {
+  type: 'WebhookDeleted';
+  data: { id: string };
+}
+
+export type WebhookEvent =
+  | WebhookCreated
+  | WebhookUpdated
+  | WebhookActivated
+  | WebhookDeactivated
+  | SecretRotated
+  | WebhookDeleted;
+
+export type WebhookEventType = WebhookEvent['type'];
+
+/** The current schema version of each persisted event type. Raising one needs an upcaster. */
+export const WEBHOOK_EVENT_SCHEMA_VERSIONS = {
+  WebhookCreated: 1,
+  WebhookUpdated: 1,
+  WebhookActivated: 1,
+  WebhookDeactivated: 1,
+  SecretRotated: 1,
+  WebhookDeleted: 1,
+} as const satisfies Record<WebhookEventType, number>;
+
+export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENT_SCHEMA_VERSIONS) as WebhookEventType[];
+
+export function isWebhookEventType(type: string): type is WebhookEventType {
+  return Object.hasOwn(WEBHOOK_EVENT_SCHEMA_VERSIONS, type);
+}
+
+/** A decided event in the form the event store appends, stamped with its current schema version. */
+export function toNewEvent(
+  event: WebhookEvent,
+  metadata: EventMetadata,
+): NewEvent<WebhookEventType, WebhookEvent['data']> {
+  return {
+    type: event.type,
+    data: event.data,
+    schemaVersion: WEBHOOK_EVENT_SCHEMA_VERSIONS[event.type],
+    metadata,
+  };
+}
+
+export interface PreviousSecret {
+  encryptedSecret: EncryptedSecret;
+  secretHint: string;
+  validUntil: string;
+}
+
+/** A webhook that was created, as its events leave it. */
+export interface ExistingWebhook {
+  status: 'active' | 'inactive' | 'deleted';
+  id: string;
+  name: string;
+  url: string;
+  environment: Environment;
+  eventTypes: EventType[];
+  description: string | null;
+  encryptedSecret: EncryptedSecret;
+  secretHint: string;
+  /** The last rotated-out secret; it only signs while `validUntil` is in the future. */
+  previousSecret: PreviousSecret | null;
+  /** Why an inactive webhook was paused; null otherwise. */
+  deactivation: { reason: DeactivationReason; detail?: string } | null;
+  /** Number of events applied: equals the stream version, for If-Match / expected-version checks. */
+  version: number;
+}
+
+export type WebhookState = { status: 'none' } | ExistingWebhook;
+
+export const initialState: WebhookState = { status: 'none' };
+
+export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
+  switch (event.type) {
+    case 'WebhookCreated': {
+      if (state.status !== 'none') {
+        throw new WebhookHistoryError(`WebhookCreated for ${event.data.id}, which already exists`);
+      }
+      const { active, ...fields } = event.data;
+      const status = active ? 'active' : 'inactive';
+      return { status, ...fields, previousSecret: null, deactivation: null, version: 1 };
+    }
+    case 'WebhookUpdated': {
+      const { changes } = event.data;
+      return {
+        ...next(state, event),
+        ...(changes.name && { name: changes.name.to }),
+        ...(changes.url && { url: changes.url.to }),
+        ...(changes.environment && { environment: changes.environment.to }),
+        ...(changes.eventTypes && { eventTypes: changes.eventTypes.to }),
+        ...(changes.description && { description: changes.description.to }),
+      };
+    }
+    case 'WebhookActivated':
+      return { ...next(state, event), status: 'active', deactivation: null };
+    case 'WebhookDeactivated': {
+      const { reason, detail } = event.data;
+      const deactivation = detail === undefined ? { reason } : { reason, detail };
+      return { ...next(state, event), status: 'inactive', deactivation };
+    }
+    case 'SecretRotated': {
+      const { data } = event;
+      return {
+        ...next(state, event),
+        encryptedSecret: data.encryptedSecret,
+        secretHint: data.secretHint,
+        previousSecret: {
+          encryptedSecret: data.previousEncryptedSecret,
+          secretHint: data.previousSecretHint,
+          validUntil: data.previousSecretValidUntil,
+        },
+      };
+    }
+    case 'WebhookDeleted':
+      return { ...next(state, event), status: 'deleted' };
+    default: {
+      const unhandled: never = event;
+      throw new WebhookHistoryError(`Unknown webhook event ${(unhandled as WebhookEvent).type}`);
+    }
+  }
+}
+
+/** The existing webhook one event further on; an event before the creation means a broken stream. */
+function next(state: WebhookState, event: WebhookEvent): ExistingWebhook {
+  if (state.status === 'none') {
+    throw new WebhookHistoryError(`${event.type} for ${event.data.id} before WebhookCreated`);
+  }
+  return { ...state, version: state.version + 1 };
+}
+
+/** The secrets that sign a delivery at `at`: the current one first, then one still in its grace window. */
+export function signingSecretsAt(webhook: ExistingWebhook, at: Date): EncryptedSecret[] {
+  const previous = webhook.previousSecret;
+  const previousStillValid = previous !== null && Date.parse(previous.validUntil) > at.getTime();
+  return previousStillValid
+    ? [webhook.encryptedSecret, previous.encryptedSecret]
+    : [webhook.encryptedSecret];
+}
