@@ -1,0 +1,24 @@
+import type { Environment, EventType } from '../domain/event-catalogue';
+
+/** One webhook as the list, filter and detail views read it. Secrets appear only as a hint. */
+export interface WebhookListDocument {
+  _id: string;
+  name: string;
+  /** Lower-cased copies for case-insensitive search and sort. */
+  nameLower: string;
+  url: string;
+  urlLower: string;
+  environment: Environment;
+  eventTypes: EventType[];
+  eventCount: number;
+  status: 'active' | 'inactive' | 'deleted';
+  deactivationReason: 'admin' | 'automatic' | null;
+  description: string | null;
+  secretHint: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The stream version: the webhook's ETag. */
+  version: number;
+  /** Last global position applied (idempotent replays). */
+  _position: number;
+}
