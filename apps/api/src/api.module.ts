@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
-import { DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, KafkaModule, EventStoreModule.forRoot(), HealthModule],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    KafkaModule,
+    EventStoreModule.forRoot(),
+    AuthModule,
+    CryptoModule,
+    HealthModule,
+  ],
 })
 export class ApiModule {}

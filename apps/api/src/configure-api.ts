@@ -1,7 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { createValidationPipe, ProblemDetailsFilter } from '@app/platform';
 
-/** Routing shared by main.ts and the e2e tests: the REST API under /api/v1, probes at the root. */
+/**
+ * HTTP set-up shared by main.ts and the e2e tests: the REST API under /api/v1 and probes at the
+ * root; every error as RFC 9457 problem JSON; request bodies validated and whitelisted.
+ */
 export function configureApi(app: INestApplication): INestApplication {
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
+  app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
+  app.useGlobalPipes(createValidationPipe());
   return app;
 }

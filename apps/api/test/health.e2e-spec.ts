@@ -32,11 +32,12 @@ describe('api GET /health', () => {
       });
     });
 
-    it('when /api/v1/health is requested, then it answers 404, as health lives outside the /api/v1 prefix', async () => {
+    it('when /api/v1/health is requested, then it answers 404 problem JSON, as health lives outside the /api/v1 prefix', async () => {
       const response = await fetch(`${api!.url}/api/v1/health`);
 
       expect(response.status).toBe(404);
-      await response.body?.cancel();
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.json()).toMatchObject({ status: 404, instance: '/api/v1/health' });
     });
   });
 
