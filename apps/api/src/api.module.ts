@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import { WebhooksModule } from '@app/webhooks';
 
 @Module({
   imports: [
@@ -12,6 +13,7 @@ import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } f
     AuthModule,
     CryptoModule,
     HealthModule,
+    WebhooksModule,
   ],
 })
 export class ApiModule {}

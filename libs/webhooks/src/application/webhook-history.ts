@@ -1,0 +1,31 @@
+import type { StoredEvent } from '@app/event-store';
+
+/** One entry of a webhook's audit history: what happened, when, by whom; never a secret. */
+export interface HistoryEntry {
+  type: string;
+  version: number;
+  position: number;
+  at: string;
+  actor: string;
+  correlationId: string;
+  details: Record<string, unknown>;
+}
+
+/** Fields of stored event data that hold secret material, in any event type. */
+const SECRET_FIELDS = new Set(['encryptedSecret', 'previousEncryptedSecret', 'secret']);
+
+export function historyEntry(event: StoredEvent): HistoryEntry {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const details = Object.fromEntries(
+    Object.entries(data).filter(([field]) => field !== 'id' && !SECRET_FIELDS.has(field)),
+  );
+  return {
+    type: event.type,
+    version: event.version,
+    position: event.position,
+    at: event.recordedAt.toISOString(),
+    actor: event.metadata.actor,
+    correlationId: event.metadata.correlationId,
+    details,
+  };
+}

@@ -1,0 +1,4 @@
+/** The event stream of one webhook. */
+export function webhookStreamId(webhookId: string): string {
+  return `webhook-${webhookId}`;
+}

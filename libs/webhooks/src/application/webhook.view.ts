@@ -1,0 +1,59 @@
+import type { Environment, EventType } from '../domain/event-catalogue';
+import type { ExistingWebhook } from '../domain/webhook.events';
+import type { WebhookListDocument } from '../read-models/webhook-list.document';
+
+/** A webhook as the API returns it: never a secret, only its hint. */
+export interface WebhookView {
+  id: string;
+  name: string;
+  url: string;
+  environment: Environment;
+  eventTypes: EventType[];
+  eventCount: number;
+  description: string | null;
+  status: 'active' | 'inactive' | 'deleted';
+  deactivationReason: 'admin' | 'automatic' | null;
+  secretHint: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function viewOfDocument(doc: WebhookListDocument): WebhookView {
+  return {
+    id: doc._id,
+    name: doc.name,
+    url: doc.url,
+    environment: doc.environment,
+    eventTypes: doc.eventTypes,
+    eventCount: doc.eventCount,
+    description: doc.description,
+    status: doc.status,
+    deactivationReason: doc.deactivationReason,
+    secretHint: doc.secretHint,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    version: doc.version,
+  };
+}
+
+export function viewOfState(
+  webhook: ExistingWebhook,
+  times: { createdAt: Date; updatedAt: Date },
+): WebhookView {
+  return {
+    id: webhook.id,
+    name: webhook.name,
+    url: webhook.url,
+    environment: webhook.environment,
+    eventTypes: webhook.eventTypes,
+    eventCount: webhook.eventTypes.length,
+    description: webhook.description,
+    status: webhook.status,
+    deactivationReason: webhook.deactivation?.reason ?? null,
+    secretHint: webhook.secretHint,
+    createdAt: times.createdAt.toISOString(),
+    updatedAt: times.updatedAt.toISOString(),
+    version: webhook.version,
+  };
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import type { WebhookView } from '../../application/webhook.view';
+import { withEtag, type HeaderSettable } from '../../http/etag';
+import { requestMetadata } from '../../http/request-metadata.factory';
+import { CreateWebhookDto } from '../../http/webhook.dtos';
+import { CreateWebhookCommand } from './create-webhook.command';
+import type { CreatedWebhook } from './create-webhook.handler';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class CreateWebhookHttp {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** 201 with the webhook and, this once, its secret in full. */
+  @Post()
+  @HttpCode(201)
+  @RequireRole('admin')
+  async create(
+    @Body() body: CreateWebhookDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Res({ passthrough: true }) response: HeaderSettable,
+  ): Promise<WebhookView & { secret: string }> {
+    const result = await this.commands.execute<CreateWebhookCommand, CreatedWebhook>(
+      new CreateWebhookCommand(body, requestMetadata(principal, correlationId)),
+    );
+    response.setHeader('Location', `/api/v1/webhooks/${result.webhook.id}`);
+    return withEtag(response, { ...result.webhook, secret: result.secret });
+  }
+}

@@ -1,0 +1,12 @@
+import type { RequestMetadata } from '../../application/request-metadata';
+
+/** "Generate New Secret": the old secret keeps signing for the grace window. */
+export class RotateSecretCommand {
+  constructor(
+    readonly webhookId: string,
+    readonly request: RequestMetadata,
+    /** An admin-supplied secret; generated when absent. */
+    readonly secret?: string,
+    readonly expectedVersion?: number,
+  ) {}
+}

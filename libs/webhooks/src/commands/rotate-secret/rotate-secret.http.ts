@@ -1,0 +1,54 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import { expectedVersionFromIfMatch } from '../../application/request-metadata';
+import type { WebhookView } from '../../application/webhook.view';
+import { withEtag, type HeaderSettable } from '../../http/etag';
+import { requestMetadata } from '../../http/request-metadata.factory';
+import { RotateSecretDto } from '../../http/webhook.dtos';
+import { RotateSecretCommand } from './rotate-secret.command';
+import type { RotatedSecret } from './rotate-secret.handler';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class RotateSecretHttp {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** "Generate New Secret": returns the new secret once; the old one signs until the date given. */
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  @RequireRole('admin')
+  async rotate(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RotateSecretDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HeaderSettable,
+  ): Promise<WebhookView & { secret: string; previousSecretValidUntil: string | null }> {
+    const result = await this.commands.execute<RotateSecretCommand, RotatedSecret>(
+      new RotateSecretCommand(
+        id,
+        requestMetadata(principal, correlationId),
+        body.secret,
+        expectedVersionFromIfMatch(ifMatch),
+      ),
+    );
+    return withEtag(response, {
+      ...result.webhook,
+      secret: result.secret,
+      previousSecretValidUntil: result.previousSecretValidUntil,
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import type { RequestMetadata } from '../../application/request-metadata';
+
+/** The admin's Active toggle: activate or deactivate (an automatic pause uses its own reason). */
+export class SetWebhookStatusCommand {
+  constructor(
+    readonly webhookId: string,
+    readonly active: boolean,
+    readonly request: RequestMetadata,
+    readonly expectedVersion?: number,
+  ) {}
+}

@@ -1,0 +1,64 @@
+import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ProjectionHost } from '@app/event-store';
+import { WebhookCommandExecutor } from './application/webhook-command.executor';
+import { WebhookReader } from './application/webhook-reader';
+import { WebhookRepository } from './application/webhook-repository';
+import { WebhookSecrets } from './application/webhook-secrets';
+import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
+import { CreateWebhookHttp } from './commands/create-webhook/create-webhook.http';
+import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler';
+import { DeleteWebhookHttp } from './commands/delete-webhook/delete-webhook.http';
+import { RotateSecretHandler } from './commands/rotate-secret/rotate-secret.handler';
+import { RotateSecretHttp } from './commands/rotate-secret/rotate-secret.http';
+import { SetWebhookStatusHandler } from './commands/set-webhook-status/set-webhook-status.handler';
+import { SetWebhookStatusHttp } from './commands/set-webhook-status/set-webhook-status.http';
+import { UpdateWebhookHandler } from './commands/update-webhook/update-webhook.handler';
+import { UpdateWebhookHttp } from './commands/update-webhook/update-webhook.http';
+import { EventTypesHttp, WebhookQueriesHttp } from './queries/webhook-queries.http';
+import { WEBHOOK_QUERY_HANDLERS } from './queries/webhook.queries';
+import { WebhookListProjection } from './read-models/webhook-list.projection';
+import { registerWebhookProblems } from './webhook-problems';
+
+/**
+ * Webhook management for the api: commands through the CommandBus, reads through the QueryBus, and
+ * the list read model kept by a projection running in this app.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [
+    EventTypesHttp,
+    CreateWebhookHttp,
+    WebhookQueriesHttp,
+    UpdateWebhookHttp,
+    SetWebhookStatusHttp,
+    RotateSecretHttp,
+    DeleteWebhookHttp,
+  ],
+  providers: [
+    WebhookRepository,
+    WebhookSecrets,
+    WebhookCommandExecutor,
+    WebhookReader,
+    CreateWebhookHandler,
+    UpdateWebhookHandler,
+    SetWebhookStatusHandler,
+    RotateSecretHandler,
+    DeleteWebhookHandler,
+    ...WEBHOOK_QUERY_HANDLERS,
+  ],
+})
+export class WebhooksModule implements OnModuleInit, OnModuleDestroy {
+  private unregisterProblems?: () => void;
+
+  constructor(private readonly projections: ProjectionHost) {}
+
+  onModuleInit(): void {
+    this.projections.register(new WebhookListProjection());
+    this.unregisterProblems = registerWebhookProblems();
+  }
+
+  onModuleDestroy(): void {
+    this.unregisterProblems?.();
+  }
+}
