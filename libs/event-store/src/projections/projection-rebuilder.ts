@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import type { EventStore } from '../event-store';
 import { CheckpointStore } from './checkpoint-store';
-import { generationCollection, Projection } from './projection';
+import { DurableProjection, generationCollection, isDurableProjection } from './projection';
 import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
 
 export interface RebuildResult {
@@ -31,9 +31,15 @@ export class ProjectionRebuilder {
   ) {}
 
   async rebuild(
-    projection: Projection,
+    projection: DurableProjection,
     options: Pick<ProjectionRunnerOptions, 'batchSize'> & { dropDelayMs?: number } = {},
   ): Promise<RebuildResult> {
+    if (!isDurableProjection(projection)) {
+      const { name } = projection as { name: string };
+      throw new Error(
+        `Projection ${name} keeps its read model in memory (no collectionBase): restart its runner to rebuild it`,
+      );
+    }
     const started = Date.now();
     const live = await this.checkpoints.load(
       projection.name,

@@ -4,13 +4,30 @@ import type { Connection } from 'mongoose';
 import { CheckpointConflictError } from '../errors';
 import type { EventStore } from '../event-store';
 import { CheckpointStore } from './checkpoint-store';
-import { generationCollection, Projection } from './projection';
+import {
+  generationCollection,
+  isDurableProjection,
+  Projection,
+  ProjectionContext,
+} from './projection';
+
+/**
+ * Where a runner keeps its position:
+ * - `durable`: in `projection_checkpoints`, moved by compare-and-set; a restart resumes there, and
+ *   the checkpoint names the read-model collection (which rebuilds swap);
+ * - `memory`: in the runner only. Every start replays the log from position 0, the
+ *   CheckpointStore is never touched, and a projection without `collectionBase` gets no collection.
+ *   For read models kept in process memory (one copy per process, rebuilt at each start).
+ */
+export type CheckpointMode = 'durable' | 'memory';
 
 export interface ProjectionRunnerOptions {
   /** How long to sleep when caught up and no in-process append woke the runner. */
   pollIntervalMs?: number;
   /** Events applied per checkpoint. */
   batchSize?: number;
+  /** Where the position is kept; `durable` unless told otherwise. */
+  checkpoint?: CheckpointMode;
   /** Checkpoint id, when it differs from the projection name (rebuilds run under their own id). */
   checkpointName?: string;
   /** Write to this collection instead of the checkpoint's: used by rebuilds. */
@@ -18,15 +35,17 @@ export interface ProjectionRunnerOptions {
   rebuilding?: boolean;
 }
 
-const DEFAULTS = { pollIntervalMs: 250, batchSize: 500 };
+const DEFAULTS = { pollIntervalMs: 250, batchSize: 500, checkpoint: 'durable' as CheckpointMode };
 /** Pause before re-reading a log read that overlapped a concurrent insert. */
 const TORN_READ_RETRY_MS = 5;
 
 /**
  * Runs one projection: catches up from its checkpoint, then follows the log live (woken at once by
  * appends made in this process, polling for the others). Events are applied strictly in global
- * order; the log is contiguous, so the runner never skips a position. Checkpoints move by
- * compare-and-set: a runner that loses (another runner, a rebuild swap) reloads and goes on.
+ * order; the log is contiguous, so the runner never skips a position. Durable checkpoints move by
+ * compare-and-set: a runner that loses (another runner, a rebuild swap) reloads and goes on. While
+ * idle, a durable runner also checks whether a rebuild swapped its checkpoint, so it follows a swap
+ * even when no new event arrives.
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
@@ -35,7 +54,8 @@ export class ProjectionRunner {
   private readonly checkpointName: string;
   private position = 0;
   private generation = 1;
-  private collectionName = '';
+  /** Undefined for a projection without a collection (in memory). */
+  private collectionName?: string;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -43,6 +63,8 @@ export class ProjectionRunner {
   private torn = false;
   private applied = 0;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private hasCaughtUp = false;
+  private readonly caughtUpWaiters: (() => void)[] = [];
   private lastError?: Error;
 
   constructor(
@@ -59,6 +81,16 @@ export class ProjectionRunner {
       rebuilding: false,
       ...options,
     };
+    if (
+      this.options.checkpoint === 'durable' &&
+      this.options.fixedCollection === undefined &&
+      !isDurableProjection(projection)
+    ) {
+      throw new Error(
+        `Projection ${projection.name} has no collectionBase: a durable checkpoint needs a ` +
+          `read-model collection; run it with checkpoint: 'memory'`,
+      );
+    }
     this.logger = new Logger(`Projection:${this.checkpointName}`);
   }
 
@@ -71,9 +103,28 @@ export class ProjectionRunner {
     return this.applied;
   }
 
-  /** The collection the read side should query. */
+  /** The collection the read side should query. Throws if the projection has none (in memory). */
   get collection(): Collection<Document> {
+    if (this.collectionName === undefined) {
+      throw new Error(
+        `Projection ${this.projection.name} has no read-model collection (it declares no ` +
+          `collectionBase and keeps its read model in memory)`,
+      );
+    }
     return this.db().collection(this.collectionName);
+  }
+
+  /** Where the position is kept. */
+  get checkpointMode(): CheckpointMode {
+    return this.options.checkpoint;
+  }
+
+  /**
+   * True once the runner has found nothing more to read at least once since it was created: its
+   * read model then reflects everything committed before that moment.
+   */
+  get caughtUp(): boolean {
+    return this.hasCaughtUp;
   }
 
   get error(): Error | undefined {
@@ -101,7 +152,17 @@ export class ProjectionRunner {
     while ((await this.step()) || this.torn) {
       if (this.torn) await delay(TORN_READ_RETRY_MS);
     }
+    this.markCaughtUp();
     return this.position;
+  }
+
+  /**
+   * Resolves the first time the runner has caught up with the log (at once if it already has).
+   * Never rejects and holds no timer: a runner that is stopped first leaves it pending.
+   */
+  whenCaughtUp(): Promise<void> {
+    if (this.hasCaughtUp) return Promise.resolve();
+    return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
   }
 
   /** Resolves once the projection has applied `position` (read-your-writes), or rejects on timeout. */
@@ -127,6 +188,10 @@ export class ProjectionRunner {
       try {
         const progressed = await this.step();
         if (progressed) continue;
+        if (!this.torn) {
+          this.markCaughtUp();
+          await this.followSwap();
+        }
         await this.sleep(this.torn ? TORN_READ_RETRY_MS : this.options.pollIntervalMs);
         this.lastError = undefined;
       } catch (error) {
@@ -149,17 +214,19 @@ export class ProjectionRunner {
     const batch = await this.store.readLog(this.position, this.options.batchSize);
     this.torn = batch.torn && batch.commits.length === 0;
     if (batch.commits.length > 0) {
-      const context = { collection: this.collection, rebuilding: this.options.rebuilding };
+      const context = this.context();
       for (const event of this.store.eventsOf(batch.commits)) {
         await this.projection.apply(event, context);
         this.applied++;
       }
-      await this.checkpoints.advance(
-        this.checkpointName,
-        this.generation,
-        this.position,
-        batch.position,
-      );
+      if (this.options.checkpoint === 'durable') {
+        await this.checkpoints.advance(
+          this.checkpointName,
+          this.generation,
+          this.position,
+          batch.position,
+        );
+      }
       this.position = batch.position;
       this.notifyWaiters();
       return true;
@@ -168,14 +235,62 @@ export class ProjectionRunner {
   }
 
   private async load(): Promise<void> {
-    const checkpoint = await this.checkpoints.load(
-      this.checkpointName,
-      this.options.fixedCollection ?? generationCollection(this.projection.collectionBase, 1),
-    );
-    this.position = checkpoint.position;
-    this.generation = checkpoint.generation;
-    this.collectionName = this.options.fixedCollection ?? checkpoint.collection;
-    if (checkpoint.position === 0) await this.projection.setup?.(this.collection);
+    if (this.options.checkpoint === 'memory') {
+      this.position = 0;
+      this.collectionName =
+        this.options.fixedCollection ??
+        (isDurableProjection(this.projection)
+          ? generationCollection(this.projection.collectionBase, 1)
+          : undefined);
+    } else {
+      const checkpoint = await this.checkpoints.load(
+        this.checkpointName,
+        // The constructor made sure that one of the two exists.
+        this.options.fixedCollection ??
+          generationCollection(this.projection.collectionBase ?? '', 1),
+      );
+      this.position = checkpoint.position;
+      this.generation = checkpoint.generation;
+      this.collectionName = this.options.fixedCollection ?? checkpoint.collection;
+    }
+    if (this.position === 0 && this.collectionName !== undefined) {
+      await this.projection.setup?.(this.collection);
+    }
+  }
+
+  /**
+   * While idle, a live durable runner looks whether a rebuild swapped its checkpoint to a new
+   * generation, and moves to it: without this it would only notice at its next checkpoint, i.e.
+   * at the next event, and keep serving the old collection (which the rebuild drops) until then.
+   */
+  private async followSwap(): Promise<void> {
+    if (this.options.checkpoint !== 'durable' || this.options.fixedCollection !== undefined) return;
+    const checkpoint = await this.checkpoints.get(this.checkpointName);
+    if (checkpoint && checkpoint.generation !== this.generation) {
+      this.logger.log(
+        `checkpoint swapped to generation ${checkpoint.generation} (${checkpoint.collection}); reloading`,
+      );
+      await this.load();
+    }
+  }
+
+  /** What `apply` gets; without a collection, reading `collection` throws a clear error. */
+  private context(): ProjectionContext {
+    const rebuilding = this.options.rebuilding;
+    if (this.collectionName !== undefined) return { collection: this.collection, rebuilding };
+    const collection = () => this.collection;
+    return {
+      rebuilding,
+      get collection(): Collection<Document> {
+        return collection();
+      },
+    };
+  }
+
+  private markCaughtUp(): void {
+    if (this.hasCaughtUp) return;
+    this.hasCaughtUp = true;
+    for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
   }
 
   private notifyWaiters(): void {

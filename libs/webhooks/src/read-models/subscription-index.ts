@@ -1,0 +1,171 @@
+import type { Projection, StoredEvent } from '@app/event-store';
+import type { Environment, EventType } from '../domain/event-catalogue';
+import {
+  evolve,
+  initialState,
+  isWebhookEventType,
+  type EncryptedSecret,
+  type ExistingWebhook,
+  type WebhookEvent,
+  type WebhookState,
+} from '../domain/webhook.events';
+
+export const SUBSCRIPTION_INDEX_PROJECTION = 'subscription-index';
+
+/**
+ * An active webhook as the delivery side needs it to send one platform event. The secrets stay
+ * encrypted: the delivery side decrypts them when it signs. `previousSecret` is the last rotated-out
+ * secret, still signing until `validUntil` (an ISO instant): whether it is still valid is decided at
+ * send time, not here.
+ */
+export interface WebhookTarget {
+  readonly id: string;
+  readonly url: string;
+  readonly environment: Environment;
+  readonly eventTypes: readonly EventType[];
+  readonly encryptedSecret: EncryptedSecret;
+  readonly previousSecret: {
+    readonly encryptedSecret: EncryptedSecret;
+    readonly validUntil: string;
+  } | null;
+  /** The webhook's stream version this target reflects. */
+  readonly version: number;
+}
+
+/**
+ * The active webhooks by environment and event type, held in process memory so that matching an
+ * incoming platform event costs no database query. Built from the webhook events by a runner with
+ * an in-memory checkpoint (`checkpoint: 'memory'`): every process rebuilds it from position 0 when
+ * it starts, then follows the log live.
+ *
+ * Per webhook it keeps the domain state, folded with the domain's own `evolve`, and derives the
+ * index from it: a webhook is indexed exactly while its state is `active`, under its environment
+ * and each of its event types. So deactivated and deleted webhooks leave the index, reactivated
+ * ones return, a changed environment, event list or URL re-indexes, and a rotated secret replaces
+ * the target. Deleted webhooks keep their state (a tombstone), so a replay cannot index them again.
+ *
+ * Idempotent: an event whose stream version the webhook's state already has is skipped, so a
+ * replayed batch (or a restarted runner replaying from 0 onto the same index) changes nothing.
+ */
+export class SubscriptionIndex implements Projection {
+  readonly name = SUBSCRIPTION_INDEX_PROJECTION;
+  // No collectionBase: the read model lives in memory only.
+
+  private readonly states = new Map<string, WebhookState>();
+  /** The indexed (active) webhooks by id. */
+  private readonly targets = new Map<string, WebhookTarget>();
+  /** `environment␀eventType` → the active webhooks subscribed, by id. */
+  private readonly buckets = new Map<string, Map<string, WebhookTarget>>();
+  private isReady = false;
+  private readonly readyWaiters: (() => void)[] = [];
+
+  apply(stored: StoredEvent): Promise<void> {
+    try {
+      this.applyEvent(stored);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /**
+   * The active webhooks of `environment` subscribed to `eventType`, in no particular order. A map
+   * lookup, no database query. Before the index is `ready` the answer may miss webhooks.
+   */
+  match(environment: Environment, eventType: EventType): WebhookTarget[] {
+    const bucket = this.buckets.get(bucketKey(environment, eventType));
+    return bucket ? [...bucket.values()] : [];
+  }
+
+  /** The active webhook `id` as indexed, if it is active. */
+  get(id: string): WebhookTarget | undefined {
+    return this.targets.get(id);
+  }
+
+  /** The number of active webhooks in the index. */
+  get size(): number {
+    return this.targets.size;
+  }
+
+  /**
+   * True once the index has caught up with the log the first time since the process started: from
+   * then on it holds every webhook committed before that moment, and follows later changes live.
+   */
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /**
+   * Called by whoever runs the index once its runner has caught up the first time (e.g.
+   * `runner.whenCaughtUp().then(() => index.markReady())`). Idempotent.
+   */
+  markReady(): void {
+    if (this.isReady) return;
+    this.isReady = true;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once the index is `ready` (at once if it is). Never rejects. */
+  whenReady(): Promise<void> {
+    if (this.isReady) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private applyEvent(stored: StoredEvent): void {
+    if (!isWebhookEventType(stored.type)) return;
+    const event = { type: stored.type, data: stored.data } as WebhookEvent;
+    const id = event.data.id;
+    const before = this.states.get(id) ?? initialState;
+    // The stream version is the number of events the state has seen: this one was applied already.
+    if (before.status !== 'none' && stored.version <= before.version) return;
+    const after = evolve(before, event);
+    this.states.set(id, after);
+    this.unindex(id);
+    if (after.status === 'active') this.index(toTarget(after));
+  }
+
+  private index(target: WebhookTarget): void {
+    this.targets.set(target.id, target);
+    for (const eventType of target.eventTypes) {
+      const key = bucketKey(target.environment, eventType);
+      let bucket = this.buckets.get(key);
+      if (!bucket) this.buckets.set(key, (bucket = new Map<string, WebhookTarget>()));
+      bucket.set(target.id, target);
+    }
+  }
+
+  private unindex(id: string): void {
+    const target = this.targets.get(id);
+    if (!target) return;
+    this.targets.delete(id);
+    for (const eventType of target.eventTypes) {
+      const key = bucketKey(target.environment, eventType);
+      const bucket = this.buckets.get(key);
+      bucket?.delete(id);
+      if (bucket?.size === 0) this.buckets.delete(key);
+    }
+  }
+}
+
+function bucketKey(environment: Environment, eventType: EventType): string {
+  return `${environment}\u0000${eventType}`;
+}
+
+/** The target of an active webhook; frozen, as it is shared by every caller of `match`. */
+function toTarget(webhook: ExistingWebhook): WebhookTarget {
+  const previous = webhook.previousSecret;
+  return Object.freeze({
+    id: webhook.id,
+    url: webhook.url,
+    environment: webhook.environment,
+    eventTypes: Object.freeze([...webhook.eventTypes]),
+    encryptedSecret: Object.freeze({ ...webhook.encryptedSecret }),
+    previousSecret: previous
+      ? Object.freeze({
+          encryptedSecret: Object.freeze({ ...previous.encryptedSecret }),
+          validUntil: previous.validUntil,
+        })
+      : null,
+    version: webhook.version,
+  });
+}
