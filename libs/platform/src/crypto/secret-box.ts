@@ -106,14 +106,3 @@ export function generateWebhookSecret(bytes = 32): string {
   }
   return `${WEBHOOK_SECRET_PREFIX}${randomBytes(bytes).toString('base64')}`;
 }
-
-/**
- * What the API shows instead of a secret: `whsec_…` and its last 4 characters, e.g. `whsec_…x8Q=`.
- * A secret too short to spare 4 characters (fewer than 16 after the prefix) shows none of them.
- */
-export function secretHint(secret: string): string {
-  const body = secret.startsWith(WEBHOOK_SECRET_PREFIX)
-    ? secret.slice(WEBHOOK_SECRET_PREFIX.length)
-    : secret;
-  return `${WEBHOOK_SECRET_PREFIX}…${body.length >= 16 ? body.slice(-4) : ''}`;
-}
