@@ -258,4 +258,44 @@ describe('webhook management API (running api, real database)', () => {
       await connection.close();
     }
   });
+
+  describe('every route, every role', () => {
+    const ROLES: Role[] = ['viewer', 'auditor', 'admin', 'owner'];
+    let id: string;
+
+    beforeAll(async () => {
+      id = (await call('POST', '/webhooks', { body: { ...crm, name: 'Role matrix' } })).body.id;
+    });
+
+    // Each route with the lowest role allowed; every lower role gets 403, no token 401. Every row
+    // has all four cells: jest.each would take a missing one for a done callback.
+    const routes: Array<[method: string, path: string, lowest: Role, body: unknown]> = [
+      ['GET', '/event-types', 'viewer', undefined],
+      ['GET', '/webhooks', 'auditor', undefined],
+      ['GET', '/webhooks/:id', 'auditor', undefined],
+      ['GET', '/webhooks/:id?asOf=:now', 'auditor', undefined],
+      ['GET', '/webhooks/:id/history', 'auditor', undefined],
+      ['GET', '/webhooks/:id/secret', 'admin', undefined],
+      ['POST', '/webhooks', 'admin', crm],
+      ['PATCH', '/webhooks/:id', 'admin', { description: 'changed' }],
+      ['POST', '/webhooks/:id/deactivate', 'admin', undefined],
+      ['POST', '/webhooks/:id/activate', 'admin', undefined],
+      ['POST', '/webhooks/:id/secret/rotate', 'admin', {}],
+      ['DELETE', '/webhooks/:id', 'admin', undefined],
+    ];
+
+    it.each(routes)(
+      '%s %s: 401 without a token, 403 below %s, allowed from there up',
+      async (method, template, lowest, body) => {
+        const path = () =>
+          template.replace(':id', id).replace(':now', encodeURIComponent(new Date().toISOString()));
+        expect((await call(method, path(), { role: null, body })).status).toBe(401);
+        for (const role of ROLES) {
+          const { status } = await call(method, path(), { role, body });
+          if (ROLES.indexOf(role) < ROLES.indexOf(lowest)) expect(status).toBe(403);
+          else expect([401, 403]).not.toContain(status);
+        }
+      },
+    );
+  });
 });
