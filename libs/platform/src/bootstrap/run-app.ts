@@ -24,6 +24,9 @@ export async function runApp(
       logger.log(
         `using local defaults for ${config.localDefaults.join(', ')} (set them to use your own; keys live under ${config.localStateDir}/keys)`,
       );
+      if (config.localDefaults.includes('AUTH_JWT_SECRET')) {
+        logger.log('mint a token for the local key: npm run token -- --role admin --sub <you>');
+      }
     }
     const app = await create(config);
     app.enableShutdownHooks();
