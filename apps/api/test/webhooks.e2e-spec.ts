@@ -65,6 +65,23 @@ describe('webhook management API (running api, real database)', () => {
     expect(body.flatMap((group: { eventTypes: string[] }) => group.eventTypes)).toHaveLength(21);
   });
 
+  it('serves its OpenAPI description at /api/docs, without a token', async () => {
+    const response = await fetch(`${api.url}/api/docs/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/webhooks',
+        '/api/v1/webhooks/{id}',
+        '/api/v1/webhooks/{id}/secret/rotate',
+        '/api/v1/event-types',
+      ]),
+    );
+    expect(document.components.schemas.CreateWebhookDto.required).toEqual(
+      expect.arrayContaining(['name', 'url', 'environment', 'eventTypes']),
+    );
+  });
+
   it('refuses missing tokens (401) and too low roles (403) as problem JSON', async () => {
     const anonymous = await call('GET', '/webhooks', { role: null });
     expect(anonymous.status).toBe(401);
