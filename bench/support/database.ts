@@ -25,9 +25,26 @@ export function resolveMongoUri(): string {
   throw new Error(`scripts/infra env printed no MONGODB_URI:\n${exports}`);
 }
 
-/** A fresh, uniquely named database name for one benchmark run. */
-export function uniqueDatabaseName(): string {
-  return `bench_event_store_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+/** A fresh, uniquely named database name for one benchmark run (`<prefix>_<time>_<random>`). */
+export function uniqueDatabaseName(prefix = 'bench_event_store'): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * `uri` with its database path set to `dbName`, for a process that takes only a URI (the api).
+ * Works on the text, so several hosts (`h1:27017,h2:27017`), `mongodb+srv://` and options stay as
+ * given. With credentials the path database is also where they are checked, unless `authSource`
+ * says otherwise: then the old one (or `admin`, the default without one) becomes the authSource.
+ */
+export function withDatabase(uri: string, dbName: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/([^/?]*))(?:\/([^?]*))?(?:\?(.*))?$/.exec(uri);
+  if (!match) throw new Error(`Not a MongoDB URI: ${uriHosts(uri)}`);
+  const [, prefix, authority, path = '', query = ''] = match;
+  const options = query.split('&').filter(Boolean);
+  if (authority.includes('@') && !options.some((option) => /^authSource=/i.test(option))) {
+    options.push(`authSource=${path === '' ? 'admin' : path}`);
+  }
+  return `${prefix}/${dbName}${options.length > 0 ? `?${options.join('&')}` : ''}`;
 }
 
 /**

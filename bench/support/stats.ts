@@ -57,13 +57,14 @@ export function formatLatencies(summary: LatencySummary): string {
   return `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, p99 ${formatMs(summary.p99)}`;
 }
 
-/** A positive integer from the environment, or `fallback` when unset. */
-export function envInt(name: string, fallback: number): number {
+/** An integer of at least `min` (1: a positive one) from the environment, or `fallback` when unset. */
+export function envInt(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min) {
+    const wanted = min === 1 ? 'a positive integer' : `an integer of at least ${min}`;
+    throw new Error(`${name} must be ${wanted} (got "${raw}")`);
   }
   return value;
 }

@@ -68,7 +68,10 @@ describe('webhook management API (running api, real database)', () => {
   it('serves its OpenAPI description at /api/docs, without a token', async () => {
     const response = await fetch(`${api.url}/api/docs/openapi.json`);
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { required?: string[] }> };
+    };
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/webhooks',
