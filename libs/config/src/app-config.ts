@@ -18,6 +18,18 @@ export class AppConfig {
   deliveryAllowedCidrs: string[];
   deliveryTimeoutMs: number;
   secretRotationGraceHours: number;
+  /** An endpoint whose every attempt failed for this long is deactivated automatically. */
+  deliveryDisableAfterHours: number;
+  /** HTTP requests in flight at once, over all endpoints, per worker. */
+  deliveryConcurrency: number;
+  /** HTTP requests in flight at once to one webhook, so a slow endpoint cannot starve the others. */
+  deliveryConcurrencyPerEndpoint: number;
+  /** The longest `Retry-After` (429/503) that is honoured; longer asks are capped to it. */
+  deliveryMaxRetryAfterSeconds: number;
+  /** How often a worker looks for due retries and manual sends in the delivery queue. */
+  deliveryQueuePollIntervalMs: number;
+  /** The Kafka consumer group that the workers share. */
+  kafkaConsumerGroup: string;
   workerHealthPort: number;
   projectionPollIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';

@@ -116,6 +116,46 @@ export class EnvironmentVariables {
   WORKER_HEALTH_PORT?: number;
 
   @IsOptional()
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(1)
+  @Max(24 * 365)
+  DELIVERY_DISABLE_AFTER_HOURS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  DELIVERY_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  DELIVERY_CONCURRENCY_PER_ENDPOINT?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3600)
+  DELIVERY_MAX_RETRY_AFTER_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  DELIVERY_QUEUE_POLL_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_CONSUMER_GROUP must be a group id' })
+  KAFKA_CONSUMER_GROUP?: string;
+
+  @IsOptional()
   @Transform(toInteger)
   @IsInt()
   @Min(5)

@@ -1,0 +1,2 @@
+export * from './storage/delivery.documents';
+export * from './domain/delivery-id';
