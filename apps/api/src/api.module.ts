@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import { RetryPolicyModule } from '@app/deliveries';
 import { WebhooksModule } from '@app/webhooks';
 
 @Module({
@@ -14,6 +15,7 @@ import { WebhooksModule } from '@app/webhooks';
     CryptoModule,
     HealthModule,
     WebhooksModule,
+    RetryPolicyModule,
   ],
 })
 export class ApiModule {}

@@ -1,0 +1,2 @@
+/** The default retry policy as it is now, with its version and last change. */
+export class GetRetryPolicyQuery {}
