@@ -1,0 +1,176 @@
+import { AppConfig, ConfigurationError } from '@app/config';
+import ipaddr from 'ipaddr.js';
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Cidr = [Address, number];
+
+/** Whether one IP may be connected to; when not, why, in words an admin can act on. */
+export type AddressVerdict =
+  | { allowed: true }
+  | {
+      allowed: false;
+      /** e.g. "a loopback address", to read after "<ip> is" or "<host> resolves to <ip>,". */
+      description: string;
+      /** e.g. "127.0.0.1 is a loopback address". */
+      reason: string;
+    };
+
+const IPV4_DESCRIPTIONS: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  broadcast: 'a broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT (RFC 6598) address',
+  private: 'a private (RFC 1918) address',
+  reserved: 'a reserved address',
+};
+
+const IPV6_DESCRIPTIONS: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  linkLocal: 'a link-local address',
+  multicast: 'a multicast address',
+  loopback: 'a loopback address',
+  uniqueLocal: 'a unique-local (fc00::/7) address',
+  deprecatedSiteLocal: 'a site-local address',
+  reserved: 'a reserved address',
+};
+
+/**
+ * Cloud instance metadata services hand out credentials to anyone on the instance: the prize of most
+ * SSRF attacks. They fall in the ranges refused anyway; naming them makes the refusal obvious.
+ */
+const METADATA_SERVICES = new Set([
+  '169.254.169.254', // AWS, GCP, Azure, OpenStack, ...
+  '169.254.170.2', // AWS ECS task metadata
+  '100.100.100.200', // Alibaba Cloud
+  '192.0.0.192', // Oracle Cloud
+  'fd00:ec2::254', // AWS over IPv6
+]);
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
+const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16');
+
+/**
+ * The SSRF guard: webhook URLs are chosen by admins (or by whoever steals an admin token), and the
+ * worker runs inside the operator's network, so without it a webhook could make the worker POST to
+ * the database, the cloud metadata service or any internal admin page and show the response in the
+ * delivery log. Only public unicast addresses may be connected to, except those in
+ * `DELIVERY_ALLOWED_CIDRS`, which operators use for receivers on their own network (and tests for
+ * 127.0.0.1).
+ *
+ * It is an allow-list of what is public, not a block-list of what is known to be internal: an address
+ * range that nobody thought of is refused. IPv6 forms that carry an IPv4 address (IPv4-mapped,
+ * IPv4-compatible, IPv4-translated, NAT64, 6to4) are judged by that IPv4 address, since that is where
+ * the packets end up.
+ */
+export class AddressPolicy {
+  private readonly allowed: Cidr[];
+
+  constructor(allowedCidrs: readonly string[] = []) {
+    this.allowed = allowedCidrs.map(parseAllowedCidr);
+  }
+
+  static fromConfig(config: Pick<AppConfig, 'deliveryAllowedCidrs'>): AddressPolicy {
+    return new AddressPolicy(config.deliveryAllowedCidrs);
+  }
+
+  check(ip: string): AddressVerdict {
+    if (!ipaddr.isValid(ip)) return refuse(ip, 'not an IP address');
+    const address = ipaddr.parse(ip);
+    const carried = address.kind() === 'ipv6' ? carriedIPv4(address as ipaddr.IPv6) : null;
+    // An exemption for 127.0.0.1/32 also covers ::ffff:127.0.0.1: the same destination.
+    if (this.isExempt(address) || (carried?.sameHost && this.isExempt(carried.ipv4))) {
+      return { allowed: true };
+    }
+
+    if (carried) {
+      const inner = describeIPv4(carried.ipv4);
+      return inner === null
+        ? { allowed: true }
+        : refuse(ip, `${carried.form} ${carried.ipv4.toString()}, ${inner}`);
+    }
+    const description =
+      address.kind() === 'ipv4'
+        ? describeIPv4(address as ipaddr.IPv4)
+        : describeIPv6(address as ipaddr.IPv6);
+    return description === null ? { allowed: true } : refuse(ip, description);
+  }
+
+  private isExempt(address: Address): boolean {
+    return this.allowed.some(
+      ([network, bits]) => network.kind() === address.kind() && address.match(network, bits),
+    );
+  }
+}
+
+function refuse(ip: string, description: string): AddressVerdict {
+  return { allowed: false, description, reason: `${ip} is ${description}` };
+}
+
+/** null when the address is public unicast. */
+function describeIPv4(address: ipaddr.IPv4): string | null {
+  const range = address.range();
+  if (range === 'unicast') return null;
+  const description = IPV4_DESCRIPTIONS[range] ?? `a special-purpose address (${range})`;
+  return withMetadataNote(address, description);
+}
+
+/** null when the address is public unicast. */
+function describeIPv6(address: ipaddr.IPv6): string | null {
+  const range = address.range();
+  if (range === 'unicast') {
+    // ipaddr calls all unassigned space "unicast"; only 2000::/3 is handed out as global unicast.
+    return address.match(GLOBAL_UNICAST_V6) ? null : 'not a global unicast address';
+  }
+  const description = IPV6_DESCRIPTIONS[range] ?? `a special-purpose address (${range})`;
+  return withMetadataNote(address, description);
+}
+
+function withMetadataNote(address: Address, description: string): string {
+  return METADATA_SERVICES.has(address.toString())
+    ? `${description} (cloud metadata service)`
+    : description;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, if it is of a form that reaches it. `sameHost` when the
+ * packets go to that IPv4 host itself (so an exemption of it applies), not merely through it (6to4).
+ */
+function carriedIPv4(
+  address: ipaddr.IPv6,
+): { ipv4: ipaddr.IPv4; form: string; sameHost: boolean } | null {
+  const parts = address.parts;
+  const low32 = () => ipv4Of(parts[6], parts[7]);
+  const range = address.range();
+  if (range === 'ipv4Mapped') {
+    return { ipv4: address.toIPv4Address(), form: 'the IPv4-mapped form of', sameHost: true };
+  }
+  if (range === 'rfc6145') {
+    return { ipv4: low32(), form: 'the IPv4-translated form of', sameHost: true };
+  }
+  if (address.match(NAT64_WELL_KNOWN)) {
+    return { ipv4: low32(), form: 'the NAT64 form of', sameHost: true };
+  }
+  if (address.match(SIX_TO_FOUR)) {
+    return { ipv4: ipv4Of(parts[1], parts[2]), form: 'a 6to4 address via', sameHost: false };
+  }
+  // ::a.b.c.d, deprecated but still routed to a.b.c.d by some stacks. :: and ::1 are themselves.
+  if (range === 'unicast' && parts.slice(0, 6).every((part) => part === 0)) {
+    return { ipv4: low32(), form: 'the IPv4-compatible form of', sameHost: true };
+  }
+  return null;
+}
+
+function ipv4Of(high: number, low: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+}
+
+function parseAllowedCidr(cidr: string): Cidr {
+  try {
+    return ipaddr.parseCIDR(cidr);
+  } catch {
+    throw new ConfigurationError([`DELIVERY_ALLOWED_CIDRS: ${cidr} is not a valid CIDR`]);
+  }
+}
