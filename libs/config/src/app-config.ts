@@ -17,6 +17,11 @@ export class AppConfig {
   webhooksAllowHttp: boolean;
   deliveryAllowedCidrs: string[];
   deliveryTimeoutMs: number;
+  /**
+   * The content of DELIVERY_TLS_CA_FILE, read at start-up: CA certificates (PEM) trusted for
+   * receivers in addition to Node's root certificates, e.g. a company CA or a test receiver's.
+   */
+  deliveryTlsCaPem?: string;
   secretRotationGraceHours: number;
   /** An endpoint whose every attempt failed for this long is deactivated automatically. */
   deliveryDisableAfterHours: number;

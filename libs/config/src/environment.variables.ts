@@ -101,6 +101,12 @@ export class EnvironmentVariables {
   @Max(600_000)
   DELIVERY_TIMEOUT_MS?: number;
 
+  /** A PEM file of CA certificates trusted for receivers in addition to the system roots. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  DELIVERY_TLS_CA_FILE?: string;
+
   @IsOptional()
   @Transform(toNumber)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -118,7 +124,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toNumber)
   @IsNumber()
-  @Min(1)
+  @Min(0.0001)
   @Max(24 * 365)
   DELIVERY_DISABLE_AFTER_HOURS?: number;
 

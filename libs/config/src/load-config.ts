@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
 import { ConfigurationError } from './configuration.error';
@@ -23,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigurationError(errors.flatMap(describe));
+  const deliveryTlsCaPem = readCaFile(vars.DELIVERY_TLS_CA_FILE);
 
   const localDefaults: string[] = [];
   const stateDir = resolve(vars.LOCAL_STATE_DIR ?? '.local');
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP ?? false,
     deliveryAllowedCidrs: list(vars.DELIVERY_ALLOWED_CIDRS),
     deliveryTimeoutMs: vars.DELIVERY_TIMEOUT_MS ?? 15_000,
+    deliveryTlsCaPem,
     secretRotationGraceHours: vars.SECRET_ROTATION_GRACE_HOURS ?? 24,
     deliveryDisableAfterHours: vars.DELIVERY_DISABLE_AFTER_HOURS ?? 120,
     deliveryConcurrency: vars.DELIVERY_CONCURRENCY ?? 256,
@@ -76,6 +79,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     localStateDir: stateDir,
     localDefaults,
   });
+}
+
+/**
+ * Reads DELIVERY_TLS_CA_FILE once, at start-up: a missing or unreadable file stops the app here, with
+ * the variable named, rather than failing every HTTPS delivery later.
+ */
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigurationError([`DELIVERY_TLS_CA_FILE: cannot read ${path} (${code})`]);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigurationError([`DELIVERY_TLS_CA_FILE: ${path} holds no PEM certificate`]);
+  }
+  return pem;
 }
 
 /** A value of the wrong kind is reported as that alone, not also as out of range. */
