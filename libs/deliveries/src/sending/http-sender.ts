@@ -1,0 +1,286 @@
+import type { AppConfig } from '@app/config';
+import axios, { AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { rootCertificates } from 'node:tls';
+import { RESPONSE_BODY_LIMIT_BYTES } from '../storage/delivery.documents';
+import { AddressPolicy } from './address-policy';
+import { ForbiddenAddressError, guardedLookup } from './guarded-lookup';
+
+export interface HttpSenderOptions {
+  /** The whole attempt: connecting, sending, the response headers and the (cut) body. */
+  timeoutMs: number;
+  addressPolicy: AddressPolicy;
+  /** PEM certificate(s) trusted in addition to Node's root certificates (`DELIVERY_TLS_CA_FILE`). */
+  extraCaPem?: string;
+  /** Whether plain `http://` targets may be sent to (`WEBHOOKS_ALLOW_HTTP`). */
+  allowHttp: boolean;
+  /** Open connections at once, over all receivers, per protocol. */
+  maxSockets?: number;
+}
+
+export interface SendRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Sent byte for byte: the signature covers exactly this. */
+  body: string;
+}
+
+/** `gone` is the receiver's 410: it asks never to be sent this webhook again. */
+export type SendOutcome = 'succeeded' | 'failed' | 'gone';
+
+export interface SendResult {
+  outcome: SendOutcome;
+  /** null when no complete response arrived (network error, timeout, TLS, refused by the guard). */
+  responseStatus: number | null;
+  /** The start of the body, at most RESPONSE_BODY_LIMIT_BYTES, utf-8 decoded. */
+  responseBody: string | null;
+  durationMs: number;
+  /** Why the attempt failed, in words; null on success. */
+  error: string | null;
+  /** What the receiver asked for with `Retry-After` on a 429 or 503; null otherwise. */
+  retryAfterSeconds: number | null;
+}
+
+/** The attempt took longer than `DELIVERY_TIMEOUT_MS` in all. */
+export class AttemptTimeoutError extends Error {
+  override readonly name = 'AttemptTimeoutError';
+  constructor(timeoutMs: number, phase: string) {
+    super(`timed out after ${timeoutMs} ms${phase}`);
+  }
+}
+
+/** A plain `http://` target while `WEBHOOKS_ALLOW_HTTP` is false. */
+export class PlainHttpNotAllowedError extends Error {
+  override readonly name = 'PlainHttpNotAllowedError';
+  constructor() {
+    super('refused: plain http:// is not allowed (WEBHOOKS_ALLOW_HTTP is false)');
+  }
+}
+
+/** The target URL cannot be sent to at all: unparseable, or neither http nor https. */
+export class InvalidTargetUrlError extends Error {
+  override readonly name = 'InvalidTargetUrlError';
+}
+
+const TLS_ERROR_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+/**
+ * Sends one delivery attempt. It never throws for a failed attempt: every way an attempt can go wrong
+ * (the guard, DNS, TCP, TLS, a timeout, a non-2xx answer) becomes a SendResult with the reason in
+ * words, for the delivery log and the retry decision.
+ *
+ * Receivers are not trusted: the SSRF guard checks every address connected to, redirects are never
+ * followed (a redirect could lead past the guard, and the receiver should fix its URL), only the
+ * first 4 KiB of a response are read, and one deadline covers the whole attempt, including a body
+ * that trickles in or never ends.
+ */
+export class HttpSender {
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+
+  constructor(private readonly options: HttpSenderOptions) {
+    const lookup = guardedLookup(options.addressPolicy);
+    const maxSockets = options.maxSockets ?? 256;
+    // Keep-alive: most deliveries go to a few receivers again and again; reusing connections
+    // saves a TCP and TLS handshake per attempt. Idle sockets are dropped after 4 s, before the
+    // common 5 s server keep-alive limit, so an attempt rarely picks a socket the server just closed.
+    const pool = {
+      keepAlive: true,
+      maxSockets,
+      maxTotalSockets: maxSockets,
+      timeout: 4_000,
+      lookup,
+    };
+    this.httpAgent = new HttpAgent(pool);
+    this.httpsAgent = new HttpsAgent({
+      ...pool,
+      // Passing `ca` replaces Node's trust store, so the roots are passed along with the extra CA.
+      ca: options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined,
+    });
+  }
+
+  static fromConfig(
+    config: Pick<
+      AppConfig,
+      'deliveryTimeoutMs' | 'deliveryAllowedCidrs' | 'deliveryTlsCaPem' | 'webhooksAllowHttp'
+    >,
+  ): HttpSender {
+    return new HttpSender({
+      timeoutMs: config.deliveryTimeoutMs,
+      addressPolicy: AddressPolicy.fromConfig(config),
+      extraCaPem: config.deliveryTlsCaPem,
+      allowHttp: config.webhooksAllowHttp,
+    });
+  }
+
+  async send(request: SendRequest): Promise<SendResult> {
+    const startedAt = performance.now();
+    const elapsed = () => Math.round(performance.now() - startedAt);
+    const { timeoutMs } = this.options;
+    const controller = new AbortController();
+    let phase = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+
+    try {
+      this.checkTarget(request.url);
+      const response = await axios.request<Readable>({
+        method: 'POST',
+        url: request.url,
+        headers: request.headers,
+        data: Buffer.from(request.body, 'utf8'),
+        // axios would trim a JSON string body, which breaks the signature: send the bytes as given.
+        transformRequest: [(data: unknown) => data],
+        responseType: 'stream',
+        maxRedirects: 0,
+        validateStatus: null,
+        // An HTTP(S)_PROXY from the environment would be connected to instead of the receiver,
+        // and the guard would check the proxy's address rather than the receiver's.
+        proxy: false,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+        signal: controller.signal,
+      });
+      phase = ` reading the response body (HTTP ${response.status})`;
+      const responseBody = await readStart(response.data, RESPONSE_BODY_LIMIT_BYTES);
+      return { ...judge(response, responseBody), durationMs: elapsed() };
+    } catch (error) {
+      const failure = timedOut ? new AttemptTimeoutError(timeoutMs, phase) : error;
+      return {
+        outcome: 'failed',
+        responseStatus: null,
+        responseBody: null,
+        durationMs: elapsed(),
+        error: describeError(failure),
+        retryAfterSeconds: null,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes idle keep-alive connections, e.g. at shutdown. Attempts in flight are cut. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  /**
+   * Node calls the guarded lookup only for host names, never for IP literals, so literals are
+   * checked here; names are checked on every connection by the agents' lookup.
+   */
+  private checkTarget(url: string): void {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InvalidTargetUrlError(`invalid URL: ${url}`);
+    }
+    if (parsed.protocol === 'http:') {
+      if (!this.options.allowHttp) throw new PlainHttpNotAllowedError();
+    } else if (parsed.protocol !== 'https:') {
+      throw new InvalidTargetUrlError(`unsupported URL scheme ${parsed.protocol}`);
+    }
+    const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) !== 0) {
+      const verdict = this.options.addressPolicy.check(host);
+      if (!verdict.allowed) throw new ForbiddenAddressError(host, host, verdict.description);
+    }
+  }
+}
+
+/**
+ * Reads at most `limit` bytes of the body. Leaving the loop early destroys the stream and with it
+ * the socket, so a receiver answering with gigabytes costs 4 KiB and a closed connection.
+ */
+async function readStart(body: Readable, limit: number): Promise<string> {
+  // Late errors (axios re-emits its abort on the stream) must not become unhandled 'error' events.
+  body.on('error', () => undefined);
+  // A character cut in half at the limit is dropped, not turned into garbage: only write(), no end().
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let received = 0;
+  for await (const chunk of body) {
+    const piece = (chunk as Buffer).subarray(0, limit - received);
+    text += decoder.write(piece);
+    received += piece.length;
+    if (received >= limit) break;
+  }
+  return text;
+}
+
+/** What a complete answer means: any 2xx is accepted, 410 asks to stop, everything else failed. */
+function judge(response: AxiosResponse, responseBody: string): Omit<SendResult, 'durationMs'> {
+  const status = response.status;
+  const retryAfterSeconds =
+    status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after']) : null;
+  const answer = (outcome: SendOutcome, error: string | null): Omit<SendResult, 'durationMs'> => ({
+    outcome,
+    responseStatus: status,
+    responseBody,
+    error,
+    retryAfterSeconds,
+  });
+  if (status >= 200 && status < 300) return answer('succeeded', null);
+  if (status >= 300 && status < 400) {
+    const location = headerText(response.headers.location);
+    return answer(
+      'failed',
+      location
+        ? `redirect to ${location} not followed`
+        : `HTTP ${status}: a redirect without a location, not followed`,
+    );
+  }
+  const statusText = response.statusText ? ` ${response.statusText}` : '';
+  return answer(status === 410 ? 'gone' : 'failed', `HTTP ${status}${statusText}`);
+}
+
+/** `Retry-After` is either whole seconds or an HTTP date (RFC 9110 §10.2.3); anything else is ignored. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | null {
+  const text = headerText(value)?.trim();
+  if (!text) return null;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function headerText(value: unknown): string | undefined {
+  if (Array.isArray(value)) return headerText(value[0]);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function describeError(error: unknown): string {
+  if (
+    error instanceof AttemptTimeoutError ||
+    error instanceof PlainHttpNotAllowedError ||
+    error instanceof InvalidTargetUrlError ||
+    error instanceof ForbiddenAddressError
+  ) {
+    return error.message;
+  }
+  // axios wraps what Node threw (e.g. the guard's error from inside the lookup) as its cause.
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof ForbiddenAddressError) return cause.message;
+  const { code, message } = error as { code?: string; message?: string };
+  const text = message || String(error);
+  if (code && TLS_ERROR_CODE.test(code)) return `TLS: ${text} (${code})`;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused (${text})`;
+    case 'ECONNRESET':
+      return `connection reset by the receiver (${text})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DNS lookup failed (${text})`;
+    default:
+      return code && !text.includes(code) ? `${text} (${code})` : text;
+  }
+}
