@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
-import { RetryPolicyModule } from '@app/deliveries';
+import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
 import { WebhooksModule } from '@app/webhooks';
 
 @Module({
@@ -16,6 +16,7 @@ import { WebhooksModule } from '@app/webhooks';
     HealthModule,
     WebhooksModule,
     RetryPolicyModule,
+    DeliveriesApiModule,
   ],
 })
 export class ApiModule {}

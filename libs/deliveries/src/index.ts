@@ -16,3 +16,25 @@ export {
 } from './retry-policy/follower/retry-policy-follower';
 export { RetryPolicyFollowerModule } from './retry-policy/follower/retry-policy-follower.module';
 export { nextRetryDelayMs, type RetryDelayOptions } from './domain/retry-schedule';
+export { DeliveriesApiModule } from './api/deliveries-api.module';
+export {
+  DeliveryNotFoundError,
+  DeliveryRetryContentionError,
+  InvalidDeliveryCursorError,
+} from './api/delivery-api.errors';
+export type {
+  DeliveryAttemptView,
+  DeliveryDetail,
+  DeliveryListItem,
+} from './api/application/delivery.view';
+export type { DeliveryPage } from './api/application/delivery-reader';
+export type { DeliveryListFilter } from './api/application/delivery-list.filter';
+export { ListDeliveriesQuery } from './api/queries/list-deliveries/list-deliveries.query';
+export { GetDeliveryQuery } from './api/queries/get-delivery/get-delivery.query';
+export { RetryDeliveryCommand } from './api/commands/retry-delivery/retry-delivery.command';
+export { RecoverDeliveriesCommand } from './api/commands/recover-deliveries/recover-deliveries.command';
+export {
+  MAX_RECOVERED_PER_CALL,
+  type RecoveryResult,
+} from './api/commands/recover-deliveries/recover-deliveries.handler';
+export { SendTestEventCommand } from './api/commands/send-test-event/send-test-event.command';

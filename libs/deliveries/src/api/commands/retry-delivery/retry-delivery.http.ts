@@ -1,0 +1,28 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import type { DeliveryDetail } from '../../application/delivery.view';
+import { ParseDeliveryIdPipe } from '../../http/delivery-id.pipe';
+import { RetryDeliveryCommand } from './retry-delivery.command';
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('deliveries')
+export class RetryDeliveryHttp {
+  constructor(private readonly commands: CommandBus) {}
+
+  /**
+   * 202: the worker makes the attempt shortly. A queued delivery is brought forward (its automatic
+   * retries go on afterwards); a finished one is sent once more, manually.
+   */
+  @Post(':id/retry')
+  @HttpCode(202)
+  @RequireRole('admin')
+  retry(
+    @Param('id', ParseDeliveryIdPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<DeliveryDetail> {
+    return this.commands.execute(new RetryDeliveryCommand(id, `user:${principal.id}`));
+  }
+}

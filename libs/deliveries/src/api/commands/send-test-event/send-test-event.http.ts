@@ -1,0 +1,29 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import type { DeliveryDetail } from '../../application/delivery.view';
+import { SendTestEventCommand } from './send-test-event.command';
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class SendTestEventHttp {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** 202 with the queued test delivery; `Location` is where to watch its attempts. */
+  @Post(':id/test')
+  @HttpCode(202)
+  @RequireRole('admin')
+  async test(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): unknown },
+  ): Promise<DeliveryDetail> {
+    const delivery = await this.commands.execute<SendTestEventCommand, DeliveryDetail>(
+      new SendTestEventCommand(id, `user:${principal.id}`),
+    );
+    response.setHeader('Location', `/api/v1/deliveries/${delivery.id}`);
+    return delivery;
+  }
+}

@@ -1,0 +1,57 @@
+import { Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DeliveryReader } from './application/delivery-reader';
+import { DeliveryRequeuer } from './application/delivery-requeuer';
+import { LiveWebhooks } from './application/live-webhooks';
+import { RecoverDeliveriesHandler } from './commands/recover-deliveries/recover-deliveries.handler';
+import { RecoverDeliveriesHttp } from './commands/recover-deliveries/recover-deliveries.http';
+import { RetryDeliveryHandler } from './commands/retry-delivery/retry-delivery.handler';
+import { RetryDeliveryHttp } from './commands/retry-delivery/retry-delivery.http';
+import { SendTestEventHandler } from './commands/send-test-event/send-test-event.handler';
+import { SendTestEventHttp } from './commands/send-test-event/send-test-event.http';
+import { DeliveryHistoryRepository } from './delivery-history.repository';
+import { registerDeliveryProblems } from './delivery-problems';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { GetDeliveryHandler } from './queries/get-delivery/get-delivery.handler';
+import { GetDeliveryHttp } from './queries/get-delivery/get-delivery.http';
+import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
+import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.http';
+
+/**
+ * The deliveries admin API: reads of the queue and the history, and manual sends (retry, recover,
+ * test), which only write queue entries; the worker makes every attempt. Needs the webhooks'
+ * queries on the same QueryBus (WebhooksModule in the same app) for recover and test.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [
+    ListDeliveriesHttp,
+    GetDeliveryHttp,
+    RetryDeliveryHttp,
+    RecoverDeliveriesHttp,
+    SendTestEventHttp,
+  ],
+  providers: [
+    DeliveryQueueRepository,
+    DeliveryHistoryRepository,
+    DeliveryReader,
+    DeliveryRequeuer,
+    LiveWebhooks,
+    ListDeliveriesHandler,
+    GetDeliveryHandler,
+    RetryDeliveryHandler,
+    RecoverDeliveriesHandler,
+    SendTestEventHandler,
+  ],
+})
+export class DeliveriesApiModule implements OnModuleInit, OnModuleDestroy {
+  private unregisterProblems?: () => void;
+
+  onModuleInit(): void {
+    this.unregisterProblems = registerDeliveryProblems();
+  }
+
+  onModuleDestroy(): void {
+    this.unregisterProblems?.();
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '@app/platform';
+import type { DeliveryPage } from '../../application/delivery-reader';
+import { ListDeliveriesQueryDto } from '../../http/delivery.dtos';
+import { ListDeliveriesQuery } from './list-deliveries.query';
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('deliveries')
+export class ListDeliveriesHttp {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** Newest first; `from` (inclusive) and `to` (exclusive) bound the creation time. */
+  @Get()
+  @RequireRole('auditor')
+  list(@Query() query: ListDeliveriesQueryDto): Promise<DeliveryPage> {
+    return this.queries.execute(
+      new ListDeliveriesQuery(
+        {
+          webhookId: query.webhookId,
+          status: query.status,
+          eventType: query.eventType,
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+        },
+        query.limit ?? 20,
+        query.cursor,
+      ),
+    );
+  }
+}
