@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
-import { DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import { CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import { DeliveryIntake } from '@app/deliveries';
+import { PlatformEventsModule } from '@app/platform-events';
+import { DeliveryModule } from './delivery/delivery.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 /** Consumes platform events and delivers webhooks; serves its own /health for orchestrators. */
@@ -11,8 +14,11 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     DatabaseModule,
     KafkaModule,
     EventStoreModule.forRoot(),
+    CryptoModule,
     HealthModule,
     SubscriptionsModule,
+    DeliveryModule,
+    PlatformEventsModule.forSink({ imports: [DeliveryModule], sink: DeliveryIntake }),
   ],
 })
 export class WorkerModule {}

@@ -38,3 +38,12 @@ export {
   type RecoveryResult,
 } from './api/commands/recover-deliveries/recover-deliveries.handler';
 export { SendTestEventCommand } from './api/commands/send-test-event/send-test-event.command';
+export { AddressPolicy } from './sending/address-policy';
+export { HttpSender, type SendRequest, type SendResult } from './sending/http-sender';
+export { signWebhook } from './signing/webhook-signature';
+export { ATTEMPT_SENDER, type AttemptSender } from './engine/attempt-sender';
+export { DeliveryStore } from './engine/delivery.store';
+export { EndpointHealth, DELIVERY_WORKER_ACTOR } from './engine/endpoint-health';
+export { DeliverySaga } from './engine/delivery-saga';
+export { DeliveryEngine } from './engine/delivery-engine';
+export { DeliveryIntake } from './engine/delivery-intake';

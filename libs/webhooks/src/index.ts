@@ -1,3 +1,6 @@
 export * from './domain';
 export * from './webhooks.module';
 export * from './read-models/webhook-list.projection';
+export * from './webhook-commands.module';
+export * from './commands/pause-webhook/pause-webhook.command';
+export * from './read-models/subscription-index';

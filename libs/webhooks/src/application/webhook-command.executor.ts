@@ -54,9 +54,13 @@ export class WebhookCommandExecutor {
         return { webhook: state as ExistingWebhook, version, changed: false };
       try {
         const result = await this.repository.append(webhookId, version, events, request);
-        await this.projections
-          .runner(WEBHOOK_LIST_PROJECTION)
-          .waitFor(result.lastPosition, READ_YOUR_WRITES_TIMEOUT_MS);
+        // The api keeps the list view and waits for it; the worker (which pauses failing webhooks)
+        // keeps no list view and has nobody to show the write to.
+        if (this.projections.names.includes(WEBHOOK_LIST_PROJECTION)) {
+          await this.projections
+            .runner(WEBHOOK_LIST_PROJECTION)
+            .waitFor(result.lastPosition, READ_YOUR_WRITES_TIMEOUT_MS);
+        }
         const after = events.reduce(evolve, state) as ExistingWebhook;
         return { webhook: after, version: result.version, changed: true };
       } catch (error) {

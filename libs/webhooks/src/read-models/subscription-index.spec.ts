@@ -187,6 +187,20 @@ describe('SubscriptionIndex', () => {
     expect(index.size).toBe(1);
   });
 
+  it('looks up any existing webhook for a decided send: active and inactive with their target', async () => {
+    const index = new SubscriptionIndex();
+    const h = history();
+    await applyAll(index, h.add(created('on'), created('off', { active: false }), created('gone')));
+    await applyAll(index, h.add({ type: 'WebhookDeleted', data: { id: 'gone' } }));
+
+    expect(index.lookup('on')).toEqual({ status: 'active', target: index.get('on') });
+    const off = index.lookup('off');
+    expect(off.status).toBe('inactive');
+    expect(off.status === 'inactive' && off.target.url).toBe('https://hooks.example.com/off');
+    expect(index.lookup('gone')).toEqual({ status: 'deleted' });
+    expect(index.lookup('never')).toEqual({ status: 'unknown' });
+  });
+
   it('ignores events that are not webhook events', async () => {
     const index = new SubscriptionIndex();
     const [event] = history().add(created('a'));

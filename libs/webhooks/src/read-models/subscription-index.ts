@@ -12,6 +12,9 @@ import {
 
 export const SUBSCRIPTION_INDEX_PROJECTION = 'subscription-index';
 
+export type WebhookLookup =
+  { status: 'active' | 'inactive'; target: WebhookTarget } | { status: 'deleted' | 'unknown' };
+
 /**
  * An active webhook as the delivery side needs it to send one platform event. The secrets stay
  * encrypted: the delivery side decrypts them when it signs. `previousSecret` is the last rotated-out
@@ -80,6 +83,18 @@ export class SubscriptionIndex implements Projection {
   /** The active webhook `id` as indexed, if it is active. */
   get(id: string): WebhookTarget | undefined {
     return this.targets.get(id);
+  }
+
+  /**
+   * Where a webhook stands for a send that is already decided (a retry, a manual send, a test):
+   * `active` and `inactive` come with the webhook's current target (URL and secrets as of now), so
+   * a retry goes to the URL and signs with the secrets the webhook has at that moment.
+   */
+  lookup(id: string): WebhookLookup {
+    const state = this.states.get(id);
+    if (!state || state.status === 'none') return { status: 'unknown' };
+    if (state.status === 'deleted') return { status: 'deleted' };
+    return { status: state.status, target: this.targets.get(id) ?? toTarget(state) };
   }
 
   /** The number of active webhooks in the index. */

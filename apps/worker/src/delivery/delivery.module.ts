@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AppConfig } from '@app/config';
+import {
+  AddressPolicy,
+  ATTEMPT_SENDER,
+  DeliveryEngine,
+  DeliveryIntake,
+  DeliverySaga,
+  DeliveryStore,
+  EndpointHealth,
+  HttpSender,
+  RetryPolicyFollowerModule,
+} from '@app/deliveries';
+import { WebhookCommandsModule } from '@app/webhooks';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+
+/**
+ * The delivery side of the worker: matches platform events to webhooks (SubscriptionsModule), runs
+ * the delivery saga with the retry policy it follows from the event store, and pauses failing
+ * webhooks through their own command (WebhookCommandsModule).
+ */
+@Module({
+  imports: [CqrsModule, SubscriptionsModule, RetryPolicyFollowerModule, WebhookCommandsModule],
+  providers: [
+    {
+      provide: ATTEMPT_SENDER,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new HttpSender({
+          timeoutMs: config.deliveryTimeoutMs,
+          addressPolicy: AddressPolicy.fromConfig(config),
+          extraCaPem: config.deliveryTlsCaPem,
+          allowHttp: config.webhooksAllowHttp,
+          maxSockets: config.deliveryConcurrency,
+        }),
+    },
+    DeliveryStore,
+    EndpointHealth,
+    DeliverySaga,
+    DeliveryEngine,
+    DeliveryIntake,
+  ],
+  exports: [DeliveryIntake, DeliveryEngine],
+})
+export class DeliveryModule {}
