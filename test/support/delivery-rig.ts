@@ -17,6 +17,8 @@ export interface RigOptions {
   label: string;
   /** Extra environment for both apps. */
   env?: Record<string, string>;
+  /** false: no in-process worker (the test runs its own, e.g. as a child process to kill). */
+  worker?: boolean;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface RigOptions {
  */
 export interface DeliveryRig {
   api: TestApp;
-  worker: TestApp;
+  /** The in-process worker; absent when started with `worker: false`. */
+  worker?: TestApp;
   receiver: Receiver;
   topics: { activations: string; licenses: string; deadLetter: string };
   /** The environment the apps were started with (to start another worker like them). */
@@ -75,11 +78,14 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
   };
   const api = await startTestApp(ApiModule, { label: options.label, configure: configureApi, env });
   env.MONGODB_URI = api.database.uri;
-  const worker = await startTestApp(WorkerModule, {
-    label: `${options.label}_worker`,
-    mongodbUri: () => api.database.uri,
-    env,
-  });
+  const worker =
+    options.worker === false
+      ? undefined
+      : await startTestApp(WorkerModule, {
+          label: `${options.label}_worker`,
+          mongodbUri: () => api.database.uri,
+          env,
+        });
 
   const kafka = new Kafka({
     clientId: `rig-${suffix}`,
@@ -104,8 +110,9 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
 
-  const index = worker.app.get(SubscriptionIndex);
+  const index = worker?.app.get(SubscriptionIndex);
   const workerSees = async (webhookId: string, version = 1) => {
+    if (!index) return;
     await eventually(() => {
       const found = index.lookup(webhookId);
       return 'target' in found && found.target.version >= version;
@@ -140,7 +147,7 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
     },
     async close() {
       await producer.disconnect().catch(() => undefined);
-      await worker.close();
+      await worker?.close();
       await api.close();
       await receiver.close();
     },

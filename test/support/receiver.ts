@@ -26,6 +26,8 @@ export type ReceiverResponse =
       body?: string | Buffer;
       /** Send the status, headers and body, then never finish the response: a stalled body. */
       stall?: boolean;
+      /** Answer this many milliseconds later: a slow receiver. */
+      delayMs?: number;
     }
   | 'hang';
 
@@ -95,9 +97,14 @@ export async function startReceiver(options: { https?: boolean } = {}): Promise<
         answer = { status: 500, body: `responder threw: ${String(error)}` };
       }
       if (answer === 'hang') return;
-      res.writeHead(answer.status, answer.headers);
-      if (!answer.stall) res.end(answer.body);
-      else if (answer.body !== undefined) res.write(answer.body);
+      const reply = answer;
+      const send = () => {
+        res.writeHead(reply.status, reply.headers);
+        if (!reply.stall) res.end(reply.body);
+        else if (reply.body !== undefined) res.write(reply.body);
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   };
 
