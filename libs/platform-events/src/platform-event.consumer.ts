@@ -39,6 +39,9 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
   private committing?: Promise<void>;
   private started?: Promise<void>;
   private stopping = false;
+  private signalStop!: () => void;
+  /** Resolves when shutdown begins, so a start waiting for the sink gives up. */
+  private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
 
   constructor(
     kafka: Kafka,
@@ -69,21 +72,25 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.commitTimer);
+    this.signalStop();
+    // A start still under way finishes first (it may be past its last `stopping` check).
     await this.started;
+    clearInterval(this.commitTimer);
     await this.consumer.stop().catch(() => undefined);
     await this.commit();
     await this.consumer.disconnect().catch(() => undefined);
   }
 
   private async start(): Promise<void> {
-    await this.sink.whenReady();
+    await Promise.race([this.sink.whenReady(), this.stopRequested]);
     if (this.stopping) return;
     await this.ensureTopics();
+    if (this.stopping) return;
     await this.consumer.connect();
     // From the beginning for a new group: events published before the first worker ever started
     // are delivered too. An existing group resumes from its committed offsets.
     await this.consumer.subscribe({ topics: this.config.kafkaTopics, fromBeginning: true });
+    if (this.stopping) return;
     this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
     await this.consumer.run({
       autoCommit: false,
