@@ -80,7 +80,8 @@ import {
   cpuSeconds,
   groupCpuBetween,
   type GroupSnapshot,
-  INFRA_GROUPS,
+  localServerGroups,
+  type ProcessGroup,
   snapshotGroups,
 } from './support/process-cpu';
 import { formatCount, formatMs, formatSeconds, perSecond, summarize } from './support/stats';
@@ -341,14 +342,14 @@ interface CpuMark {
   groups: GroupSnapshot;
 }
 
-function markCpu(worker: AppProcess, api: AppProcess): CpuMark {
+function markCpu(worker: AppProcess, api: AppProcess, servers: ProcessGroup[]): CpuMark {
   const usage = process.cpuUsage();
   return {
     atMs: performance.now(),
     worker: cpuSeconds(worker.pid),
     api: cpuSeconds(api.pid),
     bench: (usage.user + usage.system) / 1e6,
-    groups: snapshotGroups(INFRA_GROUPS),
+    groups: snapshotGroups(servers),
   };
 }
 
@@ -471,6 +472,12 @@ async function main(): Promise<void> {
         : server.product;
     console.log(`  server:   ${backend}, MongoDB wire version ${server.version}`);
     console.log(`  receiver: ${receiver.url}/w/<1..${flags.webhooks}>, 204 at once, keep-alive`);
+    const serverGroups = localServerGroups(uriHosts(servers.mongoUri), servers.kafkaBrokers);
+    const notes = serverGroups.filter((group) => group.note).map((group) => group.note);
+    console.log(
+      `  cpu:      /proc of the apps, this process and the local servers on the ports above` +
+        (notes.length > 0 ? ` (${notes.join('; ')})` : ''),
+    );
 
     // Webhooks.
     step(`creating ${flags.webhooks} webhooks (production, ${EVENT_TYPE}) through the api`);
@@ -540,13 +547,13 @@ async function main(): Promise<void> {
           `deliveries received, backlog ${formatCount(expected - tracker.received)}`,
       );
     };
-    const cpuStart = markCpu(worker, api);
+    const cpuStart = markCpu(worker, api, serverGroups);
     const publishStart = performance.now();
     const run = await publish(kafka, topics.licenses, flags, tracker, (published) =>
       progress(published, publishStart),
     );
     const receivedWhilePublishing = tracker.received;
-    const cpuPublished = markCpu(worker, api);
+    const cpuPublished = markCpu(worker, api, serverGroups);
     const expected = run.events * flags.webhooks;
     step(
       `published ${formatCount(run.events)} events in ${formatSeconds(run.endMs - run.startMs)}; ` +
@@ -565,7 +572,7 @@ async function main(): Promise<void> {
       }
     }
     const complete = tracker.received >= expected;
-    const cpuEnd = markCpu(worker, api);
+    const cpuEnd = markCpu(worker, api, serverGroups);
     step(complete ? 'all deliveries received' : `gave up after ${flags.wait} s`);
 
     // What the worker recorded (its history and queue), for comparison with what arrived: the

@@ -99,7 +99,9 @@ export function localServerGroups(mongoHosts: string, kafkaBrokers: string): Pro
   const mongoPorts = portsOf(mongoHosts);
   const kafkaPorts = portsOf(kafkaBrokers);
   const listensOnMongoPort = (cmdline: string): boolean =>
-    [...mongoPorts].some((port) => new RegExp(`--listen-addr[= ]\\S*:${port}(\\s|$)`).test(cmdline));
+    [...mongoPorts].some((port) =>
+      new RegExp(`--listen-addr[= ]\\S*:${port}(\\s|$)`).test(cmdline),
+    );
 
   const ferretdb = processes.find((p) => p.comm === 'ferretdb' && listensOnMongoPort(p.cmdline));
   const pgPort = ferretdb && /--postgresql-url[= ]\S*@[^/\s]*:(\d+)\//.exec(ferretdb.cmdline)?.[1];
