@@ -61,12 +61,14 @@ export class DeliveryDispatcher {
     return this.completions.get(id);
   }
 
-  hasRoom(): boolean {
-    return this.held < this.limits.maxInMemory;
+  /** Whether more jobs fit in memory, counting `coming` jobs the caller is about to submit. */
+  hasRoom(coming = 0): boolean {
+    return this.held + coming < this.limits.maxInMemory;
   }
 
-  whenRoom(): Promise<void> {
-    if (this.hasRoom()) return Promise.resolve();
+  /** Resolves when a job has finished and there may be room again (at once if there is). */
+  whenRoom(coming = 0): Promise<void> {
+    if (this.hasRoom(coming)) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
@@ -120,7 +122,8 @@ export class DeliveryDispatcher {
     if (endpoint.running === 0 && endpoint.waiting.length === 0) {
       this.endpoints.delete(job.webhookId);
     }
-    if (this.hasRoom()) for (const resolve of this.roomWaiters.splice(0)) resolve();
+    // Waiters re-check with what they count themselves.
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
     this.pump();
   }
 

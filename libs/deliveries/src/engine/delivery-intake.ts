@@ -25,6 +25,8 @@ import { DeliveryStore } from './delivery.store';
 export class DeliveryIntake implements PlatformEventSink, OnModuleDestroy {
   private readonly events: Collection<PlatformEventDocument>;
   private readonly eventInserts: BatchInserter<PlatformEventDocument>;
+  /** Deliveries of events whose id is being recorded, not yet handed to the dispatcher. */
+  private accepting = 0;
 
   constructor(
     @Inject(DATABASE_CONNECTION) connection: Connection,
@@ -45,29 +47,40 @@ export class DeliveryIntake implements PlatformEventSink, OnModuleDestroy {
     return this.index.whenReady();
   }
 
+  /**
+   * Room counts the deliveries of events still being recorded too: they reach the dispatcher only
+   * once their event id is stored, and without them the consumer would read far ahead, then flood
+   * the endpoints' lines at once and park the overflow.
+   */
   hasRoom(): boolean {
-    return this.engine.dispatcher.hasRoom();
+    return this.engine.dispatcher.hasRoom(this.accepting);
   }
 
   whenRoom(): Promise<void> {
-    return this.engine.dispatcher.whenRoom();
+    return this.engine.dispatcher.whenRoom(this.accepting);
   }
 
   async accept(event: PlatformEvent, source: MessageSource): Promise<void> {
     const now = this.clock.now();
     const webhookIds = this.index.match(event.environment, event.type).map((target) => target.id);
-    const outcome = await this.eventInserts.insert({
-      _id: event.id,
-      type: event.type,
-      environment: event.environment,
-      webhookIds,
-      receivedAt: now,
-      source,
-    });
-    const jobs =
-      outcome === 'inserted'
-        ? webhookIds.map((webhookId) => freshJob(event, webhookId, source, now))
-        : await this.unrecordedOfRepeat(event, source, now);
+    this.accepting += webhookIds.length;
+    let jobs: DeliveryJob[];
+    try {
+      const outcome = await this.eventInserts.insert({
+        _id: event.id,
+        type: event.type,
+        environment: event.environment,
+        webhookIds,
+        receivedAt: now,
+        source,
+      });
+      jobs =
+        outcome === 'inserted'
+          ? webhookIds.map((webhookId) => freshJob(event, webhookId, source, now))
+          : await this.unrecordedOfRepeat(event, source, now);
+    } finally {
+      this.accepting -= webhookIds.length;
+    }
     await Promise.all(jobs.map((job) => this.engine.dispatcher.submit(job)));
   }
 
