@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from '@app/config';
 import {
-  AddressPolicy,
   ATTEMPT_SENDER,
   DeliveryEngine,
   DeliveryIntake,
@@ -26,14 +25,7 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
     {
       provide: ATTEMPT_SENDER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new HttpSender({
-          timeoutMs: config.deliveryTimeoutMs,
-          addressPolicy: AddressPolicy.fromConfig(config),
-          extraCaPem: config.deliveryTlsCaPem,
-          allowHttp: config.webhooksAllowHttp,
-          maxSockets: config.deliveryConcurrency,
-        }),
+      useFactory: (config: AppConfig) => HttpSender.fromConfig(config),
     },
     DeliveryStore,
     EndpointHealth,

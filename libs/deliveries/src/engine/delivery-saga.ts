@@ -24,6 +24,11 @@ import { EndpointHealth } from './endpoint-health';
 @Injectable()
 export class DeliverySaga {
   private readonly logger = new Logger(DeliverySaga.name);
+  /** Decrypted secrets by webhook id, for the webhook version they belong to. Never logged. */
+  private readonly plaintexts = new Map<
+    string,
+    { version: number; current: string; previous: string | null }
+  >();
 
   constructor(
     private readonly index: SubscriptionIndex,
@@ -50,6 +55,7 @@ export class DeliverySaga {
     const startedAt = this.clock.now();
     const found = this.index.lookup(job.webhookId);
     if (!('target' in found)) {
+      this.plaintexts.delete(job.webhookId);
       return this.endUnsent(job, startedAt, 'not sent: the webhook was deleted');
     }
     if (found.status === 'inactive' && !job.manual) {
@@ -101,12 +107,30 @@ export class DeliverySaga {
 
   /** The secrets that sign now: the current one, and a rotated-out one during its grace window. */
   private secretsOf(target: WebhookTarget, at: Date): string[] {
-    const secrets = [this.box.decrypt(target.encryptedSecret, target.id)];
-    const previous = target.previousSecret;
-    if (previous && Date.parse(previous.validUntil) > at.getTime()) {
-      secrets.push(this.box.decrypt(previous.encryptedSecret, target.id));
-    }
-    return secrets;
+    const { current, previous } = this.plaintextsOf(target);
+    const previousSigns =
+      previous !== null &&
+      target.previousSecret !== null &&
+      Date.parse(target.previousSecret.validUntil) > at.getTime();
+    return previousSigns ? [current, previous] : [current];
+  }
+
+  /**
+   * Decrypted once per webhook version rather than on every attempt (it showed in the worker's
+   * profile); any change to the webhook, a rotation included, bumps the version.
+   */
+  private plaintextsOf(target: WebhookTarget): { current: string; previous: string | null } {
+    const cached = this.plaintexts.get(target.id);
+    if (cached?.version === target.version) return cached;
+    const fresh = {
+      version: target.version,
+      current: this.box.decrypt(target.encryptedSecret, target.id),
+      previous: target.previousSecret
+        ? this.box.decrypt(target.previousSecret.encryptedSecret, target.id)
+        : null,
+    };
+    this.plaintexts.set(target.id, fresh);
+    return fresh;
   }
 
   private attemptRecord(

@@ -93,6 +93,9 @@ export class HttpSender {
       keepAlive: true,
       maxSockets,
       maxTotalSockets: maxSockets,
+      // Node keeps only 256 idle sockets by default: with more in flight, every attempt past that
+      // would open (and handshake) a fresh connection.
+      maxFreeSockets: maxSockets,
       timeout: 4_000,
       lookup,
     };
@@ -107,7 +110,11 @@ export class HttpSender {
   static fromConfig(
     config: Pick<
       AppConfig,
-      'deliveryTimeoutMs' | 'deliveryAllowedCidrs' | 'deliveryTlsCaPem' | 'webhooksAllowHttp'
+      | 'deliveryTimeoutMs'
+      | 'deliveryAllowedCidrs'
+      | 'deliveryTlsCaPem'
+      | 'webhooksAllowHttp'
+      | 'deliveryConcurrency'
     >,
   ): HttpSender {
     return new HttpSender({
@@ -115,6 +122,8 @@ export class HttpSender {
       addressPolicy: AddressPolicy.fromConfig(config),
       extraCaPem: config.deliveryTlsCaPem,
       allowHttp: config.webhooksAllowHttp,
+      // A socket per attempt in flight.
+      maxSockets: config.deliveryConcurrency,
     });
   }
 
