@@ -7,6 +7,7 @@ export * from './upcasters';
 export * from './projections/apply-once';
 export * from './projections/checkpoint-store';
 export * from './projections/projection';
+export * from './projections/ready-latch';
 export * from './projections/projection-host';
 export * from './projections/projection-rebuilder';
 export * from './projections/projection-runner';

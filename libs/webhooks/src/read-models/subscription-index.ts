@@ -1,4 +1,4 @@
-import type { Projection, StoredEvent } from '@app/event-store';
+import { ReadyLatch, type Projection, type StoredEvent } from '@app/event-store';
 import type { Environment, EventType } from '../domain/event-catalogue';
 import {
   evolve,
@@ -59,8 +59,7 @@ export class SubscriptionIndex implements Projection {
   private readonly targets = new Map<string, WebhookTarget>();
   /** `environment␀eventType` → the active webhooks subscribed, by id. */
   private readonly buckets = new Map<string, Map<string, WebhookTarget>>();
-  private isReady = false;
-  private readonly readyWaiters: (() => void)[] = [];
+  private readonly readiness = new ReadyLatch();
 
   apply(stored: StoredEvent): Promise<void> {
     try {
@@ -107,7 +106,7 @@ export class SubscriptionIndex implements Projection {
    * then on it holds every webhook committed before that moment, and follows later changes live.
    */
   get ready(): boolean {
-    return this.isReady;
+    return this.readiness.isOpen;
   }
 
   /**
@@ -115,15 +114,12 @@ export class SubscriptionIndex implements Projection {
    * `runner.whenCaughtUp().then(() => index.markReady())`). Idempotent.
    */
   markReady(): void {
-    if (this.isReady) return;
-    this.isReady = true;
-    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    this.readiness.open();
   }
 
   /** Resolves once the index is `ready` (at once if it is). Never rejects. */
   whenReady(): Promise<void> {
-    if (this.isReady) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.readiness.whenOpen();
   }
 
   private applyEvent(stored: StoredEvent): void {

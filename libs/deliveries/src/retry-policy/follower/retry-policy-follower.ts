@@ -1,4 +1,4 @@
-import type { Projection, StoredEvent } from '@app/event-store';
+import { ReadyLatch, type Projection, type StoredEvent } from '@app/event-store';
 import { RETRY_POLICY_STREAM_ID } from '../application/retry-policy-stream';
 import type { RetryPolicy } from '../domain/retry-policy';
 import {
@@ -25,8 +25,7 @@ export class RetryPolicyFollower implements Projection {
   // No collectionBase: the read model lives in memory only.
 
   private state: RetryPolicyState = initialRetryPolicyState;
-  private isReady = false;
-  private readonly readyWaiters: (() => void)[] = [];
+  private readonly readiness = new ReadyLatch();
 
   apply(stored: StoredEvent): Promise<void> {
     try {
@@ -52,20 +51,17 @@ export class RetryPolicyFollower implements Projection {
 
   /** True once the follower has caught up with the log the first time since the process started. */
   get ready(): boolean {
-    return this.isReady;
+    return this.readiness.isOpen;
   }
 
   /** Called by whoever runs the follower once its runner has caught up the first time. Idempotent. */
   markReady(): void {
-    if (this.isReady) return;
-    this.isReady = true;
-    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    this.readiness.open();
   }
 
   /** Resolves once the follower is `ready` (at once if it is). Never rejects. */
   whenReady(): Promise<void> {
-    if (this.isReady) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.readiness.whenOpen();
   }
 
   private applyEvent(stored: StoredEvent): void {
