@@ -50,12 +50,12 @@ import { signAccessToken, type Role } from '@app/platform';
 import { WebhookListProjection } from '../libs/webhooks/src/read-models/webhook-list.projection';
 import type { ListWebhooksParams } from '../libs/webhooks/src/read-models/webhook-list.query';
 import {
-  type ApiProcess,
-  ensureApiBuilt,
+  type AppProcess,
+  ensureAppsBuilt,
   freePort,
-  killApiProcesses,
-  startApi,
-} from './support/api-process';
+  killAppProcesses,
+  startApp,
+} from './support/app-processes';
 import {
   connect,
   describeServer,
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
   const dbName = uniqueDatabaseName('bench_admin');
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-admin-'));
   let connection: Connection | undefined;
-  let api: ApiProcess | undefined;
+  let api: AppProcess | undefined;
 
   // Runs once, whichever comes first: the end of the run (success or failure) or Ctrl-C.
   let cleanup: Promise<void> | undefined;
@@ -316,7 +316,7 @@ async function main(): Promise<void> {
     (cleanup ??= (async () => {
       // The api first, so nothing writes to the database while it is dropped.
       if (api) await api.stop();
-      killApiProcesses();
+      killAppProcesses();
       rmSync(stateDir, { recursive: true, force: true });
       if (!connection) return;
       const dropped = await dropAndClose(connection);
@@ -344,12 +344,14 @@ async function main(): Promise<void> {
     console.log(`  settings: ${settingsLine}`);
     console.log(`  node:     ${process.version}, pid ${process.pid}`);
 
-    const build = ensureApiBuilt();
+    const build = ensureAppsBuilt();
     connection = await connect(servers.mongoUri, dbName);
     const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
     const port = await freePort();
-    api = await startApi(
+    api = await startApp(
+      'api',
       {
+        PORT: String(port),
         MONGODB_URI: withDatabase(servers.mongoUri, dbName),
         KAFKA_BROKERS: servers.kafkaBrokers,
         AUTH_JWT_SECRET: jwtSecret,

@@ -47,10 +47,10 @@ import {
   DELIVERY_HISTORY_COLLECTION,
   DELIVERY_QUEUE_COLLECTION,
 } from '../libs/deliveries/src/storage/delivery.documents';
-import { freePort } from './support/api-process';
 import {
   type AppProcess,
   ensureAppsBuilt,
+  freePort,
   killAppProcesses,
   startApp,
 } from './support/app-processes';
