@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { DATABASE_CONNECTION } from '@app/platform';
 import {
   DELIVERY_HISTORY_COLLECTION,
   type DeliveryHistoryDocument,
 } from '../storage/delivery.documents';
-import {
-  DELIVERY_LIST_PROJECTION,
-  DELIVERY_LIST_SORT,
-  deliveryListQuery,
-  type DeliveryListFilter,
-} from './application/delivery-list.filter';
+import { listDeliveries, type DeliveryListFilter } from './application/delivery-list.filter';
 import type { DeliveryPosition } from './application/delivery-position';
 import type { ListedDeliveryDocument } from './application/delivery.view';
 
@@ -31,13 +26,7 @@ export class DeliveryHistoryRepository {
     after: DeliveryPosition | undefined,
     limit: number,
   ): Promise<ListedDeliveryDocument[]> {
-    return this.history
-      .find(deliveryListQuery(filter, after) as Filter<DeliveryHistoryDocument>, {
-        projection: DELIVERY_LIST_PROJECTION,
-      })
-      .sort(DELIVERY_LIST_SORT)
-      .limit(limit)
-      .toArray();
+    return listDeliveries(this.history, filter, after, limit);
   }
 
   findById(id: string): Promise<DeliveryHistoryDocument | null> {

@@ -1,18 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from '@app/event-store';
 import { DATABASE_CONNECTION } from '@app/platform';
 import {
   DELIVERY_QUEUE_COLLECTION,
   type DeliveryQueueDocument,
 } from '../storage/delivery.documents';
-import {
-  DELIVERY_LIST_PROJECTION,
-  DELIVERY_LIST_SORT,
-  deliveryListQuery,
-  type DeliveryListFilter,
-} from './application/delivery-list.filter';
+import { listDeliveries, type DeliveryListFilter } from './application/delivery-list.filter';
 import type { DeliveryPosition } from './application/delivery-position';
 import type { ListedDeliveryDocument } from './application/delivery.view';
 
@@ -35,13 +30,7 @@ export class DeliveryQueueRepository {
     after: DeliveryPosition | undefined,
     limit: number,
   ): Promise<ListedDeliveryDocument[]> {
-    return this.queue
-      .find(deliveryListQuery(filter, after) as Filter<DeliveryQueueDocument>, {
-        projection: DELIVERY_LIST_PROJECTION,
-      })
-      .sort(DELIVERY_LIST_SORT)
-      .limit(limit)
-      .toArray();
+    return listDeliveries(this.queue, filter, after, limit);
   }
 
   findById(id: string): Promise<DeliveryQueueDocument | null> {

@@ -1,6 +1,7 @@
-import type { Document, Filter, Sort } from 'mongodb';
+import type { Collection, Document, Filter, Sort } from 'mongodb';
 import type { DeliveryStatus } from '../../storage/delivery.documents';
 import type { DeliveryPosition } from './delivery-position';
+import type { ListedDeliveryDocument } from './delivery.view';
 
 /** Loosely typed: one filter serves both collections, whose status types differ. */
 export type DeliveryFilter = Filter<Document & { _id: string }>;
@@ -62,4 +63,18 @@ export function deliveryListQuery(
       },
     ],
   };
+}
+
+/** One page of list items from either collection (queue or history): same filter, order and fields. */
+export function listDeliveries<T extends Document>(
+  collection: Collection<T>,
+  filter: DeliveryListFilter,
+  after: DeliveryPosition | undefined,
+  limit: number,
+): Promise<ListedDeliveryDocument[]> {
+  return collection
+    .find(deliveryListQuery(filter, after) as Filter<T>, { projection: DELIVERY_LIST_PROJECTION })
+    .sort(DELIVERY_LIST_SORT)
+    .limit(limit)
+    .toArray() as Promise<unknown[]> as Promise<ListedDeliveryDocument[]>;
 }
