@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
-import { AuthModule, CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import {
+  AuthModule,
+  CryptoModule,
+  DatabaseModule,
+  HealthModule,
+  KafkaModule,
+  MetricsModule,
+} from '@app/platform';
 import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
 import { WebhooksModule } from '@app/webhooks';
 
@@ -14,6 +21,7 @@ import { WebhooksModule } from '@app/webhooks';
     AuthModule,
     CryptoModule,
     HealthModule,
+    MetricsModule,
     WebhooksModule,
     RetryPolicyModule,
     DeliveriesApiModule,

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
-import { CryptoModule, DatabaseModule, HealthModule, KafkaModule } from '@app/platform';
+import {
+  CryptoModule,
+  DatabaseModule,
+  HealthModule,
+  KafkaModule,
+  MetricsModule,
+} from '@app/platform';
 import { DeliveryIntake } from '@app/deliveries';
 import { PlatformEventsModule } from '@app/platform-events';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -16,6 +22,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     EventStoreModule.forRoot(),
     CryptoModule,
     HealthModule,
+    MetricsModule,
     SubscriptionsModule,
     DeliveryModule,
     PlatformEventsModule.forSink({ imports: [DeliveryModule], sink: DeliveryIntake }),

@@ -362,4 +362,23 @@ describe('event ingest and delivery (api, worker, Kafka, database, HTTPS receive
     expect(detail.attempts.at(-1)).toMatchObject({ trigger: 'manual', responseStatus: 200 });
     expect(detail.attemptCount).toBe(4);
   });
+
+  it('serves Prometheus metrics without a token: delivery counters on the worker, process metrics on both', async () => {
+    const worker = await fetch(`${rig.worker!.url}/metrics`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await worker.text();
+    const count = (line: RegExp) => Number(text.match(line)?.[1] ?? 0);
+    expect(
+      count(/^webhook_delivery_attempts_total\{outcome="succeeded"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
+    expect(count(/^webhook_delivery_attempts_total\{outcome="gone"\} (\d+)$/m)).toBe(1);
+    expect(count(/^platform_events_dead_lettered_total (\d+)$/m)).toBe(3);
+    expect(count(/^platform_events_repeated_total (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^webhook_deliveries_in_memory \d+$/m);
+
+    const api = await fetch(`${rig.api.url}/metrics`);
+    expect(api.status).toBe(200);
+    expect(await api.text()).toMatch(/^process_cpu_user_seconds_total /m);
+  });
 });

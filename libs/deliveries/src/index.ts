@@ -47,3 +47,4 @@ export { EndpointHealth, DELIVERY_WORKER_ACTOR } from './engine/endpoint-health'
 export { DeliverySaga } from './engine/delivery-saga';
 export { DeliveryEngine } from './engine/delivery-engine';
 export { DeliveryIntake } from './engine/delivery-intake';
+export { DeliveryMetrics } from './engine/delivery-metrics';

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Counter, Registry } from 'prom-client';
 import { AppConfig } from '@app/config';
 import type { MessageSource } from './platform-event';
 
@@ -24,12 +25,19 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(DeadLetterPublisher.name);
   private readonly producer: Producer;
   private connected?: Promise<void>;
+  private readonly published: Counter;
 
   constructor(
     kafka: Kafka,
     private readonly config: AppConfig,
+    registry: Registry,
   ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: true });
+    this.published = new Counter({
+      name: 'platform_events_dead_lettered_total',
+      help: 'Messages that were not valid platform events, sent to the dead-letter topic',
+      registers: [registry],
+    });
   }
 
   async publish(message: KafkaMessage, source: MessageSource, reason: string): Promise<void> {
@@ -54,6 +62,7 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
         },
       ],
     });
+    this.published.inc();
     this.logger.warn(
       `dead-lettered ${source.topic}[${source.partition}]@${source.offset}: ${reason}`,
     );

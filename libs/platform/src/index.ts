@@ -17,3 +17,4 @@ export * from './http/problem-details';
 export * from './http/request-validation.error';
 export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
+export * from './metrics/metrics.module';

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryMetrics } from './delivery-metrics';
 import { queuedJob } from './delivery-job';
 import { DeliverySaga } from './delivery-saga';
 import { DeliveryStore } from './delivery.store';
@@ -37,6 +38,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     saga: DeliverySaga,
     private readonly store: DeliveryStore,
     private readonly config: AppConfig,
+    metrics: DeliveryMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     const concurrency = config.deliveryConcurrency;
@@ -50,11 +52,13 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       (job) => saga.attempt(job),
       // Parked a little ahead: its endpoint's line is full now, so taking it back at once is futile.
       (job) => {
+        metrics.parked.inc();
         const now = this.clock.now();
         const dueAt = new Date(now.getTime() + Math.max(1000, config.deliveryQueuePollIntervalMs));
         return this.store.park(job, dueAt, now);
       },
     );
+    metrics.watchInMemory(() => this.dispatcher.inMemory);
   }
 
   async onApplicationBootstrap(): Promise<void> {

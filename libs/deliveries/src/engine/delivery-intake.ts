@@ -12,6 +12,7 @@ import {
 } from '../storage/delivery.documents';
 import { BatchInserter } from './batch-inserter';
 import { DeliveryEngine } from './delivery-engine';
+import { DeliveryMetrics } from './delivery-metrics';
 import { freshJob, type DeliveryJob } from './delivery-job';
 import { DeliveryStore } from './delivery.store';
 
@@ -33,6 +34,7 @@ export class DeliveryIntake implements PlatformEventSink, OnModuleDestroy {
     private readonly index: SubscriptionIndex,
     private readonly engine: DeliveryEngine,
     private readonly store: DeliveryStore,
+    private readonly metrics: DeliveryMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
@@ -74,10 +76,13 @@ export class DeliveryIntake implements PlatformEventSink, OnModuleDestroy {
         receivedAt: now,
         source,
       });
-      jobs =
-        outcome === 'inserted'
-          ? webhookIds.map((webhookId) => freshJob(event, webhookId, source, now))
-          : await this.unrecordedOfRepeat(event, source, now);
+      if (outcome === 'inserted') {
+        this.metrics.eventsAccepted.inc();
+        jobs = webhookIds.map((webhookId) => freshJob(event, webhookId, source, now));
+      } else {
+        this.metrics.eventsRepeated.inc();
+        jobs = await this.unrecordedOfRepeat(event, source, now);
+      }
     } finally {
       this.accepting -= webhookIds.length;
     }

@@ -11,6 +11,7 @@ import type { DeliveryAttempt } from '../storage/delivery.documents';
 import type { SendResult } from '../sending/http-sender';
 import { ATTEMPT_SENDER, type AttemptSender } from './attempt-sender';
 import type { DeliveryJob } from './delivery-job';
+import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryStore } from './delivery.store';
 import { EndpointHealth } from './endpoint-health';
 
@@ -38,6 +39,7 @@ export class DeliverySaga {
     private readonly retryPolicy: RetryPolicyFollower,
     private readonly health: EndpointHealth,
     private readonly config: AppConfig,
+    private readonly metrics: DeliveryMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -97,10 +99,13 @@ export class DeliverySaga {
       attempts: [...job.attempts, attempt],
       scheduledAttempts: job.manual ? job.scheduledAttempts : job.scheduledAttempts + 1,
     };
+    this.metrics.attempted(result);
     if (next.status === 'retrying') {
       await this.store.scheduleRetry(after, new Date(done.getTime() + next.delayMs), done);
+      this.metrics.retriesScheduled.inc();
     } else {
       await this.store.finish(after, next.status, done);
+      this.metrics.finished.inc({ status: next.status });
     }
     await this.updateHealth(job.webhookId, result, done);
   }
@@ -167,6 +172,7 @@ export class DeliverySaga {
       error: reason,
     };
     await this.store.finish({ ...job, attempts: [...job.attempts, attempt] }, 'failed', at);
+    this.metrics.finished.inc({ status: 'failed' });
   }
 
   private async updateHealth(webhookId: string, result: SendResult, now: Date): Promise<void> {
