@@ -5,9 +5,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Kafka, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { Kafka, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { AppConfig } from '@app/config';
-import { KAFKA_ADMIN } from '@app/platform';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { PartitionProgress } from './partition-progress';
 import { parsePlatformEvent } from './platform-event.parser';
@@ -44,13 +43,12 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly config: AppConfig,
     @Inject(PLATFORM_EVENT_SINK) private readonly sink: PlatformEventSink,
     private readonly deadLetters: DeadLetterPublisher,
-    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
   ) {
-    this.consumer = kafka.consumer({
+    this.consumer = this.kafka.consumer({
       groupId: config.kafkaConsumerGroup,
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
@@ -108,15 +106,23 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
    * works; topics an operator made (with their partitions and replication) are left alone.
    */
   private async ensureTopics(): Promise<void> {
-    const wanted = [...this.config.kafkaTopics, this.config.kafkaDeadLetterTopic];
-    const existing = new Set(await this.admin.listTopics());
-    const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await this.admin.createTopics({
-      topics: missing.map((topic) => ({ topic })),
-      waitForLeaders: true,
-    });
-    this.logger.log(`created topics ${missing.join(', ')}`);
+    // An admin client of its own: the shared one answers /health, and must not be connected or
+    // disconnected under it.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const wanted = [...this.config.kafkaTopics, this.config.kafkaDeadLetterTopic];
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic })),
+        waitForLeaders: true,
+      });
+      this.logger.log(`created topics ${missing.join(', ')}`);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
