@@ -1,0 +1,80 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import type { Connection } from 'mongoose';
+import type { AppConfig } from '@app/config';
+import { PauseWebhookCommand } from '@app/webhooks';
+import { dropTestDatabase, openTestDatabase } from '../../../../test/support/test-database';
+import { DELIVERY_WORKER_ACTOR, EndpointHealth } from './endpoint-health';
+
+/** Records the commands it is given; pausing "changes" the webhook. */
+function recordingBus() {
+  const sent: PauseWebhookCommand[] = [];
+  const bus = {
+    execute: (command: PauseWebhookCommand) => {
+      sent.push(command);
+      return Promise.resolve(true);
+    },
+  } as unknown as CommandBus;
+  return { bus, sent };
+}
+
+const config = { deliveryDisableAfterHours: 120 } as AppConfig;
+const at = (hours: number) => new Date(Date.UTC(2026, 10, 1) + hours * 3_600_000);
+
+describe('EndpointHealth (real database)', () => {
+  let connection: Connection;
+
+  beforeEach(async () => {
+    connection = await openTestDatabase('endpoint_health');
+  });
+
+  afterEach(() => dropTestDatabase(connection));
+
+  async function health(bus: CommandBus): Promise<EndpointHealth> {
+    const instance = new EndpointHealth(connection, bus, config);
+    await instance.onModuleInit();
+    return instance;
+  }
+
+  it('given an endpoint failing every attempt, when the limit has passed, then the webhook is paused once, by its own command', async () => {
+    const { bus, sent } = recordingBus();
+    const endpoints = await health(bus);
+
+    await endpoints.failed('wh-1', 'HTTP 500', at(0));
+    await endpoints.failed('wh-1', 'HTTP 500', at(119));
+    expect(sent).toEqual([]);
+
+    await endpoints.failed('wh-1', 'timed out after 15000 ms', at(120));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeInstanceOf(PauseWebhookCommand);
+    expect(sent[0].webhookId).toBe('wh-1');
+    expect(sent[0].detail).toMatch(/every delivery attempt failed since 2026-11-01T00:00:00.000Z/);
+    expect(sent[0].detail).toMatch(/timed out/);
+    expect(sent[0].request.actor).toBe(DELIVERY_WORKER_ACTOR);
+
+    // Paused: its failure record is gone, a later failure starts a new count.
+    await endpoints.failed('wh-1', 'HTTP 500', at(121));
+    expect(sent).toHaveLength(1);
+  });
+
+  it('given a success in between, then the count starts again', async () => {
+    const { bus, sent } = recordingBus();
+    const endpoints = await health(bus);
+    await endpoints.failed('wh-2', 'HTTP 500', at(0));
+    await endpoints.succeeded('wh-2');
+    await endpoints.failed('wh-2', 'HTTP 500', at(100));
+    await endpoints.failed('wh-2', 'HTTP 500', at(150));
+    expect(sent).toEqual([]);
+    await endpoints.failed('wh-2', 'HTTP 500', at(220));
+    expect(sent).toHaveLength(1);
+  });
+
+  it('given a restart, then the failing-since time survives in the database', async () => {
+    const first = recordingBus();
+    await (await health(first.bus)).failed('wh-3', 'HTTP 502', at(0));
+
+    const second = recordingBus();
+    const restarted = await health(second.bus);
+    await restarted.failed('wh-3', 'HTTP 502', at(130));
+    expect(second.sent.map((command) => command.webhookId)).toEqual(['wh-3']);
+  });
+});
