@@ -3,6 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import type { Connection } from 'mongoose';
 import { PLATFORM_EVENTS_COLLECTION } from '@app/deliveries';
 import { DATABASE_CONNECTION } from '@app/platform';
+import { SubscriptionIndex, WebhookListProjection } from '@app/webhooks';
+import { rebuildProjection } from '../../../scripts/projections-rebuild';
+import { startTestApp } from '../../../test/support/test-app';
+import { WorkerModule } from '../src/worker.module';
 import {
   eventually,
   platformEvent,
@@ -297,6 +301,8 @@ describe('event ingest and delivery (api, worker, Kafka, database, HTTPS receive
     expect(rig.receiver.requests.filter((r) => r.path === '/hanging')).toHaveLength(2);
     expect(await deliveriesOf(hanging.id)).toEqual([]);
     rig.receiver.respond(() => ({ status: 200, body: 'ok' }));
+    // Its 18 waiting deliveries then end unsent instead of reaching later tests' receiver.
+    expect((await rig.call('DELETE', `/webhooks/${hanging.id}`)).status).toBe(204);
   });
 
   it('pauses a webhook whose endpoint answers 410 Gone, and the history says why', async () => {
@@ -380,5 +386,45 @@ describe('event ingest and delivery (api, worker, Kafka, database, HTTPS receive
     const api = await fetch(`${rig.api.url}/metrics`);
     expect(api.status).toBe(200);
     expect(await api.text()).toMatch(/^process_cpu_user_seconds_total /m);
+  });
+
+  it('sends nothing when projections are rebuilt or replayed: only Kafka and the delivery queue send', async () => {
+    const requestsBefore = rig.receiver.requests.length;
+    // A rebuild of the list view from the whole log, beside the live one, swapped in.
+    await rebuildProjection(
+      rig.api.app.get<Connection>(DATABASE_CONNECTION),
+      new WebhookListProjection(),
+      { dropDelayMs: 0 },
+    );
+    // A second worker replays every webhook event into its index and the retry policy from zero.
+    const replaying = await startTestApp(WorkerModule, {
+      label: 'delivery_replay',
+      mongodbUri: () => rig.api.database.uri,
+      env: {
+        ...rig.env,
+        KAFKA_TOPICS: `${rig.topics.licenses}.unused`,
+        KAFKA_CONSUMER_GROUP: `replay-${Date.now()}`,
+      },
+    });
+    try {
+      const index = replaying.app.get(SubscriptionIndex);
+      await within(index.whenReady(), 20_000, 'the replaying worker to catch up');
+      expect(index.size).toBeGreaterThan(0);
+    } finally {
+      await replaying.close();
+    }
+    // One event afterwards, delivered once by the live worker, and nothing else was sent.
+    const hook = await rig.createWebhook({
+      name: 'After replay',
+      path: '/after-replay',
+      eventTypes: ['product.deleted'],
+    });
+    const event = platformEvent('product.deleted');
+    await rig.publish(rig.topics.licenses, [{ value: JSON.stringify(event) }]);
+    await rig.receiver.waitFor((r) => r.path === '/after-replay');
+    await settled(hook.id, 1);
+    expect(rig.receiver.requests.slice(requestsBefore).map((r) => r.path)).toEqual([
+      '/after-replay',
+    ]);
   });
 });
