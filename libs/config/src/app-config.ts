@@ -39,6 +39,11 @@ export class AppConfig {
   projectionPollIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   localStateDir: string;
+  /**
+   * The built admin page (ADMIN_UI_DIR, an absolute path): index.html and assets/, served by the api
+   * under /admin. Not checked here: the api starts without it and answers 503 there.
+   */
+  adminUiDir: string;
   /** Which settings fell back to local defaults, for a start-up notice (names only, no values). */
   localDefaults: string[];
 }

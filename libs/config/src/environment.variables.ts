@@ -177,6 +177,12 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   LOCAL_STATE_DIR?: string;
 
+  /** The built admin page (`npm run build:admin`); relative to the working directory. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  ADMIN_UI_DIR?: string;
+
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

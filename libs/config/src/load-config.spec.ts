@@ -257,5 +257,16 @@ describe('loadConfig', () => {
 
       expect(config.deliveryAllowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8']);
     });
+
+    it('given no ADMIN_UI_DIR, when loaded, then the admin page is dist/admin under the working directory', () => {
+      expect(loadConfig(env()).adminUiDir).toBe(join(process.cwd(), 'dist', 'admin'));
+    });
+
+    it('given ADMIN_UI_DIR, when loaded, then a relative folder is resolved against the working directory and an absolute one kept', () => {
+      expect(loadConfig(env({ ADMIN_UI_DIR: 'build/ui' })).adminUiDir).toBe(
+        join(process.cwd(), 'build', 'ui'),
+      );
+      expect(loadConfig(env({ ADMIN_UI_DIR: stateDir })).adminUiDir).toBe(stateDir);
+    });
   });
 });

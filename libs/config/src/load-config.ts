@@ -77,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionPollIntervalMs: vars.PROJECTION_POLL_INTERVAL_MS ?? 250,
     logLevel: (vars.LOG_LEVEL ?? 'log') as AppConfig['logLevel'],
     localStateDir: stateDir,
+    adminUiDir: resolve(vars.ADMIN_UI_DIR ?? 'dist/admin'),
     localDefaults,
   });
 }
