@@ -11,6 +11,7 @@ import {
 } from '@app/platform';
 import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
 import { WebhooksModule } from '@app/webhooks';
+import { AdminPageModule } from './admin-page/admin-page.module';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { WebhooksModule } from '@app/webhooks';
     WebhooksModule,
     RetryPolicyModule,
     DeliveriesApiModule,
+    AdminPageModule,
   ],
 })
 export class ApiModule {}

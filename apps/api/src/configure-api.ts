@@ -2,13 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@app/platform';
+import { ADMIN_PAGE_ROUTES } from './admin-page/admin-page.module';
 
 /**
- * HTTP set-up shared by main.ts and the e2e tests: the REST API under /api/v1 and probes at the
- * root; every error as RFC 9457 problem JSON; request bodies validated and whitelisted.
+ * HTTP set-up shared by main.ts and the e2e tests: the REST API under /api/v1, probes and the
+ * admin page (/admin, AdminPageModule) at the root; every error as RFC 9457 problem JSON; request
+ * bodies validated and whitelisted.
  */
 export function configureApi(app: INestApplication): INestApplication {
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics', ...ADMIN_PAGE_ROUTES] });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(createValidationPipe());
   const openApi = new DocumentBuilder()
