@@ -1,21 +1,27 @@
 # One image for both Nest apps; docker-compose.yml picks the entry point:
 #   api:    node dist/apps/api/main.js     (listens on $PORT, default 3000)
 #   worker: node dist/apps/worker/main.js
-# Configuration comes from the environment: MONGODB_URI, KAFKA_BROKERS, PORT.
+# Configuration comes from the environment: MONGODB_URI, KAFKA_BROKERS, PORT (README).
+# The api also serves the admin page under /admin from dist/admin (ADMIN_UI_DIR's default,
+# relative to WORKDIR /app), built here by `npm run build`.
 
-# --- build: install all dependencies, compile both apps, then drop dev dependencies
+# --- build: install all dependencies, compile both apps and the admin page, then drop dev dependencies
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the root `prepare` script builds the admin page, whose sources are not copied
+# yet; `npm run build` below builds it. (No dependency needs its install script for the build.)
+RUN npm ci --ignore-scripts --no-audit --no-fund
 # Copy only what the build needs (keeps node_modules/, .local/ and dist/ of the host
 # out of the image and the layer cache stable).
 COPY nest-cli.json tsconfig*.json ./
+# apps/ holds the admin page's sources and Vite config (apps/admin) too.
 COPY apps ./apps
 COPY libs ./libs
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# nest build api, nest build worker, then build:admin (vite) into dist/admin.
+RUN npm run build && test -f dist/admin/index.html && npm prune --omit=dev --no-audit --no-fund
 
-# --- runtime: production dependencies and the compiled output only
+# --- runtime: production dependencies and the compiled output only (dist/apps and dist/admin)
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
