@@ -1,0 +1,136 @@
+import type { ApiClient } from './client';
+import type {
+  Delivery,
+  DeliveryDetail,
+  DeliveryPage,
+  EventTypeGroup,
+  HistoryPage,
+  RetryPolicy,
+  Webhook,
+  WebhookPage,
+  WebhookSecrets,
+} from './types';
+
+export interface WebhookFields {
+  name: string;
+  url: string;
+  environment: string;
+  eventTypes: string[];
+  description: string | null;
+}
+
+export interface WebhookListQuery {
+  search?: string;
+  environment?: string;
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface DeliveryListQuery {
+  webhookId?: string;
+  status?: string;
+  eventType?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Every route of the admin API this page uses (docs/api.md), typed. */
+export class AdminApi {
+  constructor(readonly client: ApiClient) {}
+
+  eventTypes(): Promise<EventTypeGroup[]> {
+    return this.client.get('/event-types');
+  }
+
+  listWebhooks(query: WebhookListQuery): Promise<WebhookPage> {
+    return this.client.get('/webhooks', { ...query });
+  }
+
+  async webhook(id: string): Promise<Webhook> {
+    return (await this.client.request<Webhook>(`/webhooks/${encodeURIComponent(id)}`)).body;
+  }
+
+  async createWebhook(
+    fields: WebhookFields & { active: boolean; secret: string },
+  ): Promise<Webhook & { secret: string }> {
+    const response = await this.client.request<Webhook & { secret: string }>('/webhooks', {
+      method: 'POST',
+      body: fields,
+    });
+    return response.body;
+  }
+
+  async updateWebhook(
+    id: string,
+    changes: Partial<WebhookFields>,
+    ifMatch: number,
+  ): Promise<Webhook> {
+    const path = `/webhooks/${encodeURIComponent(id)}`;
+    return (await this.client.request<Webhook>(path, { method: 'PATCH', body: changes, ifMatch }))
+      .body;
+  }
+
+  async setActive(id: string, active: boolean, ifMatch?: number): Promise<Webhook> {
+    const path = `/webhooks/${encodeURIComponent(id)}/${active ? 'activate' : 'deactivate'}`;
+    return (await this.client.request<Webhook>(path, { method: 'POST', ifMatch })).body;
+  }
+
+  async deleteWebhook(id: string, ifMatch?: number): Promise<void> {
+    const path = `/webhooks/${encodeURIComponent(id)}`;
+    await this.client.request(path, { method: 'DELETE', ifMatch });
+  }
+
+  async rotateSecret(
+    id: string,
+    ifMatch?: number,
+  ): Promise<Webhook & { secret: string; previousSecretValidUntil: string | null }> {
+    const path = `/webhooks/${encodeURIComponent(id)}/secret/rotate`;
+    const response = await this.client.request<
+      Webhook & { secret: string; previousSecretValidUntil: string | null }
+    >(path, { method: 'POST', ifMatch, body: {} });
+    return response.body;
+  }
+
+  secrets(id: string): Promise<WebhookSecrets> {
+    return this.client.get(`/webhooks/${encodeURIComponent(id)}/secret`);
+  }
+
+  history(id: string, after?: number): Promise<HistoryPage> {
+    return this.client.get(`/webhooks/${encodeURIComponent(id)}/history`, { after, limit: 50 });
+  }
+
+  async sendTestEvent(id: string): Promise<Delivery> {
+    const path = `/webhooks/${encodeURIComponent(id)}/test`;
+    return (await this.client.request<Delivery>(path, { method: 'POST', body: {} })).body;
+  }
+
+  listDeliveries(query: DeliveryListQuery): Promise<DeliveryPage> {
+    return this.client.get('/deliveries', { ...query });
+  }
+
+  delivery(id: string): Promise<DeliveryDetail> {
+    return this.client.get(`/deliveries/${encodeURIComponent(id)}`);
+  }
+
+  async retryDelivery(id: string): Promise<Delivery> {
+    const path = `/deliveries/${encodeURIComponent(id)}/retry`;
+    return (await this.client.request<Delivery>(path, { method: 'POST', body: {} })).body;
+  }
+
+  retryPolicy(): Promise<RetryPolicy> {
+    return this.client.get('/settings/retry-policy');
+  }
+
+  async setRetryPolicy(
+    policy: Pick<RetryPolicy, 'retryIntervalsSeconds' | 'jitter'>,
+    ifMatch: number,
+  ): Promise<RetryPolicy> {
+    const response = await this.client.request<RetryPolicy>('/settings/retry-policy', {
+      method: 'PUT',
+      body: policy,
+      ifMatch,
+    });
+    return response.body;
+  }
+}

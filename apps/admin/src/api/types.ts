@@ -1,0 +1,106 @@
+// The shapes of the admin API as docs/api.md describes them; only what this page reads.
+
+export const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export type WebhookStatus = 'active' | 'inactive' | 'deleted';
+
+export interface Webhook {
+  id: string;
+  name: string;
+  url: string;
+  environment: Environment;
+  eventTypes: string[];
+  eventCount: number;
+  description: string | null;
+  status: WebhookStatus;
+  deactivationReason: string | null;
+  secretHint: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface WebhookPage {
+  items: Webhook[];
+  total: number;
+  counts: { active: number; inactive: number };
+  nextCursor: string | null;
+}
+
+export interface EventTypeGroup {
+  group: string;
+  eventTypes: string[];
+}
+
+export interface HistoryEntry {
+  type: string;
+  version: number;
+  position: number;
+  at: string;
+  actor: string;
+  correlationId: string;
+  details: Record<string, unknown>;
+}
+
+export interface HistoryPage {
+  items: HistoryEntry[];
+  nextAfter: number | null;
+}
+
+export interface WebhookSecrets {
+  secret: string;
+  previous: { secret: string; validUntil: string } | null;
+}
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'pending',
+  'retrying',
+  'succeeded',
+  'failed',
+];
+
+export interface Delivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  environment: Environment;
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastAttempt: { at: string; responseStatus: number | null; error: string | null } | null;
+}
+
+export interface DeliveryAttempt {
+  number: number;
+  at: string;
+  trigger: 'automatic' | 'manual';
+  url: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  durationMs: number | null;
+  error: string | null;
+  responseBody: string | null;
+}
+
+export interface DeliveryDetail extends Delivery {
+  payload: unknown;
+  attempts: DeliveryAttempt[];
+}
+
+export interface DeliveryPage {
+  items: Delivery[];
+  nextCursor: string | null;
+}
+
+export interface RetryPolicy {
+  retryIntervalsSeconds: number[];
+  jitter: number;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}

@@ -1,0 +1,100 @@
+/**
+ * One audit-history entry in words: a title for the event and a line per change. Pure, so the
+ * wording of every event type is unit-tested; unknown future types still show their details.
+ */
+export interface HistoryLine {
+  label: string;
+  from?: string;
+  to: string;
+}
+
+export interface DescribedEntry {
+  title: string;
+  lines: HistoryLine[];
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  url: 'Target URL',
+  environment: 'Environment',
+  eventTypes: 'Events',
+  description: 'Description',
+};
+
+export function describeHistoryEntry(
+  type: string,
+  details: Record<string, unknown>,
+): DescribedEntry {
+  switch (type) {
+    case 'WebhookCreated':
+      return {
+        title: 'Created',
+        lines: [
+          ...['name', 'url', 'environment', 'eventTypes', 'description']
+            .filter((field) => details[field] !== undefined && details[field] !== null)
+            .map((field) => ({ label: FIELD_LABELS[field], to: show(details[field]) })),
+          { label: 'Status', to: details.active === false ? 'Inactive' : 'Active' },
+          ...(typeof details.secretHint === 'string'
+            ? [{ label: 'Secret', to: details.secretHint }]
+            : []),
+        ],
+      };
+    case 'WebhookUpdated':
+      return { title: 'Updated', lines: changeLines(details.changes) };
+    case 'WebhookActivated':
+      return { title: 'Activated', lines: [] };
+    case 'WebhookDeactivated': {
+      const automatic = details.reason === 'automatic';
+      return {
+        title: automatic ? 'Paused automatically' : 'Deactivated',
+        lines: typeof details.detail === 'string' ? [{ label: 'Reason', to: details.detail }] : [],
+      };
+    }
+    case 'SecretRotated':
+      return {
+        title: 'Secret rotated',
+        lines: [
+          {
+            label: 'Secret',
+            from: show(details.previousSecretHint),
+            to: show(details.secretHint),
+          },
+          { label: 'Previous secret valid until', to: show(details.previousSecretValidUntil) },
+        ],
+      };
+    case 'WebhookDeleted':
+      return { title: 'Deleted', lines: [] };
+    default:
+      return {
+        title: type,
+        lines: Object.entries(details).map(([label, value]) => ({ label, to: show(value) })),
+      };
+  }
+}
+
+function changeLines(changes: unknown): HistoryLine[] {
+  if (typeof changes !== 'object' || changes === null) return [];
+  return Object.entries(changes as Record<string, { from: unknown; to: unknown }>).map(
+    ([field, change]) => {
+      const label = FIELD_LABELS[field] ?? field;
+      if (field === 'eventTypes' && Array.isArray(change.from) && Array.isArray(change.to)) {
+        const before = change.from as string[];
+        const after = change.to as string[];
+        const added = after.filter((type) => !before.includes(type));
+        const removed = before.filter((type) => !after.includes(type));
+        const parts = [
+          added.length ? `added ${added.join(', ')}` : '',
+          removed.length ? `removed ${removed.join(', ')}` : '',
+        ].filter(Boolean);
+        return { label, to: parts.join('; ') || 'reordered' };
+      }
+      return { label, from: show(change.from), to: show(change.to) };
+    },
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (Array.isArray(value)) return value.join(', ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

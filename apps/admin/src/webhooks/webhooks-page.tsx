@@ -1,0 +1,244 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import { ApiError } from '../api/api-error';
+import type { Webhook } from '../api/types';
+import { useSession } from '../auth/session';
+import { EnvironmentBadge, StatusBadge } from '../components/badges';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { Notice, ProblemBanner } from '../components/problem-banner';
+import { useLoad } from '../components/use-load';
+import { readWebhookFilters } from '../lib/list-filters';
+import { useUrlFilters } from '../lib/use-url-filters';
+import { WebhookFiltersBar } from './webhook-filters';
+import { WebhookRowActions } from './webhook-row-actions';
+
+const PAGE_SIZE = 20;
+
+/** The main list (manual §1–2): every webhook, searchable and filtered, with its actions. */
+export function WebhooksPage() {
+  const { api, can } = useSession();
+  const [filters, changeFilters] = useUrlFilters(readWebhookFilters);
+  const [previousCursors, setPreviousCursors] = useState<string[]>([]);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<Error | null>(null);
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | null>(
+    (location.state as { notice?: string } | null)?.notice ?? null,
+  );
+  const [toDelete, setToDelete] = useState<Webhook | null>(null);
+
+  const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
+  const list = useLoad(JSON.stringify(query), () => api.listWebhooks(query));
+  const canWrite = can('write');
+  const filtered = Boolean(filters.search || filters.environment || filters.status);
+
+  const onFilterChange = useCallback(
+    (change: Parameters<typeof changeFilters>[0]) => {
+      setPreviousCursors([]);
+      changeFilters(change);
+    },
+    [changeFilters],
+  );
+
+  // A row changed here shows its new state at once, until the reloaded list arrives.
+  const [changed, setChanged] = useState<Record<string, Webhook>>({});
+  useEffect(() => setChanged({}), [list.data]);
+
+  async function run(webhook: Webhook, action: () => Promise<string>) {
+    setBusyId(webhook.id);
+    setActionError(null);
+    setNotice(null);
+    try {
+      setNotice(await action());
+    } catch (error) {
+      setActionError(conflictAware(error as Error));
+    } finally {
+      setBusyId(null);
+      list.reload();
+    }
+  }
+
+  const toggle = (webhook: Webhook) =>
+    void run(webhook, async () => {
+      const active = webhook.status !== 'active';
+      const updated = await api.setActive(webhook.id, active, webhook.version);
+      setChanged((rows) => ({ ...rows, [updated.id]: updated }));
+      return `${webhook.name} is now ${active ? 'active' : 'inactive'}.`;
+    });
+
+  const confirmDelete = () => {
+    const webhook = toDelete;
+    if (!webhook) return;
+    setToDelete(null);
+    void run(webhook, async () => {
+      await api.deleteWebhook(webhook.id, webhook.version);
+      return `${webhook.name} was deleted. Its history stays readable.`;
+    });
+  };
+
+  const page = list.data;
+  const firstIndex = previousCursors.length * PAGE_SIZE;
+  return (
+    <section aria-labelledby="webhooks-title">
+      <div className="page-header">
+        <div>
+          <h1 id="webhooks-title">Webhooks</h1>
+          <p className="lead">
+            Real-time HTTP notifications of license, activation, product, contract and telemetry
+            events, signed with each webhook's secret.
+          </p>
+        </div>
+        {canWrite && (
+          <Link className="button button-primary" to="/webhooks/new">
+            Create Webhook
+          </Link>
+        )}
+      </div>
+
+      <WebhookFiltersBar filters={filters} onChange={onFilterChange} />
+      <Notice message={notice} />
+      <ProblemBanner error={actionError} onDismiss={() => setActionError(null)} />
+      <ProblemBanner error={list.error} />
+
+      {page && page.total === 0 && !filtered && (
+        <div className="empty-state">
+          <h2>No webhooks yet</h2>
+          <p>
+            A webhook sends an HTTPS POST to your endpoint whenever a platform event you choose
+            happens, such as <code>activation.failed</code>.
+          </p>
+          {canWrite ? (
+            <Link className="button button-primary" to="/webhooks/new">
+              Create your first webhook
+            </Link>
+          ) : (
+            <p>An admin can create the first one.</p>
+          )}
+        </div>
+      )}
+      {page && page.total === 0 && filtered && (
+        <div className="empty-state">
+          <h2>No webhooks match</h2>
+          <p>Nothing matches these filters.</p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => onFilterChange({ search: '', environment: '', status: '' })}
+          >
+            Clear filters
+          </button>
+        </div>
+      )}
+
+      {page && page.total > 0 && (
+        <>
+          <p className="list-summary" aria-live="polite">
+            {page.total} webhook{page.total === 1 ? '' : 's'}
+            {list.loading ? ' (updating…)' : ''} · {page.counts.active} active ·{' '}
+            {page.counts.inactive} inactive
+          </p>
+          <table className="table responsive-table">
+            <caption className="visually-hidden">Webhooks</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">URL</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Events</th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items
+                .map((listed) => changed[listed.id] ?? listed)
+                .map((webhook) => (
+                  <tr key={webhook.id}>
+                    <td data-label="Name">
+                      <Link to={`/webhooks/${webhook.id}/edit`} className="strong">
+                        {webhook.name}
+                      </Link>
+                    </td>
+                    <td data-label="URL" className="url-cell">
+                      {webhook.url}
+                    </td>
+                    <td data-label="Environment">
+                      <EnvironmentBadge environment={webhook.environment} />
+                    </td>
+                    <td data-label="Events" title={webhook.eventTypes.join(', ')}>
+                      {webhook.eventCount}
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={webhook.status} />
+                    </td>
+                    <td data-label="Actions">
+                      <WebhookRowActions
+                        webhook={webhook}
+                        canWrite={canWrite}
+                        busy={busyId === webhook.id}
+                        onToggle={toggle}
+                        onDelete={setToDelete}
+                      />
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+          <nav className="pagination" aria-label="Pages of webhooks">
+            <span>
+              Showing {Math.min(firstIndex + 1, page.total)}–
+              {Math.min(firstIndex + page.items.length, page.total)} of {page.total}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={!filters.cursor}
+              onClick={() => {
+                const previous = previousCursors.slice(0, -1);
+                changeFilters({ cursor: previousCursors.at(-1) ?? '' });
+                setPreviousCursors(previous);
+              }}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={!page.nextCursor}
+              onClick={() => {
+                setPreviousCursors([...previousCursors, filters.cursor]);
+                changeFilters({ cursor: page.nextCursor ?? '' });
+              }}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={`Delete "${toDelete?.name ?? ''}"?`}
+        confirmLabel="Delete webhook"
+        danger
+        onConfirm={confirmDelete}
+        onCancel={() => setToDelete(null)}
+      >
+        <p>
+          It stops receiving events at once and cannot be restored. Its history and past deliveries
+          stay readable.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+/** A 412 in the list means someone changed the webhook meanwhile; the list reloads either way. */
+function conflictAware(error: Error): Error {
+  if (error instanceof ApiError && error.problem.status === 412) {
+    return new Error(
+      'Someone else changed this webhook a moment ago, so nothing was done. The list now shows its current state; try again.',
+    );
+  }
+  return error;
+}
