@@ -38,6 +38,7 @@ export default tseslint.config(
       '**/*.e2e-spec.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
+      'scripts/admin-screenshots.ts',
     ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -6,6 +6,8 @@ export interface HistoryLine {
   label: string;
   from?: string;
   to: string;
+  /** `to` is an ISO time, to be shown in the reader's locale. */
+  isTime?: boolean;
 }
 
 export interface DescribedEntry {
@@ -59,7 +61,11 @@ export function describeHistoryEntry(
             from: show(details.previousSecretHint),
             to: show(details.secretHint),
           },
-          { label: 'Previous secret valid until', to: show(details.previousSecretValidUntil) },
+          {
+            label: 'Previous secret valid until',
+            to: show(details.previousSecretValidUntil),
+            isTime: true,
+          },
         ],
       };
     case 'WebhookDeleted':

@@ -76,7 +76,13 @@ export function WebhookHistoryPage() {
                             <span className="visually-hidden">changed to</span>{' '}
                           </>
                         )}
-                        <ins>{line.to}</ins>
+                        {line.isTime ? (
+                          <time dateTime={line.to} title={line.to}>
+                            {formatDateTime(line.to)}
+                          </time>
+                        ) : (
+                          <ins>{line.to}</ins>
+                        )}
                       </dd>
                     </div>
                   ))}
