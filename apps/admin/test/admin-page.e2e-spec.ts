@@ -272,6 +272,43 @@ describe('the admin page in a real browser', () => {
     expect(await row(other.page, 'Filter Alpha').count()).toBe(0);
   });
 
+  it('pages through the list 20 at a time, and the page is part of the URL', async () => {
+    for (let n = 1; n <= 22; n += 1) {
+      await createViaApi(`Paged ${String(n).padStart(2, '0')}`);
+    }
+    const { page } = await open('auditor', '/webhooks?search=Paged');
+    await page.getByText('Showing 1–20 of 22').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Paged' }).count()).toBe(20);
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Showing 21–22 of 22').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Paged' }).count()).toBe(2);
+    expect(page.url()).toContain('cursor=');
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Showing 1–20 of 22').waitFor();
+    expect(page.url()).not.toContain('cursor=');
+  });
+
+  it('signs out with the reason when the API stops accepting the token mid-session (401)', async () => {
+    const revoked = signAccessToken(
+      'a-key-this-api-never-had-0123456789abcdefghij',
+      { id: 'eve', role: 'admin' },
+      600,
+    );
+    const context = await signedInContext(browser, revoked);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${rig.api.url}/admin/deliveries`);
+
+    const reason = page.getByText('You were signed out.');
+    await reason.waitFor();
+    expect(await reason.textContent()).toContain('did not accept your token (401)');
+    expect(await page.getByLabel('Bearer token').isVisible()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
   it('toggles a webhook off and on from the list, with the mouse and with the keyboard', async () => {
     const created = await createViaApi('Toggle Me');
     const { page } = await open('admin', '/webhooks?search=Toggle');

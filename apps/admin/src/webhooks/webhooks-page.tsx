@@ -28,7 +28,12 @@ export function WebhooksPage() {
   const [toDelete, setToDelete] = useState<Webhook | null>(null);
 
   const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
-  const list = useLoad(JSON.stringify(query), () => api.listWebhooks(query));
+  // The offset travels with its answer, so "Showing 21–40" never labels the previous page's rows.
+  const offset = previousCursors.length * PAGE_SIZE;
+  const list = useLoad(JSON.stringify(query), async () => ({
+    ...(await api.listWebhooks(query)),
+    offset,
+  }));
   const canWrite = can('write');
   const filtered = Boolean(filters.search || filters.environment || filters.status);
 
@@ -77,7 +82,7 @@ export function WebhooksPage() {
   };
 
   const page = list.data;
-  const firstIndex = previousCursors.length * PAGE_SIZE;
+  const firstIndex = page?.offset ?? 0;
   return (
     <section aria-labelledby="webhooks-title">
       <div className="page-header">
