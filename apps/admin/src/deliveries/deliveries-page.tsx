@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { DELIVERY_STATUSES } from '../api/types';
 import { useSession } from '../auth/session';
 import { StatusBadge } from '../components/badges';
+import { CursorPager } from '../components/cursor-pager';
+import { FilterSelect } from '../components/filter-select';
 import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { capitalise, formatDateTime } from '../lib/format';
@@ -16,8 +18,7 @@ const REFRESH_MS = 3_000;
 /** Webhook Deliveries: every attempt's outcome, filtered by webhook, status and event type. */
 export function DeliveriesPage() {
   const { api } = useSession();
-  const [filters, change] = useUrlFilters(readDeliveryFilters);
-  const [previousCursors, setPreviousCursors] = useState<string[]>([]);
+  const { filters, change, nextPage, previousPage } = useUrlFilters(readDeliveryFilters);
   const catalogue = useLoad('event-types', () => api.eventTypes());
   const webhooks = useLoad('webhook-names', () => api.listWebhooks({ limit: 100 }));
   const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
@@ -32,20 +33,20 @@ export function DeliveriesPage() {
     return () => clearInterval(timer);
   }, [filters.cursor, reload]);
 
-  const onChange = useCallback(
-    (update: Parameters<typeof change>[0]) => {
-      setPreviousCursors([]);
-      change(update);
-    },
-    [change],
-  );
-
   const names = new Map((webhooks.data?.items ?? []).map((webhook) => [webhook.id, webhook.name]));
   const filteredWebhookUnknown =
     filters.webhookId && webhooks.data && !names.has(filters.webhookId);
   const eventTypes = [
     ...(catalogue.data ?? []).flatMap((group) => group.eventTypes),
     'webhook.test',
+  ];
+  // A shared link may name a webhook not among the first 100: it stays selectable by its id.
+  const webhookOptions = [
+    ...(filteredWebhookUnknown ? [{ value: filters.webhookId, label: filters.webhookId }] : []),
+    ...(webhooks.data?.items ?? []).map((webhook) => ({
+      value: webhook.id,
+      label: `${webhook.name} (${webhook.environment})`,
+    })),
   ];
   const page = list.data;
 
@@ -64,54 +65,30 @@ export function DeliveriesPage() {
       </div>
 
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="delivery-webhook">Webhook</label>
-          <select
-            id="delivery-webhook"
-            value={filters.webhookId}
-            onChange={(event) => onChange({ webhookId: event.target.value })}
-          >
-            <option value="">All webhooks</option>
-            {filteredWebhookUnknown && (
-              <option value={filters.webhookId}>{filters.webhookId}</option>
-            )}
-            {(webhooks.data?.items ?? []).map((webhook) => (
-              <option key={webhook.id} value={webhook.id}>
-                {webhook.name} ({webhook.environment})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="delivery-status">Status</label>
-          <select
-            id="delivery-status"
-            value={filters.status}
-            onChange={(event) => onChange({ status: event.target.value })}
-          >
-            <option value="">Any status</option>
-            {DELIVERY_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {capitalise(status)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="delivery-event-type">Event type</label>
-          <select
-            id="delivery-event-type"
-            value={filters.eventType}
-            onChange={(event) => onChange({ eventType: event.target.value })}
-          >
-            <option value="">Any event type</option>
-            {eventTypes.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="delivery-webhook"
+          label="Webhook"
+          value={filters.webhookId}
+          anyLabel="All webhooks"
+          options={webhookOptions}
+          onChange={(webhookId) => change({ webhookId })}
+        />
+        <FilterSelect
+          id="delivery-status"
+          label="Status"
+          value={filters.status}
+          anyLabel="Any status"
+          options={DELIVERY_STATUSES.map((value) => ({ value, label: capitalise(value) }))}
+          onChange={(status) => change({ status })}
+        />
+        <FilterSelect
+          id="delivery-event-type"
+          label="Event type"
+          value={filters.eventType}
+          anyLabel="Any event type"
+          options={eventTypes.map((value) => ({ value, label: value }))}
+          onChange={(eventType) => change({ eventType })}
+        />
       </form>
 
       <ProblemBanner error={list.error} />
@@ -179,30 +156,14 @@ export function DeliveriesPage() {
               ))}
             </tbody>
           </table>
-          <nav className="pagination" aria-label="Pages of deliveries">
-            <button
-              type="button"
-              className="button"
-              disabled={!filters.cursor}
-              onClick={() => {
-                change({ cursor: previousCursors.at(-1) ?? '' });
-                setPreviousCursors(previousCursors.slice(0, -1));
-              }}
-            >
-              Newer
-            </button>
-            <button
-              type="button"
-              className="button"
-              disabled={!page.nextCursor}
-              onClick={() => {
-                setPreviousCursors([...previousCursors, filters.cursor]);
-                change({ cursor: page.nextCursor ?? '' });
-              }}
-            >
-              Older
-            </button>
-          </nav>
+          <CursorPager
+            label="Pages of deliveries"
+            hasPrevious={Boolean(filters.cursor)}
+            nextCursor={page.nextCursor}
+            onPrevious={previousPage}
+            onNext={nextPage}
+            labels={['Newer', 'Older']}
+          />
         </>
       )}
     </section>

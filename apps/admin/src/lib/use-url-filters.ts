@@ -1,22 +1,41 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { filterParams } from './list-filters';
 
 /**
- * Filters kept in the page URL. A change to any filter but the page itself starts at the first
- * page again; typing in search replaces the history entry instead of adding one per keystroke.
+ * A list's filters and page, kept in the page URL so a view can be shared. Changing a filter starts
+ * at the first page again; typing in search replaces the history entry instead of adding one per
+ * keystroke. The API pages by cursor, so the cursors of the pages before are remembered here for
+ * "Previous" (a shared link to a later page can still go back to the first).
  */
 export function useUrlFilters<F extends { cursor: string }>(read: (params: URLSearchParams) => F) {
   const [params, setParams] = useSearchParams();
+  const [previousCursors, setPreviousCursors] = useState<string[]>([]);
   const filters = useMemo(() => read(params), [params, read]);
-  const change = useCallback(
-    (update: Partial<F>) => {
-      const next = { ...filters, ...update };
-      if (!('cursor' in update)) next.cursor = '';
-      const replace = Object.keys(update).every((key) => key === 'search');
-      setParams(filterParams(next), { replace });
-    },
-    [filters, setParams],
+
+  const write = useCallback(
+    (next: F, replace: boolean) => setParams(filterParams(next), { replace }),
+    [setParams],
   );
-  return [filters, change] as const;
+  const change = useCallback(
+    (update: Partial<Omit<F, 'cursor'>>) => {
+      setPreviousCursors([]);
+      const replace = Object.keys(update).every((key) => key === 'search');
+      write({ ...filters, ...update, cursor: '' }, replace);
+    },
+    [filters, write],
+  );
+  const nextPage = useCallback(
+    (cursor: string) => {
+      setPreviousCursors((cursors) => [...cursors, filters.cursor]);
+      write({ ...filters, cursor }, false);
+    },
+    [filters, write],
+  );
+  const previousPage = useCallback(() => {
+    setPreviousCursors((cursors) => cursors.slice(0, -1));
+    write({ ...filters, cursor: previousCursors.at(-1) ?? '' }, false);
+  }, [filters, previousCursors, write]);
+
+  return { filters, change, nextPage, previousPage, pagesBefore: previousCursors.length };
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/api-error';
+import { splitFailure } from '../api/failure';
 import type { Problem } from '../api/problem';
 import type { RetryPolicy } from '../api/types';
 import { useSession } from '../auth/session';
@@ -66,14 +66,9 @@ function RetryPolicyForm({ policy, reload, onNotice: setNotice }: RetryPolicyFor
       );
       reload();
     } catch (failure) {
-      if (
-        failure instanceof ApiError &&
-        (failure.problem.errors.length || failure.problem.status === 412)
-      ) {
-        setProblem(failure.problem);
-      } else {
-        setError(failure as Error);
-      }
+      const split = splitFailure(failure);
+      setProblem(split.problem);
+      setError(split.error);
     } finally {
       setSaving(false);
     }

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { ENVIRONMENTS } from '../api/types';
+import { FilterSelect } from '../components/filter-select';
 import { capitalise } from '../lib/format';
 import type { WebhookFilters } from '../lib/list-filters';
 
 export interface WebhookFiltersProps {
   filters: WebhookFilters;
-  onChange: (change: Partial<WebhookFilters>) => void;
+  onChange: (change: Partial<Omit<WebhookFilters, 'cursor'>>) => void;
 }
 
 /** Search (as you type, after a pause) and the environment and status filters of the list. */
@@ -37,33 +38,25 @@ export function WebhookFiltersBar({ filters, onChange }: WebhookFiltersProps) {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor="webhook-environment">Environment</label>
-        <select
-          id="webhook-environment"
-          value={filters.environment}
-          onChange={(event) => onChange({ environment: event.target.value })}
-        >
-          <option value="">All environments</option>
-          {ENVIRONMENTS.map((environment) => (
-            <option key={environment} value={environment}>
-              {capitalise(environment)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="webhook-status">Status</label>
-        <select
-          id="webhook-status"
-          value={filters.status}
-          onChange={(event) => onChange({ status: event.target.value })}
-        >
-          <option value="">Active and inactive</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </select>
-      </div>
+      <FilterSelect
+        id="webhook-environment"
+        label="Environment"
+        value={filters.environment}
+        anyLabel="All environments"
+        options={ENVIRONMENTS.map((value) => ({ value, label: capitalise(value) }))}
+        onChange={(environment) => onChange({ environment })}
+      />
+      <FilterSelect
+        id="webhook-status"
+        label="Status"
+        value={filters.status}
+        anyLabel="Active and inactive"
+        options={[
+          { value: 'active', label: 'Active' },
+          { value: 'inactive', label: 'Inactive' },
+        ]}
+        onChange={(status) => onChange({ status })}
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { ApiError } from '../api/api-error';
+import { splitFailure } from '../api/failure';
 import { fieldErrorsByField, type Problem } from '../api/problem';
 import { ENVIRONMENTS, type Webhook } from '../api/types';
 import { useSession } from '../auth/session';
@@ -89,12 +89,9 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
   }, [webhook]);
 
   function fail(failure: unknown) {
-    if (failure instanceof ApiError) {
-      setProblem(failure.problem);
-      setError(failure.problem.errors.length || failure.problem.status === 412 ? null : failure);
-    } else {
-      setError(failure as Error);
-    }
+    const { problem, error } = splitFailure(failure);
+    setProblem(problem);
+    setError(error);
   }
 
   async function save(event: FormEvent) {

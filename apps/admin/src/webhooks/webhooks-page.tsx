@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/api-error';
 import type { Webhook } from '../api/types';
 import { useSession } from '../auth/session';
 import { EnvironmentBadge, StatusBadge } from '../components/badges';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { CursorPager } from '../components/cursor-pager';
 import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { readWebhookFilters } from '../lib/list-filters';
@@ -17,8 +18,8 @@ const PAGE_SIZE = 20;
 /** The main list (manual §1–2): every webhook, searchable and filtered, with its actions. */
 export function WebhooksPage() {
   const { api, can } = useSession();
-  const [filters, changeFilters] = useUrlFilters(readWebhookFilters);
-  const [previousCursors, setPreviousCursors] = useState<string[]>([]);
+  const { filters, change, nextPage, previousPage, pagesBefore } =
+    useUrlFilters(readWebhookFilters);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | null>(null);
   const location = useLocation();
@@ -29,21 +30,13 @@ export function WebhooksPage() {
 
   const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
   // The offset travels with its answer, so "Showing 21–40" never labels the previous page's rows.
-  const offset = previousCursors.length * PAGE_SIZE;
+  const offset = pagesBefore * PAGE_SIZE;
   const list = useLoad(JSON.stringify(query), async () => ({
     ...(await api.listWebhooks(query)),
     offset,
   }));
   const canWrite = can('write');
   const filtered = Boolean(filters.search || filters.environment || filters.status);
-
-  const onFilterChange = useCallback(
-    (change: Parameters<typeof changeFilters>[0]) => {
-      setPreviousCursors([]);
-      changeFilters(change);
-    },
-    [changeFilters],
-  );
 
   // A row changed here shows its new state at once, until the reloaded list arrives.
   const [changed, setChanged] = useState<Record<string, Webhook>>({});
@@ -100,7 +93,7 @@ export function WebhooksPage() {
         )}
       </div>
 
-      <WebhookFiltersBar filters={filters} onChange={onFilterChange} />
+      <WebhookFiltersBar filters={filters} onChange={change} />
       <Notice message={notice} />
       <ProblemBanner error={actionError} onDismiss={() => setActionError(null)} />
       <ProblemBanner error={list.error} />
@@ -128,7 +121,7 @@ export function WebhooksPage() {
           <button
             type="button"
             className="button"
-            onClick={() => onFilterChange({ search: '', environment: '', status: '' })}
+            onClick={() => change({ search: '', environment: '', status: '' })}
           >
             Clear filters
           </button>
@@ -189,35 +182,16 @@ export function WebhooksPage() {
                 ))}
             </tbody>
           </table>
-          <nav className="pagination" aria-label="Pages of webhooks">
-            <span>
-              Showing {Math.min(firstIndex + 1, page.total)}–
-              {Math.min(firstIndex + page.items.length, page.total)} of {page.total}
-            </span>
-            <button
-              type="button"
-              className="button"
-              disabled={!filters.cursor}
-              onClick={() => {
-                const previous = previousCursors.slice(0, -1);
-                changeFilters({ cursor: previousCursors.at(-1) ?? '' });
-                setPreviousCursors(previous);
-              }}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="button"
-              disabled={!page.nextCursor}
-              onClick={() => {
-                setPreviousCursors([...previousCursors, filters.cursor]);
-                changeFilters({ cursor: page.nextCursor ?? '' });
-              }}
-            >
-              Next
-            </button>
-          </nav>
+          <CursorPager
+            label="Pages of webhooks"
+            hasPrevious={Boolean(filters.cursor)}
+            nextCursor={page.nextCursor}
+            onPrevious={previousPage}
+            onNext={nextPage}
+          >
+            Showing {Math.min(firstIndex + 1, page.total)}–
+            {Math.min(firstIndex + page.items.length, page.total)} of {page.total}
+          </CursorPager>
         </>
       )}
 
