@@ -1,10 +1,23 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSessionContext, useSession } from './auth/session';
 
 /** The frame of every page: a skip link, the navigation, who is signed in, and the page itself. */
 export function Layout() {
   const { claims } = useSession();
   const { signOut } = useSessionContext();
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const firstPage = useRef(true);
+  // A new page (not a filter change) moves focus to its content, as a full page load would, so
+  // keyboard and screen-reader users start there instead of on the link they left.
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [pathname]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -26,7 +39,7 @@ export function Layout() {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" ref={main} tabIndex={-1}>
         <Outlet />
       </main>
     </>

@@ -142,8 +142,11 @@ describe('the admin page in a real browser', () => {
 
   it('Workflow 1: creates "Slack Activation Alerts" for production, and an activation event shows in the deliveries log', async () => {
     const { page, errors } = await open('admin', '/webhooks');
-    await page.getByRole('link', { name: 'Create your first webhook' }).click();
+    await page.getByRole('link', { name: 'Create your first webhook' }).press('Enter');
     await page.getByRole('heading', { name: 'Create Webhook' }).waitFor();
+    expect(await page.title()).toBe('Create Webhook · LMP Admin');
+    // A new page puts keyboard focus on its content, as a full page load would.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
     await page.getByLabel('Name', { exact: true }).fill('Slack Activation Alerts');
     await page.getByLabel('Target URL').fill(`${rig.receiver.url}/slack/activations`);

@@ -10,6 +10,7 @@ import { useLoad } from '../components/use-load';
 import { capitalise, formatDateTime } from '../lib/format';
 import { readDeliveryFilters } from '../lib/list-filters';
 import { useUrlFilters } from '../lib/use-url-filters';
+import { usePageTitle } from '../lib/use-page-title';
 
 const PAGE_SIZE = 25;
 /** The first page refreshes itself while open, so a delivery shows up without a reload. */
@@ -17,6 +18,7 @@ const REFRESH_MS = 3_000;
 
 /** Webhook Deliveries: every attempt's outcome, filtered by webhook, status and event type. */
 export function DeliveriesPage() {
+  usePageTitle('Webhook Deliveries');
   const { api } = useSession();
   const { filters, change, nextPage, previousPage } = useUrlFilters(readDeliveryFilters);
   const catalogue = useLoad('event-types', () => api.eventTypes());

@@ -6,10 +6,12 @@ import { StatusBadge } from '../components/badges';
 import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../lib/format';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** One delivery: its event, its state, and every attempt with request headers and response. */
 export function DeliveryPage() {
   const { id = '' } = useParams();
+  usePageTitle(`Delivery ${id}`);
   const { api, can } = useSession();
   const delivery = useLoad(`delivery:${id}`, () => api.delivery(id));
   const webhook = useLoad(`delivery-webhook:${delivery.data?.webhookId ?? ''}`, () =>

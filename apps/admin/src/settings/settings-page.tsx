@@ -6,9 +6,11 @@ import { useSession } from '../auth/session';
 import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { formatDateTime, formatDuration } from '../lib/format';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** Settings: the default webhook retry policy, which owners may change. */
 export function SettingsPage() {
+  usePageTitle('Settings');
   const { api } = useSession();
   const policy = useLoad('retry-policy', () => api.retryPolicy());
   // Kept here: a save reloads the policy, which starts the form afresh at the new version.

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { splitFailure } from '../api/failure';
 import { fieldErrorsByField, type Problem } from '../api/problem';
@@ -11,6 +11,7 @@ import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { capitalise, formatDateTime } from '../lib/format';
 import { generateWebhookSecret } from '../lib/secret';
+import { usePageTitle } from '../lib/use-page-title';
 import { EventPicker } from './event-picker';
 import { SecretField } from './secret-field';
 import {
@@ -84,9 +85,7 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
   const conflict = problem?.status === 412;
   const set = (change: Partial<WebhookFormValues>) => setValues((old) => ({ ...old, ...change }));
 
-  useEffect(() => {
-    document.title = `${webhook ? `Edit ${webhook.name}` : 'Create Webhook'} · LMP Admin`;
-  }, [webhook]);
+  usePageTitle(webhook ? `Edit ${webhook.name}` : 'Create Webhook');
 
   function fail(failure: unknown) {
     const { problem, error } = splitFailure(failure);

@@ -6,6 +6,7 @@ import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../lib/format';
 import { describeHistoryEntry } from './history-entry';
+import { usePageTitle } from '../lib/use-page-title';
 
 /** A webhook's audit trail for auditors: every change, oldest first, with who, when and what. */
 export function WebhookHistoryPage() {
@@ -35,6 +36,7 @@ export function WebhookHistoryPage() {
   }
 
   const name = webhook.data?.name ?? id;
+  usePageTitle(`History of ${name}`);
   return (
     <section aria-labelledby="history-title">
       <p className="breadcrumb">

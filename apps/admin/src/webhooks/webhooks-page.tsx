@@ -12,11 +12,13 @@ import { readWebhookFilters } from '../lib/list-filters';
 import { useUrlFilters } from '../lib/use-url-filters';
 import { WebhookFiltersBar } from './webhook-filters';
 import { WebhookRowActions } from './webhook-row-actions';
+import { usePageTitle } from '../lib/use-page-title';
 
 const PAGE_SIZE = 20;
 
 /** The main list (manual §1–2): every webhook, searchable and filtered, with its actions. */
 export function WebhooksPage() {
+  usePageTitle('Webhooks');
   const { api, can } = useSession();
   const { filters, change, nextPage, previousPage, pagesBefore } =
     useUrlFilters(readWebhookFilters);
