@@ -10,7 +10,7 @@ const INDEX_HTML =
   '<!doctype html><html><head><script type="module" src="/admin/assets/app-abc.js"></script></head><body><div id="root"></div></body></html>';
 const APP_JS = 'document.getElementById("root").textContent = "admin";';
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 describe('api: the admin page under /admin', () => {
   let folder: string;

@@ -13,13 +13,13 @@ export const ADMIN_PAGE_ROUTES = [ADMIN_PAGE_PATH, `${ADMIN_PAGE_PATH}/{*path}`]
 /**
  * Headers of every /admin response. The page is one same-origin React bundle that keeps a bearer
  * token in sessionStorage, so the CSP allows scripts, styles, images and API calls from this origin
- * only (inline styles for React's `style` props, `data:` images), and no framing.
+ * only (`data:` images aside), no inline scripts or style sheets, and no framing.
  */
 export const ADMIN_PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
     "frame-ancestors 'none'",
