@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+// (DOM types for the functions these tests hand to the page, which run in the browser.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

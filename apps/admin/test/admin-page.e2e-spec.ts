@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+// (DOM types for the functions these tests hand to the page, which run in the browser.)
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { RetryPolicyFollower } from '@app/deliveries';
 import { signAccessToken, type Role } from '@app/platform';

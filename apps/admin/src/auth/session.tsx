@@ -75,14 +75,9 @@ export function useSession(): Session {
   return session;
 }
 
-function openSession(token: string, signOut: (reason?: string) => void): Session | null {
-  let claims: TokenClaims;
-  try {
-    claims = readTokenClaims(token);
-  } catch (error) {
-    if (token === storedToken()) sessionStorage.removeItem(STORAGE_KEY);
-    throw error;
-  }
+/** A session for a readable token; throws TokenFormatError, saying why, for one that is not. */
+function openSession(token: string, signOut: (reason?: string) => void): Session {
+  const claims = readTokenClaims(token);
   const client = new ApiClient(token, (error) => signOut(error.message));
   return { claims, api: new AdminApi(client), can: (ability) => can(claims.role, ability) };
 }
