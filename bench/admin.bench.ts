@@ -55,10 +55,12 @@ import {
   freePort,
   killAppProcesses,
   startApp,
+  startedLine,
 } from './support/app-processes';
 import {
   connect,
   describeServer,
+  serverLine,
   dropAndClose,
   uniqueDatabaseName,
   uriHosts,
@@ -361,23 +363,10 @@ async function main(): Promise<void> {
       },
       port,
     );
-    console.log(
-      `  api:      ${api.url}, pid ${api.pid}, healthy after ${formatSeconds(api.startupMs)}` +
-        (build.reason
-          ? ` (built first in ${formatSeconds(build.elapsedMs)})`
-          : ' (build up to date)'),
-    );
+    console.log(`  api:      ${startedLine(api, build)}`);
     // After the api's first writes (its indexes): FerretDB names its backend only once used.
     const server = await describeServer(connection);
-    const backendHint =
-      server.backendUnknown && process.env.LOCAL_FERRETDB_BACKEND
-        ? ` (backend unknown; LOCAL_FERRETDB_BACKEND=${process.env.LOCAL_FERRETDB_BACKEND})`
-        : server.backendUnknown
-          ? ' (backend unknown)'
-          : '';
-    console.log(
-      `  server:   ${server.product}${backendHint}, MongoDB wire version ${server.version}`,
-    );
+    console.log(`  server:   ${serverLine(server)}`);
     console.log('');
 
     const token = (role: Role) => signAccessToken(jwtSecret, { id: `bench-${role}`, role }, 3600);

@@ -53,6 +53,7 @@ import {
   freePort,
   killAppProcesses,
   startApp,
+  startedLine,
 } from './support/app-processes';
 import {
   type BenchKafka,
@@ -64,6 +65,7 @@ import {
 import {
   connect,
   describeServer,
+  serverLine,
   dropAndClose,
   uniqueDatabaseName,
   uriHosts,
@@ -458,19 +460,10 @@ async function main(): Promise<void> {
       WORKER_HEALTH_PORT: String(workerPort),
     };
     api = await startApp('api', env, apiPort);
-    console.log(
-      `  api:      ${api.url}, pid ${api.pid}, healthy after ${formatSeconds(api.startupMs)}` +
-        (build.reason
-          ? ` (built first in ${formatSeconds(build.elapsedMs)})`
-          : ' (build up to date)'),
-    );
+    console.log(`  api:      ${startedLine(api, build)}`);
     // After the api's first writes: FerretDB names its backend only once used.
     const server = await describeServer(connection);
-    const backend =
-      server.backendUnknown && process.env.LOCAL_FERRETDB_BACKEND
-        ? `${server.product} (backend from env: LOCAL_FERRETDB_BACKEND=${process.env.LOCAL_FERRETDB_BACKEND})`
-        : server.product;
-    console.log(`  server:   ${backend}, MongoDB wire version ${server.version}`);
+    console.log(`  server:   ${serverLine(server)}`);
     console.log(`  receiver: ${receiver.url}/w/<1..${flags.webhooks}>, 204 at once, keep-alive`);
     const serverGroups = localServerGroups(uriHosts(servers.mongoUri), servers.kafkaBrokers);
     const notes = serverGroups.filter((group) => group.note).map((group) => group.note);
@@ -590,7 +583,7 @@ async function main(): Promise<void> {
     const wholeMs = (Number.isNaN(lastReceiptMs) ? cpuEnd.atMs : lastReceiptMs) - run.startMs;
     const latency = summarize(tracker.latenciesMs);
     const rows: [string, string][] = [
-      ['backend', `${backend} at ${uriHosts(servers.mongoUri)}; Kafka ${servers.kafkaBrokers}`],
+      ['backend', `${server.product} at ${uriHosts(servers.mongoUri)}; Kafka ${servers.kafkaBrokers}`],
       ['webhooks', `${flags.webhooks} (production, ${EVENT_TYPE}, one path each)`],
       [
         'events published',

@@ -31,6 +31,7 @@ import { type AppendRun, appendSequentially, countingStore, warmUp } from './sup
 import {
   connect,
   describeServer,
+  serverLine,
   dropAndClose,
   resolveMongoUri,
   uniqueDatabaseName,
@@ -193,15 +194,7 @@ async function main(): Promise<void> {
     await warmUp(store, 'bench-single');
     // After the first writes: FerretDB names its backend only once it has used it.
     const server = await describeServer(connection);
-    const backendHint =
-      server.backendUnknown && process.env.LOCAL_FERRETDB_BACKEND
-        ? ` (backend unknown; LOCAL_FERRETDB_BACKEND=${process.env.LOCAL_FERRETDB_BACKEND})`
-        : server.backendUnknown
-          ? ' (backend unknown)'
-          : '';
-    console.log(
-      `  server:   ${server.product}${backendHint}, MongoDB wire version ${server.version}`,
-    );
+    console.log(`  server:   ${serverLine(server)}`);
     console.log('');
 
     // 1. Single writer.

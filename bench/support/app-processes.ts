@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { formatSeconds } from './stats';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -197,4 +198,12 @@ export function freePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('no free port found'))));
     });
   });
+}
+
+/** The header line of a started app: where, which pid, how long it took, and whether it was built. */
+export function startedLine(app: AppProcess, build: BuildOutcome): string {
+  const built = build.reason
+    ? ` (built first in ${formatSeconds(build.elapsedMs)})`
+    : ' (build up to date)';
+  return `${app.url}, pid ${app.pid}, healthy after ${formatSeconds(app.startupMs)}${built}`;
 }

@@ -135,3 +135,17 @@ export async function dropAndClose(connection: Connection | undefined): Promise<
   await connection.close().catch(() => undefined);
   return dropped;
 }
+
+/**
+ * The "server:" line of a benchmark's header. FerretDB names its backend only once it has been
+ * used, so call this after the first writes; LOCAL_FERRETDB_BACKEND says what was asked for.
+ */
+export function serverLine(server: ServerDescription): string {
+  const asked = process.env.LOCAL_FERRETDB_BACKEND;
+  const hint = !server.backendUnknown
+    ? ''
+    : asked
+      ? ` (backend unknown; LOCAL_FERRETDB_BACKEND=${asked})`
+      : ' (backend unknown)';
+  return `${server.product}${hint}, MongoDB wire version ${server.version}`;
+}
