@@ -583,7 +583,10 @@ async function main(): Promise<void> {
     const wholeMs = (Number.isNaN(lastReceiptMs) ? cpuEnd.atMs : lastReceiptMs) - run.startMs;
     const latency = summarize(tracker.latenciesMs);
     const rows: [string, string][] = [
-      ['backend', `${server.product} at ${uriHosts(servers.mongoUri)}; Kafka ${servers.kafkaBrokers}`],
+      [
+        'backend',
+        `${server.product} at ${uriHosts(servers.mongoUri)}; Kafka ${servers.kafkaBrokers}`,
+      ],
       ['webhooks', `${flags.webhooks} (production, ${EVENT_TYPE}, one path each)`],
       [
         'events published',
