@@ -72,10 +72,9 @@ export class LookupAbortedError extends Error {
 
   constructor(
     readonly host: string,
-    why = 'aborted',
     options?: ErrorOptions,
   ) {
-    super(`DNS lookup of ${host} ${why}`, options);
+    super(`DNS lookup of ${host} aborted`, options);
   }
 }
 

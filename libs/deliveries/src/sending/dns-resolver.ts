@@ -96,7 +96,7 @@ export class DnsResolver implements HostResolver {
       .replace(/\.$/, '')
       .toLowerCase();
     const { signal } = options;
-    if (signal?.aborted) throw new LookupAbortedError(name, 'aborted', { cause: signal.reason });
+    if (signal?.aborted) throw new LookupAbortedError(name, { cause: signal.reason });
 
     const family = isIP(name);
     if (family !== 0) return [{ address: name, family: family as 4 | 6 }];
@@ -165,7 +165,7 @@ export class DnsResolver implements HostResolver {
           this.inFlight.delete(name);
           shared.query.cancel();
         }
-        reject(new LookupAbortedError(name, 'aborted', { cause: signal.reason }));
+        reject(new LookupAbortedError(name, { cause: signal.reason }));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       shared.query.answer.then(

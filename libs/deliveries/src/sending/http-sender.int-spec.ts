@@ -457,7 +457,6 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       dns.answer('good.test', { a: ['127.0.0.1'] });
       dns.answer('internal.test', { a: ['10.1.2.3'] });
       dns.answer('mixed.test', { a: ['10.1.2.3', '127.0.0.1'] });
-      dns.answer('fresh.test', { a: ['127.0.0.1'] });
     });
 
     afterAll(() => dns?.close());
@@ -545,13 +544,22 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       });
     });
 
-    it('given a name not asked before, when sent, then DNS is asked once: the connection gets the answer from the cache', async () => {
-      const result = await resolvingWith(1_000).send(signedRequest(urlOf('fresh.test')));
+    it.each([30, 0])(
+      'given DELIVERY_DNS_CACHE_SECONDS=%i, when sent to a name not asked before, then DNS is asked once: the connection gets the answer the attempt resolved',
+      async (cacheSeconds) => {
+        const name = `fresh-${cacheSeconds}.test`;
+        dns.answer(name, { a: ['127.0.0.1'] });
+        const sender = senderWith({
+          dns: { servers: [dns.address], timeoutMs: 1_000, cacheSeconds },
+        });
 
-      expect(result.outcome).toBe('succeeded');
-      const asked = dns.received.filter((query) => query.name === 'fresh.test');
-      expect(asked.map((query) => query.type).sort()).toEqual(['A', 'AAAA']);
-    });
+        const result = await sender.send(signedRequest(urlOf(name)));
+
+        expect(result.outcome).toBe('succeeded');
+        const asked = dns.received.filter((query) => query.name === name);
+        expect(asked.map((query) => query.type).sort()).toEqual(['A', 'AAAA']);
+      },
+    );
   });
 
   describe('network errors', () => {

@@ -11,6 +11,7 @@ import { AddressPolicy } from './address-policy';
 import { DnsLookupError, DnsTimeoutError } from './dns-errors';
 import { DnsResolver, DnsResolverOptions } from './dns-resolver';
 import { ForbiddenAddressError, guardedLookup } from './guarded-lookup';
+import { PinnedAnswers } from './pinned-answers';
 
 export interface HttpSenderOptions {
   /** The whole attempt: connecting, sending, the response headers and the (cut) body. */
@@ -87,10 +88,12 @@ export class HttpSender {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private readonly resolver: DnsResolver;
+  private readonly pinned: PinnedAnswers;
 
   constructor(private readonly options: HttpSenderOptions) {
     this.resolver = new DnsResolver(options.dns);
-    const lookup = guardedLookup(options.addressPolicy, this.resolver);
+    this.pinned = new PinnedAnswers(this.resolver);
+    const lookup = guardedLookup(options.addressPolicy, this.pinned);
     const maxSockets = options.maxSockets ?? 256;
     // Keep-alive: most deliveries go to a few receivers again and again; reusing connections
     // saves a TCP and TLS handshake per attempt. Idle sockets are dropped after 4 s, before the
@@ -148,6 +151,7 @@ export class HttpSender {
     const controller = new AbortController();
     let phase = '';
     let timedOut = false;
+    let releaseAnswer = () => {};
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -157,10 +161,11 @@ export class HttpSender {
       const host = this.checkTarget(request.url);
       if (isIP(host) === 0) {
         // Resolved here, under the attempt's signal, so the attempt's deadline also ends a lookup
-        // whose DNS server never answers (and says so). The connection's lookup (the guard) then
-        // gets the same answer from the resolver's cache.
+        // whose DNS server never answers (and says so). The connection's lookup (the guard, which
+        // checks it) is then served this same answer.
         phase = ` waiting for the DNS answer for ${host}`;
-        await this.resolver.lookup(host, { signal: controller.signal });
+        const addresses = await this.resolver.lookup(host, { signal: controller.signal });
+        releaseAnswer = this.pinned.pin(host, addresses);
         phase = '';
       }
       const response = await axios.request<Readable>({
@@ -195,6 +200,7 @@ export class HttpSender {
       };
     } finally {
       clearTimeout(timer);
+      releaseAnswer();
     }
   }
 
