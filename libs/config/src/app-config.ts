@@ -17,6 +17,12 @@ export class AppConfig {
   webhooksAllowHttp: boolean;
   deliveryAllowedCidrs: string[];
   deliveryTimeoutMs: number;
+  /** One DNS lookup of a receiver's host name (both families, retransmissions included). */
+  deliveryDnsTimeoutMs: number;
+  /** The longest a receiver's DNS answer is reused, below its TTL; 0: not at all. */
+  deliveryDnsCacheSeconds: number;
+  /** DNS servers (`ip` or `ip:port`) for receivers' names; undefined: the system's (resolv.conf). */
+  deliveryDnsServers?: string[];
   /**
    * The content of DELIVERY_TLS_CA_FILE, read at start-up: CA certificates (PEM) trusted for
    * receivers in addition to Node's root certificates, e.g. a company CA or a test receiver's.

@@ -10,7 +10,9 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
+import { parseDnsServers } from './dns-servers';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -100,6 +102,35 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   DELIVERY_TIMEOUT_MS?: number;
+
+  /** One DNS lookup of a receiver's host name, both families and retransmissions included. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DELIVERY_DNS_TIMEOUT_MS?: number;
+
+  /** The longest a DNS answer is reused (below its TTL); 0 turns the answer cache off. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DELIVERY_DNS_CACHE_SECONDS?: number;
+
+  /** DNS servers for receivers' names instead of the system's (resolv.conf). */
+  @IsOptional()
+  @IsString()
+  @ValidateBy({
+    name: 'isDnsServerList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseDnsServers(value) !== null,
+      defaultMessage: () =>
+        'DELIVERY_DNS_SERVERS must be a comma-separated list of ip or ip:port ([ipv6]:port)',
+    },
+  })
+  DELIVERY_DNS_SERVERS?: string;
 
   /** A PEM file of CA certificates trusted for receivers in addition to the system roots. */
   @IsOptional()

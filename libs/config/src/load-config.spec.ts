@@ -48,6 +48,9 @@ describe('loadConfig', () => {
       expect(config.secretRotationGraceHours).toBe(24);
       expect(config.webhooksAllowHttp).toBe(false);
       expect(config.deliveryAllowedCidrs).toEqual([]);
+      expect(config.deliveryDnsTimeoutMs).toBe(5_000);
+      expect(config.deliveryDnsCacheSeconds).toBe(30);
+      expect(config.deliveryDnsServers).toBeUndefined();
     });
 
     it('given nothing set, when loaded, then the embedded database and Kafka are used and every local default is listed', () => {
@@ -160,6 +163,15 @@ describe('loadConfig', () => {
       ['KAFKA_BROKERS', 'nohostport'],
       ['WEBHOOKS_ALLOW_HTTP', 'maybe'],
       ['DELIVERY_TIMEOUT_MS', '50'],
+      ['DELIVERY_DNS_TIMEOUT_MS', '99'],
+      ['DELIVERY_DNS_TIMEOUT_MS', 'soon'],
+      ['DELIVERY_DNS_CACHE_SECONDS', '-1'],
+      ['DELIVERY_DNS_SERVERS', 'dns.example.com'],
+      ['DELIVERY_DNS_SERVERS', '10.0.0.53:0'],
+      ['DELIVERY_DNS_SERVERS', '10.0.0.53:70000'],
+      ['DELIVERY_DNS_SERVERS', '300.0.0.1'],
+      ['DELIVERY_DNS_SERVERS', '10.0.0.53,[::1]'],
+      ['DELIVERY_DNS_SERVERS', ','],
       ['LOG_LEVEL', 'loud'],
     ])('given %s=%s, when loaded, then a ConfigurationError names the variable', (name, value) => {
       const error = configurationErrorFor(env({ [name]: value }));
@@ -256,6 +268,25 @@ describe('loadConfig', () => {
       );
 
       expect(config.deliveryAllowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8']);
+    });
+
+    it('given DNS settings, when loaded, then they are used; servers are split and trimmed, ports and IPv6 kept as written', () => {
+      const config = loadConfig(
+        env({
+          DELIVERY_DNS_TIMEOUT_MS: '100',
+          DELIVERY_DNS_CACHE_SECONDS: '0',
+          DELIVERY_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.53 ,[2001:db8::53]:5353,2001:db8::54',
+        }),
+      );
+
+      expect(config.deliveryDnsTimeoutMs).toBe(100);
+      expect(config.deliveryDnsCacheSeconds).toBe(0);
+      expect(config.deliveryDnsServers).toEqual([
+        '127.0.0.1:5353',
+        '10.0.0.53',
+        '[2001:db8::53]:5353',
+        '2001:db8::54',
+      ]);
     });
 
     it('given no ADMIN_UI_DIR, when loaded, then the admin page is dist/admin under the working directory', () => {

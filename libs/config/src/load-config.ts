@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
 import { ConfigurationError } from './configuration.error';
+import { parseDnsServers } from './dns-servers';
 import { EnvironmentVariables } from './environment.variables';
 import { localKey } from './local-keys';
 
@@ -65,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP ?? false,
     deliveryAllowedCidrs: list(vars.DELIVERY_ALLOWED_CIDRS),
     deliveryTimeoutMs: vars.DELIVERY_TIMEOUT_MS ?? 15_000,
+    deliveryDnsTimeoutMs: vars.DELIVERY_DNS_TIMEOUT_MS ?? 5_000,
+    deliveryDnsCacheSeconds: vars.DELIVERY_DNS_CACHE_SECONDS ?? 30,
+    // Validated above, so it parses; unset leaves the system's servers.
+    deliveryDnsServers: parseDnsServers(vars.DELIVERY_DNS_SERVERS ?? '') ?? undefined,
     deliveryTlsCaPem,
     secretRotationGraceHours: vars.SECRET_ROTATION_GRACE_HOURS ?? 24,
     deliveryDisableAfterHours: vars.DELIVERY_DISABLE_AFTER_HOURS ?? 120,

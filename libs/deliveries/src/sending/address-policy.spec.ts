@@ -47,33 +47,65 @@ describe('AddressPolicy', () => {
     expect(guard.check(ip)).toEqual({
       allowed: false,
       description,
+      category: description,
       reason: `${ip} is ${description}`,
     });
   });
 
   it.each([
-    ['::ffff:127.0.0.1', 'the IPv4-mapped form of 127.0.0.1, a loopback address'],
-    ['::ffff:7f00:1', 'the IPv4-mapped form of 127.0.0.1, a loopback address'],
+    [
+      '::ffff:127.0.0.1',
+      'the IPv4-mapped form of 127.0.0.1, a loopback address',
+      'the IPv4-mapped form of a loopback address',
+    ],
+    [
+      '::ffff:7f00:1',
+      'the IPv4-mapped form of 127.0.0.1, a loopback address',
+      'the IPv4-mapped form of a loopback address',
+    ],
     [
       '::ffff:169.254.169.254',
       'the IPv4-mapped form of 169.254.169.254, a link-local address (cloud metadata service)',
+      'the IPv4-mapped form of a link-local address (cloud metadata service)',
     ],
-    ['::ffff:10.0.0.1', 'the IPv4-mapped form of 10.0.0.1, a private (RFC 1918) address'],
+    [
+      '::ffff:10.0.0.1',
+      'the IPv4-mapped form of 10.0.0.1, a private (RFC 1918) address',
+      'the IPv4-mapped form of a private (RFC 1918) address',
+    ],
     // As URLs and DNS write ::127.0.0.1 (ipaddr.js reads that spelling as IPv4-mapped; refused alike).
-    ['::7f00:1', 'the IPv4-compatible form of 127.0.0.1, a loopback address'],
-    ['::a00:1', 'the IPv4-compatible form of 10.0.0.1, a private (RFC 1918) address'],
-    ['::ffff:0:7f00:1', 'the IPv4-translated form of 127.0.0.1, a loopback address'],
+    [
+      '::7f00:1',
+      'the IPv4-compatible form of 127.0.0.1, a loopback address',
+      'the IPv4-compatible form of a loopback address',
+    ],
+    [
+      '::a00:1',
+      'the IPv4-compatible form of 10.0.0.1, a private (RFC 1918) address',
+      'the IPv4-compatible form of a private (RFC 1918) address',
+    ],
+    [
+      '::ffff:0:7f00:1',
+      'the IPv4-translated form of 127.0.0.1, a loopback address',
+      'the IPv4-translated form of a loopback address',
+    ],
     [
       '64:ff9b::a9fe:a9fe',
       'the NAT64 form of 169.254.169.254, a link-local address (cloud metadata service)',
+      'the NAT64 form of a link-local address (cloud metadata service)',
     ],
-    ['2002:7f00:1::1', 'a 6to4 address via 127.0.0.1, a loopback address'],
+    [
+      '2002:7f00:1::1',
+      'a 6to4 address via 127.0.0.1, a loopback address',
+      'a 6to4 address via a loopback address',
+    ],
   ])(
-    'given %s, an IPv6 form of a refused IPv4, when checked, then it is refused too',
-    (ip, description) => {
+    'given %s, an IPv6 form of a refused IPv4, when checked, then it is refused too, and its category names no address',
+    (ip, description, category) => {
       expect(guard.check(ip)).toEqual({
         allowed: false,
         description,
+        category,
         reason: `${ip} is ${description}`,
       });
     },

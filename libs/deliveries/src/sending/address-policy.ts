@@ -9,8 +9,14 @@ export type AddressVerdict =
   | { allowed: true }
   | {
       allowed: false;
-      /** e.g. "a loopback address", to read after "<ip> is" or "<host> resolves to <ip>,". */
+      /** e.g. "a loopback address", to read after "<ip> is". May name an address (IPv6 forms). */
       description: string;
+      /**
+       * The description naming no address, to read after "<host> resolves to": a refusal of a host
+       * name must not tell what internal DNS answered. Equal to `description` except for the IPv6
+       * forms of an IPv4 address ("the IPv4-mapped form of a loopback address").
+       */
+      category: string;
       /** e.g. "127.0.0.1 is a loopback address". */
       reason: string;
     };
@@ -89,7 +95,11 @@ export class AddressPolicy {
       const inner = describeIPv4(carried.ipv4);
       return inner === null
         ? { allowed: true }
-        : refuse(ip, `${carried.form} ${carried.ipv4.toString()}, ${inner}`);
+        : refuse(
+            ip,
+            `${carried.form} ${carried.ipv4.toString()}, ${inner}`,
+            `${carried.form} ${inner}`,
+          );
     }
     const description =
       address.kind() === 'ipv4'
@@ -105,8 +115,8 @@ export class AddressPolicy {
   }
 }
 
-function refuse(ip: string, description: string): AddressVerdict {
-  return { allowed: false, description, reason: `${ip} is ${description}` };
+function refuse(ip: string, description: string, category = description): AddressVerdict {
+  return { allowed: false, description, category, reason: `${ip} is ${description}` };
 }
 
 /** null when the address is public unicast. */

@@ -1,8 +1,13 @@
+import { loadConfig } from '@app/config';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Webhook } from 'standardwebhooks';
+import { FakeDnsServer, startDnsServer } from '../../../../test/support/dns-server';
 import { Receiver, startReceiver } from '../../../../test/support/receiver';
 import { deferred, within } from '../../../../test/support/within';
 import { signWebhook } from '../signing/webhook-signature';
@@ -329,10 +334,12 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
 
       const result = await unguarded().send(signedRequest(`http://localhost:${http.port}/ssrf`));
 
-      expect(result).toMatchObject({ outcome: 'failed', responseStatus: null });
-      expect(result.error).toMatch(
-        /^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address \(SSRF guard\)$/,
-      );
+      // The name's address is not told: refusals must not read internal DNS answers out.
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        responseStatus: null,
+        error: 'refused: localhost resolves to a loopback address (SSRF guard)',
+      });
       expect(http.requests.length).toBe(before);
     });
 
@@ -436,6 +443,123 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       expect(ca).toContain(https.caPem);
       expect(ca.length).toBeGreaterThan(100);
     });
+  });
+
+  describe('DNS (a fake DNS server on 127.0.0.1)', () => {
+    let dns: FakeDnsServer;
+    /** A sender resolving names with the fake server only. */
+    const resolvingWith = (dnsTimeoutMs: number, options: Partial<HttpSenderOptions> = {}) =>
+      senderWith({ dns: { servers: [dns.address], timeoutMs: dnsTimeoutMs }, ...options });
+    const urlOf = (host: string, path = '/') => `http://${host}:${http.port}${path}`;
+
+    beforeAll(async () => {
+      dns = await startDnsServer();
+      dns.answer('good.test', { a: ['127.0.0.1'] });
+      dns.answer('internal.test', { a: ['10.1.2.3'] });
+      dns.answer('mixed.test', { a: ['10.1.2.3', '127.0.0.1'] });
+    });
+
+    afterAll(() => dns?.close());
+
+    it('given DELIVERY_DNS_SERVERS at the fake server, when attempts to stalled names are in flight, then good.test keeps succeeding and the stalled ones fail as DNS timeouts', async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'http-sender-dns-'));
+      try {
+        const config = loadConfig({
+          LOCAL_STATE_DIR: stateDir,
+          WEBHOOKS_ALLOW_HTTP: 'true',
+          DELIVERY_ALLOWED_CIDRS: '127.0.0.1/32',
+          DELIVERY_DNS_SERVERS: dns.address,
+          DELIVERY_DNS_TIMEOUT_MS: '1000',
+        });
+        const sender = HttpSender.fromConfig(config);
+        senders.push(sender);
+        const stalled = Array.from({ length: 20 }, (_, n) => `stall-${n}.test`);
+        for (const name of stalled) dns.stall(name);
+
+        const stalling = stalled.map((name) => sender.send(signedRequest(urlOf(name))));
+        const good = [];
+        for (let n = 0; n < 5; n += 1) {
+          good.push(await sender.send(signedRequest(urlOf('good.test', `/dns-good-${n}`))));
+        }
+
+        for (const result of good) {
+          expect(result).toMatchObject({ outcome: 'succeeded', responseStatus: 200 });
+          expect(result.durationMs).toBeLessThan(500);
+        }
+        const results = await Promise.all(stalling);
+        results.forEach((result, n) =>
+          expect(result).toMatchObject({
+            outcome: 'failed',
+            responseStatus: null,
+            error: `DNS lookup timed out: no answer for stall-${n}.test within 1000 ms (ETIMEOUT)`,
+          }),
+        );
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+
+    it('given an attempt timeout shorter than the DNS timeout, when the name stalls, then the attempt fails at its own timeout, saying it waited for DNS', async () => {
+      dns.stall('stall-attempt.test');
+
+      const result = await resolvingWith(5_000, { timeoutMs: 300 }).send(
+        signedRequest(urlOf('stall-attempt.test')),
+      );
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        responseStatus: null,
+        error: 'timed out after 300 ms waiting for the DNS answer for stall-attempt.test',
+      });
+      expect(result.durationMs).toBeLessThan(1_500);
+    });
+
+    it('given a name resolving to a private address, when sent, then the guard refuses it without telling the address', async () => {
+      const result = await resolvingWith(1_000).send(signedRequest(urlOf('internal.test')));
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        responseStatus: null,
+        error: 'refused: internal.test resolves to a private (RFC 1918) address (SSRF guard)',
+      });
+      expect(result.error).not.toContain('10.1.2.3');
+    });
+
+    it('given a name with a private and an allowed address, when sent, then the private one is dropped and the attempt goes to the allowed one', async () => {
+      const result = await resolvingWith(1_000).send(
+        signedRequest(urlOf('mixed.test', '/dns-mixed')),
+      );
+
+      expect(result).toMatchObject({ outcome: 'succeeded', responseStatus: 200 });
+      await http.waitFor((request) => request.path === '/dns-mixed', 2_000);
+    });
+
+    it('given an unknown name, when sent, then it fails as not found, naming the host', async () => {
+      const result = await resolvingWith(1_000).send(signedRequest(urlOf('nope.test')));
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        responseStatus: null,
+        error: 'DNS lookup failed: nope.test does not exist (ENOTFOUND)',
+      });
+    });
+
+    it.each([30, 0])(
+      'given DELIVERY_DNS_CACHE_SECONDS=%i, when sent to a name not asked before, then DNS is asked once: the connection gets the answer the attempt resolved',
+      async (cacheSeconds) => {
+        const name = `fresh-${cacheSeconds}.test`;
+        dns.answer(name, { a: ['127.0.0.1'] });
+        const sender = senderWith({
+          dns: { servers: [dns.address], timeoutMs: 1_000, cacheSeconds },
+        });
+
+        const result = await sender.send(signedRequest(urlOf(name)));
+
+        expect(result.outcome).toBe('succeeded');
+        const asked = dns.received.filter((query) => query.name === name);
+        expect(asked.map((query) => query.type).sort()).toEqual(['A', 'AAAA']);
+      },
+    );
   });
 
   describe('network errors', () => {

@@ -8,7 +8,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { rootCertificates } from 'node:tls';
 import { RESPONSE_BODY_LIMIT_BYTES } from '../storage/delivery.documents';
 import { AddressPolicy } from './address-policy';
+import { DnsLookupError, DnsTimeoutError } from './dns-errors';
+import { DnsResolver, DnsResolverOptions } from './dns-resolver';
 import { ForbiddenAddressError, guardedLookup } from './guarded-lookup';
+import { PinnedAnswers } from './pinned-answers';
 
 export interface HttpSenderOptions {
   /** The whole attempt: connecting, sending, the response headers and the (cut) body. */
@@ -20,6 +23,8 @@ export interface HttpSenderOptions {
   allowHttp: boolean;
   /** Open connections at once, over all receivers, per protocol. */
   maxSockets?: number;
+  /** How receivers' host names are resolved (`DELIVERY_DNS_*`); the defaults otherwise. */
+  dns?: DnsResolverOptions;
 }
 
 export interface SendRequest {
@@ -82,9 +87,13 @@ const TLS_ERROR_CODE =
 export class HttpSender {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
+  private readonly resolver: DnsResolver;
+  private readonly pinned: PinnedAnswers;
 
   constructor(private readonly options: HttpSenderOptions) {
-    const lookup = guardedLookup(options.addressPolicy);
+    this.resolver = new DnsResolver(options.dns);
+    this.pinned = new PinnedAnswers(this.resolver);
+    const lookup = guardedLookup(options.addressPolicy, this.pinned);
     const maxSockets = options.maxSockets ?? 256;
     // Keep-alive: most deliveries go to a few receivers again and again; reusing connections
     // saves a TCP and TLS handshake per attempt. Idle sockets are dropped after 4 s, before the
@@ -115,6 +124,9 @@ export class HttpSender {
       | 'deliveryTlsCaPem'
       | 'webhooksAllowHttp'
       | 'deliveryConcurrency'
+      | 'deliveryDnsTimeoutMs'
+      | 'deliveryDnsCacheSeconds'
+      | 'deliveryDnsServers'
     >,
   ): HttpSender {
     return new HttpSender({
@@ -124,6 +136,11 @@ export class HttpSender {
       allowHttp: config.webhooksAllowHttp,
       // A socket per attempt in flight.
       maxSockets: config.deliveryConcurrency,
+      dns: {
+        timeoutMs: config.deliveryDnsTimeoutMs,
+        cacheSeconds: config.deliveryDnsCacheSeconds,
+        servers: config.deliveryDnsServers,
+      },
     });
   }
 
@@ -134,13 +151,23 @@ export class HttpSender {
     const controller = new AbortController();
     let phase = '';
     let timedOut = false;
+    let releaseAnswer = () => {};
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
 
     try {
-      this.checkTarget(request.url);
+      const host = this.checkTarget(request.url);
+      if (isIP(host) === 0) {
+        // Resolved here, under the attempt's signal, so the attempt's deadline also ends a lookup
+        // whose DNS server never answers (and says so). The connection's lookup (the guard, which
+        // checks it) is then served this same answer.
+        phase = ` waiting for the DNS answer for ${host}`;
+        const addresses = await this.resolver.lookup(host, { signal: controller.signal });
+        releaseAnswer = this.pinned.pin(host, addresses);
+        phase = '';
+      }
       const response = await axios.request<Readable>({
         method: 'POST',
         url: request.url,
@@ -173,6 +200,7 @@ export class HttpSender {
       };
     } finally {
       clearTimeout(timer);
+      releaseAnswer();
     }
   }
 
@@ -180,13 +208,14 @@ export class HttpSender {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.resolver.close();
   }
 
   /**
    * Node calls the guarded lookup only for host names, never for IP literals, so literals are
-   * checked here; names are checked on every connection by the agents' lookup.
+   * checked here; names are checked on every connection by the agents' lookup. Returns the host.
    */
-  private checkTarget(url: string): void {
+  private checkTarget(url: string): string {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -201,8 +230,9 @@ export class HttpSender {
     const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(host) !== 0) {
       const verdict = this.options.addressPolicy.check(host);
-      if (!verdict.allowed) throw new ForbiddenAddressError(host, host, verdict.description);
+      if (!verdict.allowed) throw ForbiddenAddressError.forLiteral(host, verdict.description);
     }
+    return host;
   }
 }
 
@@ -270,14 +300,21 @@ function describeError(error: unknown): string {
   if (
     error instanceof AttemptTimeoutError ||
     error instanceof PlainHttpNotAllowedError ||
-    error instanceof InvalidTargetUrlError ||
-    error instanceof ForbiddenAddressError
+    error instanceof InvalidTargetUrlError
   ) {
     return error.message;
   }
   // axios wraps what Node threw (e.g. the guard's error from inside the lookup) as its cause.
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof ForbiddenAddressError) return cause.message;
+  for (const candidate of [error, cause]) {
+    if (
+      candidate instanceof ForbiddenAddressError ||
+      candidate instanceof DnsLookupError ||
+      candidate instanceof DnsTimeoutError
+    ) {
+      return candidate.message;
+    }
+  }
   const { code, message } = error as { code?: string; message?: string };
   const text = message || String(error);
   if (code && TLS_ERROR_CODE.test(code)) return `TLS: ${text} (${code})`;
