@@ -41,6 +41,16 @@ export class AppConfig {
   deliveryQueuePollIntervalMs: number;
   /** The Kafka consumer group that the workers share. */
   kafkaConsumerGroup: string;
+  /** HTTP requests in flight at once to one receiving host (URL host name), per worker. */
+  deliveryConcurrencyPerHost: number;
+  /** Deliveries held in memory at most (running, waiting, being recorded) before intake pauses. */
+  deliveryMaxInMemory: number;
+  /** Platform event bytes held in memory at most before intake pauses. */
+  deliveryMaxInMemoryBytes: number;
+  /** Larger platform events (their Kafka value) are dead-lettered. */
+  platformEventMaxBytes: number;
+  /** How long SIGTERM lets in-flight work drain before the process hands the rest back and exits. */
+  shutdownGraceMs: number;
   workerHealthPort: number;
   projectionPollIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';

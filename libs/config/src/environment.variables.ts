@@ -192,6 +192,46 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_CONSUMER_GROUP must be a group id' })
   KAFKA_CONSUMER_GROUP?: string;
 
+  /** Attempts in flight at once to one receiving host (over all its webhooks), per worker. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  DELIVERY_CONCURRENCY_PER_HOST?: number;
+
+  /** How long a stopping process may drain in-flight work after SIGTERM. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SHUTDOWN_GRACE_MS?: number;
+
+  /** Platform events whose Kafka value is larger are dead-lettered unread. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  PLATFORM_EVENT_MAX_BYTES?: number;
+
+  /** Deliveries a worker holds in memory (running, waiting, being recorded) before it stops reading. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(10_000_000)
+  DELIVERY_MAX_IN_MEMORY?: number;
+
+  /** Bytes of platform events a worker holds in memory before it stops reading. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(16 * 1024 * 1024 * 1024)
+  DELIVERY_MAX_IN_MEMORY_BYTES?: number;
+
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

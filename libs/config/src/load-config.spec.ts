@@ -51,6 +51,11 @@ describe('loadConfig', () => {
       expect(config.deliveryDnsTimeoutMs).toBe(5_000);
       expect(config.deliveryDnsCacheSeconds).toBe(30);
       expect(config.deliveryDnsServers).toBeUndefined();
+      expect(config.deliveryConcurrencyPerHost).toBe(64);
+      expect(config.deliveryMaxInMemory).toBe(5000);
+      expect(config.deliveryMaxInMemoryBytes).toBe(64 * 1024 * 1024);
+      expect(config.platformEventMaxBytes).toBe(256 * 1024);
+      expect(config.shutdownGraceMs).toBe(25_000);
     });
 
     it('given nothing set, when loaded, then the embedded database and Kafka are used and every local default is listed', () => {
@@ -172,6 +177,12 @@ describe('loadConfig', () => {
       ['DELIVERY_DNS_SERVERS', '300.0.0.1'],
       ['DELIVERY_DNS_SERVERS', '10.0.0.53,[::1]'],
       ['DELIVERY_DNS_SERVERS', ','],
+      ['DELIVERY_CONCURRENCY_PER_HOST', '0'],
+      ['SHUTDOWN_GRACE_MS', '-1'],
+      ['SHUTDOWN_GRACE_MS', 'a while'],
+      ['PLATFORM_EVENT_MAX_BYTES', '100'],
+      ['DELIVERY_MAX_IN_MEMORY', '5'],
+      ['DELIVERY_MAX_IN_MEMORY_BYTES', '1000'],
       ['LOG_LEVEL', 'loud'],
     ])('given %s=%s, when loaded, then a ConfigurationError names the variable', (name, value) => {
       const error = configurationErrorFor(env({ [name]: value }));
