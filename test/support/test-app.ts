@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import mongoose from 'mongoose';
+import { GracefulShutdown } from '@app/platform';
 
 /** A uniquely named database on the server at process.env.MONGODB_URI. */
 export interface TestDatabaseAddress {
@@ -92,6 +93,9 @@ export async function startTestApp(
     database,
     async close() {
       try {
+        // As runApp does on SIGTERM: the app's drain first (its work in flight is recorded),
+        // then Nest's shutdown hooks close connections.
+        await drain(app);
         await app.close();
       } finally {
         await dropDatabase(database.uri);
@@ -99,6 +103,19 @@ export async function startTestApp(
       }
     },
   };
+}
+
+/** How long a test app's drain may take at most (attempts in flight finish or are handed back). */
+const TEST_DRAIN_MS = 10_000;
+
+async function drain(app: INestApplication): Promise<void> {
+  let shutdown: GracefulShutdown | undefined;
+  try {
+    shutdown = app.get(GracefulShutdown, { strict: false });
+  } catch {
+    // An app without the lifecycle module has nothing to drain.
+  }
+  await shutdown?.drain(TEST_DRAIN_MS);
 }
 
 async function dropDatabase(uri: string): Promise<void> {

@@ -4,9 +4,10 @@ import { EventStoreModule } from '@app/event-store';
 import {
   AuthModule,
   CryptoModule,
+  DatabaseHealthIndicator,
   DatabaseModule,
   HealthModule,
-  KafkaModule,
+  LifecycleModule,
   MetricsModule,
 } from '@app/platform';
 import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
@@ -16,12 +17,13 @@ import { AdminPageModule } from './admin-page/admin-page.module';
 @Module({
   imports: [
     ConfigModule,
+    LifecycleModule,
     DatabaseModule,
-    KafkaModule,
     EventStoreModule.forRoot(),
     AuthModule,
     CryptoModule,
-    HealthModule,
+    // The api never uses Kafka: a broker outage must not take it out of a load balancer.
+    HealthModule.forRoot({ indicators: [DatabaseHealthIndicator] }),
     MetricsModule,
     WebhooksModule,
     RetryPolicyModule,

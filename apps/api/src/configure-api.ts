@@ -10,7 +10,9 @@ import { ADMIN_PAGE_ROUTES } from './admin-page/admin-page.module';
  * bodies validated and whitelisted.
  */
 export function configureApi(app: INestApplication): INestApplication {
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics', ...ADMIN_PAGE_ROUTES] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: ['health', 'health/live', 'health/ready', 'metrics', ...ADMIN_PAGE_ROUTES],
+  });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(createValidationPipe());
   const openApi = new DocumentBuilder()

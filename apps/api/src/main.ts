@@ -9,4 +9,5 @@ void runApp(
   async (config) =>
     configureApi(await NestFactory.create(ApiModule, { logger: logLevelsUpTo(config.logLevel) })),
   (config) => config.port,
+  { drainHttp: true },
 );

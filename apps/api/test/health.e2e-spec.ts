@@ -1,10 +1,11 @@
+import { ShutdownState } from '@app/platform';
 import { startTcpProxy, TcpProxy } from '../../../test/support/tcp-proxy';
 import { startTestApp, TestApp } from '../../../test/support/test-app';
 import { ApiModule } from '../src/api.module';
 import { configureApi } from '../src/configure-api';
 
-describe('api GET /health', () => {
-  describe('given the database and Kafka are up', () => {
+describe('api health probes', () => {
+  describe('given the database is up', () => {
     let api: TestApp | undefined;
 
     beforeAll(async () => {
@@ -13,8 +14,15 @@ describe('api GET /health', () => {
 
     afterAll(() => api?.close());
 
-    it('when /health is requested, then it answers 200 with the database and Kafka up', async () => {
-      const response = await fetch(`${api!.url}/health`);
+    it('when /health/live is requested, then it answers 200: the process is up', async () => {
+      const response = await fetch(`${api!.url}/health/live`);
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
+    });
+
+    it('when /health/ready is requested, then it answers 200 with the database up, and nothing of Kafka', async () => {
+      const response = await fetch(`${api!.url}/health/ready`);
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -22,13 +30,23 @@ describe('api GET /health', () => {
         status: 'ok',
         info: {
           database: { status: 'up', latencyMs: expect.any(Number) },
-          kafka: { status: 'up', brokers: expect.any(Number), latencyMs: expect.any(Number) },
+          lifecycle: { status: 'up' },
         },
         error: {},
         details: {
           database: { status: 'up', latencyMs: expect.any(Number) },
-          kafka: { status: 'up', brokers: expect.any(Number), latencyMs: expect.any(Number) },
+          lifecycle: { status: 'up' },
         },
+      });
+    });
+
+    it('when /health is requested, then it answers as /health/ready (kept for older probes)', async () => {
+      const response = await fetch(`${api!.url}/health`);
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' } },
       });
     });
 
@@ -38,6 +56,35 @@ describe('api GET /health', () => {
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await response.json()).toMatchObject({ status: 404, instance: '/api/v1/health' });
+    });
+  });
+
+  describe('given the api begins to shut down', () => {
+    let api: TestApp | undefined;
+
+    beforeAll(async () => {
+      api = await startTestApp(ApiModule, {
+        label: 'api_health_draining',
+        configure: configureApi,
+      });
+    });
+
+    afterAll(() => api?.close());
+
+    it('when readiness is asked, then it answers 503 at once while liveness stays 200', async () => {
+      api!.app.get(ShutdownState).begin(new Date('2026-12-01T10:00:00Z'));
+
+      const ready = await fetch(`${api!.url}/health/ready`);
+      const live = await fetch(`${api!.url}/health/live`);
+
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        error: {
+          lifecycle: { status: 'down', message: 'shutting down since 2026-12-01T10:00:00.000Z' },
+        },
+      });
+      expect(live.status).toBe(200);
+      await live.body?.cancel();
     });
   });
 
@@ -68,26 +115,27 @@ describe('api GET /health', () => {
       await api?.close();
     });
 
-    it('when /health is requested, then it answers 503 naming the database as down and Kafka as up', async () => {
-      const before = await fetch(`${api!.url}/health`);
+    it('when readiness is asked, then it answers 503 naming the database as down; liveness stays 200', async () => {
+      const before = await fetch(`${api!.url}/health/ready`);
       expect(before.status).toBe(200);
       await before.body?.cancel();
 
       await proxy!.stop();
-      const response = await fetch(`${api!.url}/health`);
+      const response = await fetch(`${api!.url}/health/ready`);
+      const live = await fetch(`${api!.url}/health/live`);
 
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({
         status: 'error',
-        info: {
-          kafka: { status: 'up', brokers: expect.any(Number), latencyMs: expect.any(Number) },
-        },
+        info: { lifecycle: { status: 'up' } },
         error: { database: { status: 'down', message: expect.any(String) } },
         details: {
           database: { status: 'down', message: expect.any(String) },
-          kafka: { status: 'up', brokers: expect.any(Number), latencyMs: expect.any(Number) },
+          lifecycle: { status: 'up' },
         },
       });
+      expect(live.status).toBe(200);
+      await live.body?.cancel();
     });
   });
 
@@ -95,7 +143,7 @@ describe('api GET /health', () => {
     let api: TestApp | undefined;
 
     beforeAll(async () => {
-      // Nothing listens on port 1: the app must still start and say so in /health.
+      // Nothing listens on port 1: the api does not use Kafka, so it is ready all the same.
       api = await startTestApp(ApiModule, {
         label: 'api_health_kafka_down',
         configure: configureApi,
@@ -105,15 +153,11 @@ describe('api GET /health', () => {
 
     afterAll(() => api?.close());
 
-    it('when /health is requested, then it answers 503 naming Kafka as down and the database as up', async () => {
-      const response = await fetch(`${api!.url}/health`);
+    it('when readiness is asked, then it answers 200: a Kafka outage does not take the admin API out of service', async () => {
+      const response = await fetch(`${api!.url}/health/ready`);
 
-      expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({
-        status: 'error',
-        info: { database: { status: 'up' } },
-        error: { kafka: { status: 'down', message: expect.any(String) } },
-      });
+      expect(response.status).toBe(200);
+      await response.body?.cancel();
     });
   });
 });

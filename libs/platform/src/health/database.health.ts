@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import { DATABASE_CONNECTION } from '../database/database.tokens';
+import type { ReadinessIndicator } from './readiness-indicator';
 
 /** Healthy when the database answers a ping within the timeout. */
 @Injectable()
-export class DatabaseHealthIndicator {
+export class DatabaseHealthIndicator implements ReadinessIndicator {
   constructor(
     @Inject(DATABASE_CONNECTION) private readonly connection: Connection,
     private readonly health: HealthIndicatorService,

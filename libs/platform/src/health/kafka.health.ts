@@ -3,10 +3,11 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import type { Admin } from 'kafkajs';
 import { KAFKA_ADMIN } from '../kafka/kafka.module';
 import { withTimeout } from './database.health';
+import type { ReadinessIndicator } from './readiness-indicator';
 
 /** Healthy when a Kafka broker answers a cluster description within the timeout. */
 @Injectable()
-export class KafkaHealthIndicator {
+export class KafkaHealthIndicator implements ReadinessIndicator {
   constructor(
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     private readonly health: HealthIndicatorService,
