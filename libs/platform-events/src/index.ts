@@ -5,3 +5,4 @@ export * from './partition-progress';
 export * from './dead-letter.publisher';
 export * from './platform-event.consumer';
 export * from './platform-events.module';
+export * from './consumer-readiness';

@@ -46,4 +46,31 @@ describe('PartitionProgress', () => {
     expect(progress.pendingCommit()).toBe('5000');
     expect(progress.inFlight).toBe(0);
   });
+
+  it('given a message fetched again after a failed batch, when tracked twice, then finishing it once lets the partition commit', () => {
+    const progress = new PartitionProgress();
+    const first = progress.track('7');
+    progress.track('8')();
+    // The batch failed before 7 was done; kafkajs fetches 7 (and 8) again.
+    const again = progress.track('7');
+    progress.track('8');
+
+    again();
+
+    expect(progress.pendingCommit()).toBe('9');
+    expect(progress.inFlight).toBe(0);
+    first();
+    expect(progress.pendingCommit()).toBe('9');
+  });
+
+  it('given an offset already committed, when it is read again, then it changes nothing', () => {
+    const progress = new PartitionProgress();
+    progress.track('3')();
+    progress.markCommitted(progress.pendingCommit() as string);
+
+    progress.track('3')();
+
+    expect(progress.pendingCommit()).toBeNull();
+    expect(progress.inFlight).toBe(0);
+  });
 });

@@ -5,17 +5,29 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Kafka, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { Kafka, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { AppConfig } from '@app/config';
-import { DeadLetterPublisher } from './dead-letter.publisher';
+import { DRAIN_ORDER, GracefulShutdown } from '@app/platform';
+import { DeadLetterNotSentError, DeadLetterPublisher } from './dead-letter.publisher';
 import { PartitionProgress } from './partition-progress';
+import type { MessageSource } from './platform-event';
 import { parsePlatformEvent } from './platform-event.parser';
-import { PLATFORM_EVENT_SINK, type PlatformEventSink } from './platform-event.sink';
+import {
+  PLATFORM_EVENT_SINK,
+  UnacceptableEventError,
+  type PlatformEventSink,
+} from './platform-event.sink';
 
 /** How often finished offsets are committed. */
 const COMMIT_INTERVAL_MS = 200;
 /** While the sink is full the consumer still heartbeats, so the group does not evict it. */
 const BACKPRESSURE_HEARTBEAT_MS = 1000;
+/**
+ * A worker that dies without leaving the group keeps its partitions this long. Lower than
+ * kafkajs' 30 s so a crash is taken over sooner; a graceful stop leaves the group at once.
+ */
+const SESSION_TIMEOUT_MS = 15_000;
 
 /**
  * Reads the platform topics as one consumer group, so several workers share the partitions.
@@ -26,8 +38,14 @@ const BACKPRESSURE_HEARTBEAT_MS = 1000;
  * partition, up to the first event whose deliveries are not yet durably recorded (PartitionProgress);
  * batches are taken whole; and the consumer keeps heartbeating while it waits for room.
  *
- * A message that is not a valid platform event goes to the dead-letter topic before its offset can
- * be committed; the messages around it carry on.
+ * A message that is not a valid platform event (not JSON, a missing field, an unknown type, larger
+ * than PLATFORM_EVENT_MAX_BYTES, or refused by the database) goes to the dead-letter topic before
+ * its offset can be committed; the messages around it carry on.
+ *
+ * Nothing is read before the sink is ready (the webhook index and retry policy have caught up). A
+ * broker that is down at start-up is waited for. On SIGTERM it stops reading at once, lets the
+ * deliveries in flight be recorded (DeliveryEngine), commits what is recorded, then leaves the
+ * group, so the partitions move to the other workers from exactly there.
  */
 @Injectable()
 export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,59 +55,104 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private started?: Promise<void>;
-  private stopping = false;
-  private signalStop!: () => void;
-  /** Resolves when shutdown begins, so a start waiting for the sink gives up. */
-  private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private joined = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly config: AppConfig,
     @Inject(PLATFORM_EVENT_SINK) private readonly sink: PlatformEventSink,
     private readonly deadLetters: DeadLetterPublisher,
+    shutdown: GracefulShutdown,
   ) {
     this.consumer = this.kafka.consumer({
       groupId: config.kafkaConsumerGroup,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: 3_000,
     });
     // A rebalance may hand our partitions to someone else (who resumes from the last commit) and
     // give them back later from there: what we tracked before no longer matches what we will read.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.progress = new Map();
+      this.joined = true;
     });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.joined = false;
+      this.logger.warn(
+        `consumer crashed (${event.payload.error.message}); ${event.payload.restart ? 'restarting' : 'not restarting'}`,
+      );
+      if (!event.payload.restart) void this.restart();
+    });
+    this.consumer.on(this.consumer.events.STOP, () => (this.joined = false));
+    shutdown.register({
+      name: 'kafka: stop reading platform events',
+      order: DRAIN_ORDER.stopIntake,
+      run: () => this.stopReading(),
+    });
+    shutdown.register({
+      name: 'kafka: commit what is recorded',
+      order: DRAIN_ORDER.persist,
+      run: () => this.commit(),
+    });
+  }
+
+  /** Whether this worker is a member of the consumer group, reading its partitions. */
+  get consuming(): boolean {
+    return this.joined && !this.stopping.signal.aborted;
   }
 
   onApplicationBootstrap(): void {
     // Not awaited: the worker serves /health while Kafka or the index are still coming up.
-    this.started = this.start().catch((error: Error) => {
-      this.logger.error(`the platform event consumer did not start: ${error.message}`);
-    });
+    this.started = this.startWhenPossible();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.signalStop();
+    this.stopping.abort();
+    this.deadLetters.stop();
     // A start still under way finishes first (it may be past its last `stopping` check).
     await this.started;
     clearInterval(this.commitTimer);
-    await this.consumer.stop().catch(() => undefined);
     await this.commit();
+    // Leaves the group: the partitions go to the other workers at once.
     await this.consumer.disconnect().catch(() => undefined);
   }
 
+  /** Starts once the sink is ready, retrying while Kafka cannot be reached. */
+  private async startWhenPossible(): Promise<void> {
+    const signal = this.stopping.signal;
+    const stopped = new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve()),
+    );
+    await Promise.race([this.sink.whenReady(), stopped]);
+    if (signal.aborted) return;
+    const policy = retry(handleAll, {
+      maxAttempts: Number.POSITIVE_INFINITY,
+      backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 10_000 }),
+    }).dangerouslyUnref();
+    policy.onRetry((event) => {
+      const message = 'error' in event ? event.error.message : 'no answer';
+      this.logger.warn(`the platform event consumer did not start, retrying: ${message}`);
+    });
+    await policy
+      .execute(async ({ signal: aborted }) => {
+        if (aborted.aborted) return;
+        await this.start();
+      }, signal)
+      .catch((error: Error) => {
+        if (!signal.aborted) this.logger.error(`the consumer did not start: ${error.message}`);
+      });
+  }
+
   private async start(): Promise<void> {
-    await Promise.race([this.sink.whenReady(), this.stopRequested]);
-    if (this.stopping) return;
     await this.ensureTopics();
-    if (this.stopping) return;
+    if (this.stopping.signal.aborted) return;
     await this.consumer.connect();
     // From the beginning for a new group: events published before the first worker ever started
     // are delivered too. An existing group resumes from its committed offsets.
     await this.consumer.subscribe({ topics: this.config.kafkaTopics, fromBeginning: true });
-    if (this.stopping) return;
-    this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
+    if (this.stopping.signal.aborted) return;
+    this.commitTimer ??= setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -99,6 +162,25 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
     this.logger.log(
       `consuming ${this.config.kafkaTopics.join(', ')} as group ${this.config.kafkaConsumerGroup}`,
     );
+  }
+
+  /** kafkajs gave up restarting after a crash: start again from scratch. */
+  private async restart(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    await this.consumer.disconnect().catch(() => undefined);
+    this.started = this.startWhenPossible();
+  }
+
+  /** Pauses every partition (no more fetches) while staying in the group, so offsets can still be committed. */
+  private stopReading(): Promise<void> {
+    this.stopping.abort();
+    this.deadLetters.stop();
+    try {
+      this.consumer.pause(this.config.kafkaTopics.map((topic) => ({ topic })));
+    } catch {
+      // Not running (never started, or crashed): nothing is being read.
+    }
+    return Promise.resolve();
   }
 
   /**
@@ -128,28 +210,59 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const progress = this.progressOf(batch.topic, batch.partition);
+    const reading = () =>
+      payload.isRunning() && !payload.isStale() && !this.stopping.signal.aborted;
     for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) break;
-      while (!this.sink.hasRoom() && payload.isRunning()) {
+      if (!reading()) break;
+      while (!this.sink.hasRoom() && reading()) {
         await Promise.race([this.sink.whenRoom(), delay(BACKPRESSURE_HEARTBEAT_MS)]);
-        await payload.heartbeat();
+        await payload.heartbeat().catch(() => undefined);
       }
+      if (!reading()) break;
       const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      const done = progress.track(message.offset);
-      const parsed = parsePlatformEvent(message.value);
-      if (parsed.ok) {
-        void this.sink.accept(parsed.event, source).then(done, (error: Error) => {
-          // Only on shutdown: the offset stays uncommitted and the event is read again.
-          this.logger.warn(`event ${parsed.event.id} not recorded: ${error.message}`);
-        });
-      } else {
-        await this.deadLetters.publish(message, source, parsed.reason);
-        done();
-      }
+      // Awaited only for dead letters, so they keep their partition's order.
+      await this.take(message, source, progress.track(message.offset));
       // Read on past it; what may be committed is PartitionProgress's business.
       payload.resolveOffset(message.offset);
     }
-    await payload.heartbeat();
+    await payload.heartbeat().catch(() => undefined);
+  }
+
+  /**
+   * Hands one message to the sink (not waiting for its deliveries), or sends it to the dead-letter
+   * topic (waiting until the broker has it); `done` once it is recorded either way.
+   */
+  private async take(
+    message: KafkaMessage,
+    source: MessageSource,
+    done: () => void,
+  ): Promise<void> {
+    const bytes = message.value?.length ?? 0;
+    const parsed =
+      bytes > this.config.platformEventMaxBytes
+        ? ({
+            ok: false,
+            reason: `message of ${bytes} bytes is larger than PLATFORM_EVENT_MAX_BYTES (${this.config.platformEventMaxBytes})`,
+          } as const)
+        : parsePlatformEvent(message.value);
+    const deadLetter = (reason: string) =>
+      this.deadLetters.publish(message, source, reason).then(done, (error: Error) => {
+        if (!(error instanceof DeadLetterNotSentError)) {
+          this.logger.error(`dead letter of ${source.offset} failed: ${error.message}`);
+        }
+      });
+    if (!parsed.ok) {
+      await deadLetter(parsed.reason);
+      return;
+    }
+    this.sink.accept(parsed.event, source, bytes).then(done, (error: Error) => {
+      if (error instanceof UnacceptableEventError) {
+        void deadLetter(`the database refused the event: ${error.reason}`);
+        return;
+      }
+      // Not recorded (the worker is stopping): the offset stays uncommitted and it is read again.
+      this.logger.debug(`event ${parsed.event.id} not recorded: ${error.message}`);
+    });
   }
 
   private progressOf(topic: string, partition: number): PartitionProgress {

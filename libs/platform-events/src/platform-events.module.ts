@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
+import { ConsumerReadiness } from './consumer-readiness';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { PlatformEventConsumer } from './platform-event.consumer';
 import { PLATFORM_EVENT_SINK, type PlatformEventSink } from './platform-event.sink';
@@ -6,7 +7,7 @@ import { PLATFORM_EVENT_SINK, type PlatformEventSink } from './platform-event.si
 /**
  * The platform event intake: consumes the platform topics and hands valid events to the sink that
  * the importing app provides (the delivery side, exported by one of `imports`), dead-lettering the
- * rest.
+ * rest. Exports the consumer's readiness for the app's /health/ready.
  */
 @Module({})
 export class PlatformEventsModule {
@@ -20,8 +21,10 @@ export class PlatformEventsModule {
       providers: [
         DeadLetterPublisher,
         PlatformEventConsumer,
+        ConsumerReadiness,
         { provide: PLATFORM_EVENT_SINK, useExisting: options.sink },
       ],
+      exports: [ConsumerReadiness],
     };
   }
 }
