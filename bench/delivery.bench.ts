@@ -43,10 +43,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'mongoose';
 import { signAccessToken } from '@app/platform';
-import {
-  DELIVERY_HISTORY_COLLECTION,
-  DELIVERY_QUEUE_COLLECTION,
-} from '../libs/deliveries/src/storage/delivery.documents';
+import { DELIVERIES_COLLECTION, DELIVERY_QUEUE_COLLECTION } from '@app/deliveries';
 import {
   type AppProcess,
   ensureAppsBuilt,
@@ -326,7 +323,7 @@ async function countRecords(connection: Connection, wanted: number): Promise<Rec
   for (;;) {
     const before = history;
     const countStarted = performance.now();
-    history = await count(DELIVERY_HISTORY_COLLECTION);
+    history = await count(DELIVERIES_COLLECTION);
     countMs = performance.now() - countStarted;
     if (!(history < wanted) || history === before) break;
     if (performance.now() - started >= RECORDS_WAIT_MS) break;

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
 import {
-  DELIVERY_HISTORY_COLLECTION,
   DELIVERY_QUEUE_COLLECTION,
   deliveryIdOf,
-  type DeliveryAttempt,
-  type DeliveryHistoryDocument,
   type DeliveryQueueDocument,
+  type DeliveryStatus,
 } from '@app/deliveries';
 import { signAccessToken, type Role } from '@app/platform';
+import { seedDelivery, type DeliverySeed } from '../../../test/support/delivery-seeds';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { ApiModule } from '../src/api.module';
 import { configureApi } from '../src/configure-api';
@@ -17,12 +16,11 @@ import { configureApi } from '../src/configure-api';
 const JWT_SECRET = 'e2e-test-signing-key-that-is-long-enough-0123456789';
 
 // No worker runs here: deliveries are seeded straight into the app's database, as the worker would
-// write them, and the api's manual sends are checked in the queue they write to.
+// record them, and the api's requested attempts are checked in the queue they write to.
 describe('deliveries API (running api, real database)', () => {
   let api: TestApp;
   let connection: Connection;
   let queue: Collection<DeliveryQueueDocument>;
-  let history: Collection<DeliveryHistoryDocument>;
 
   const token = (role: Role) => signAccessToken(JWT_SECRET, { id: `${role}-user`, role }, 600);
 
@@ -67,84 +65,8 @@ describe('deliveries API (running api, real database)', () => {
   const T0 = Date.parse('2026-02-01T00:00:00.000Z');
   const minutes = (n: number) => new Date(T0 + n * 60_000);
 
-  function attempt(number: number, at: Date, responseStatus: number | null): DeliveryAttempt {
-    return {
-      number,
-      at,
-      trigger: 'automatic',
-      url: 'https://receiver.example.com/hooks',
-      requestHeaders: { 'webhook-id': 'evt', 'webhook-signature': 'v1,sig' },
-      responseStatus,
-      responseBody: responseStatus === null ? null : `status ${responseStatus}`,
-      durationMs: 42,
-      error: responseStatus === 200 ? null : `HTTP ${responseStatus ?? 'timeout'}`,
-    };
-  }
-
-  interface Seed {
-    webhookId: string;
-    event: string;
-    at: Date;
-    eventType?: string;
-    environment?: string;
-    responses?: Array<number | null>;
-  }
-
-  function base({ webhookId, event, at, eventType, environment, responses = [] }: Seed) {
-    const eventId = `evt_${event}_${webhookId.slice(0, 8)}`;
-    const type = eventType ?? 'license.created';
-    const attempts = responses.map((status, i) =>
-      attempt(i + 1, new Date(at.getTime() + i), status),
-    );
-    return {
-      _id: deliveryIdOf(eventId, webhookId),
-      webhookId,
-      eventId,
-      eventType: type,
-      environment: environment ?? 'production',
-      payload: {
-        id: eventId,
-        type,
-        environment: environment ?? 'production',
-        occurredAt: at.toISOString(),
-        data: { licenseId: event },
-      },
-      attempts,
-      attemptCount: attempts.length,
-      scheduledAttempts: attempts.length,
-      createdAt: at,
-      updatedAt: new Date(at.getTime() + 1000),
-      source: { topic: 'platform.licenses', partition: 0, offset: '1' },
-    };
-  }
-
-  async function seedHistory(
-    seed: Seed & { status: 'succeeded' | 'failed' },
-  ): Promise<DeliveryHistoryDocument> {
-    const doc: DeliveryHistoryDocument = {
-      ...base(seed),
-      status: seed.status,
-      nextAttemptAt: null,
-      finishedAt: new Date(seed.at.getTime() + 1000),
-    };
-    await history.insertOne(doc);
-    return doc;
-  }
-
-  async function seedQueue(
-    seed: Seed & { status: 'pending' | 'retrying'; nextAttemptAt?: Date },
-  ): Promise<DeliveryQueueDocument> {
-    const doc: DeliveryQueueDocument = {
-      ...base(seed),
-      status: seed.status,
-      nextAttemptAt: seed.nextAttemptAt ?? new Date('2099-01-01T00:00:00Z'),
-      manual: false,
-      leaseUntil: new Date(0),
-      leaseOwner: null,
-    };
-    await queue.insertOne(doc);
-    return doc;
-  }
+  const seed = (delivery: DeliverySeed & { status: DeliveryStatus }) =>
+    seedDelivery(connection.db!, delivery);
 
   const ids = (body: { items: Array<{ id: string }> }) => body.items.map((item) => item.id);
 
@@ -156,7 +78,6 @@ describe('deliveries API (running api, real database)', () => {
     });
     connection = await mongoose.createConnection(api.database.uri).asPromise();
     queue = connection.db!.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
-    history = connection.db!.collection<DeliveryHistoryDocument>(DELIVERY_HISTORY_COLLECTION);
   });
 
   afterAll(async () => {
@@ -173,21 +94,21 @@ describe('deliveries API (running api, real database)', () => {
       webhookId = await createWebhook('Deliveries: reads');
       otherWebhookId = await createWebhook('Deliveries: reads, staging', 'staging');
       const w = webhookId;
-      seeded.old = await seedHistory({
+      seeded.old = await seed({
         webhookId: w,
         event: 'old',
         at: minutes(-1440),
         status: 'failed',
         responses: [500],
       });
-      seeded.h1 = await seedHistory({
+      seeded.h1 = await seed({
         webhookId: w,
         event: 'h1',
         at: minutes(1),
         status: 'failed',
         responses: [500, null],
       });
-      seeded.h2 = await seedHistory({
+      seeded.h2 = await seed({
         webhookId: w,
         event: 'h2',
         at: minutes(2),
@@ -195,43 +116,37 @@ describe('deliveries API (running api, real database)', () => {
         eventType: 'license.assigned',
         responses: [200],
       });
-      seeded.h3 = await seedHistory({
+      seeded.h3 = await seed({
         webhookId: w,
         event: 'h3',
         at: minutes(3),
         status: 'failed',
         responses: [503],
       });
-      seeded.q1 = await seedQueue({
+      seeded.q1 = await seed({
         webhookId: w,
         event: 'q1',
         at: minutes(4),
         status: 'retrying',
         responses: [502],
       });
-      seeded.q2 = await seedQueue({
+      seeded.q2 = await seed({
         webhookId: w,
         event: 'q2',
         at: minutes(5),
         status: 'pending',
         eventType: 'license.assigned',
       });
-      // Retried from the history: the queue entry is the delivery's current state.
-      await seedHistory({
+      // Failed, then a re-send asked for: pending again until the worker makes it.
+      seeded.both = await seed({
         webhookId: w,
         event: 'both',
         at: minutes(6),
         status: 'failed',
         responses: [500],
       });
-      seeded.both = await seedQueue({
-        webhookId: w,
-        event: 'both',
-        at: minutes(6),
-        status: 'pending',
-        responses: [500],
-      });
-      seeded.staging = await seedHistory({
+      expect((await call('POST', `/deliveries/${seeded.both._id}/retry`)).status).toBe(202);
+      seeded.staging = await seed({
         webhookId: otherWebhookId,
         event: 's1',
         at: minutes(7),
@@ -240,7 +155,7 @@ describe('deliveries API (running api, real database)', () => {
       });
     });
 
-    it('lists newest first, merging the queue and the history, the queue entry winning', async () => {
+    it('lists newest first; a delivery with a re-send asked for shows as pending', async () => {
       const { status, body } = await read(`/deliveries?webhookId=${webhookId}`);
       expect(status).toBe(200);
       expect(ids(body)).toEqual(
@@ -264,6 +179,7 @@ describe('deliveries API (running api, real database)', () => {
           responseStatus: null,
           error: 'HTTP timeout',
         },
+        failureReason: 'every attempt of the retry policy failed',
       });
       const queued = body.items.find((item: { id: string }) => item.id === seeded.q2._id);
       expect(queued).toMatchObject({
@@ -282,12 +198,12 @@ describe('deliveries API (running api, real database)', () => {
 
     it('filters by status, event type and creation time (from inclusive, to exclusive)', async () => {
       const w = `webhookId=${webhookId}`;
+      // The summary's status: a re-send asked for shows on the item, but the filter is on what
+      // was recorded (it failed), until the worker records the new attempt.
       expect(ids((await read(`/deliveries?${w}&status=failed`)).body)).toEqual(
-        [seeded.h3, seeded.h1, seeded.old].map((doc) => doc._id),
+        [seeded.both, seeded.h3, seeded.h1, seeded.old].map((doc) => doc._id),
       );
-      expect(ids((await read(`/deliveries?${w}&status=pending`)).body)).toEqual(
-        [seeded.both, seeded.q2].map((doc) => doc._id),
-      );
+      expect(ids((await read(`/deliveries?${w}&status=pending`)).body)).toEqual([seeded.q2._id]);
       expect(ids((await read(`/deliveries?${w}&status=retrying`)).body)).toEqual([seeded.q1._id]);
       expect(ids((await read(`/deliveries?${w}&status=succeeded`)).body)).toEqual([seeded.h2._id]);
       expect(ids((await read(`/deliveries?${w}&eventType=license.assigned`)).body)).toEqual(
@@ -343,6 +259,7 @@ describe('deliveries API (running api, real database)', () => {
           number: 1,
           at: minutes(1).toISOString(),
           trigger: 'automatic',
+          requestedBy: null,
           url: 'https://receiver.example.com/hooks',
           requestHeaders: { 'webhook-id': 'evt', 'webhook-signature': 'v1,sig' },
           responseStatus: 500,
@@ -365,21 +282,22 @@ describe('deliveries API (running api, real database)', () => {
     });
   });
 
-  it('pages through both collections with no duplicate and no gap', async () => {
+  it('pages with no duplicate and no gap', async () => {
     const webhookId = await createWebhook('Deliveries: paging');
     const expected: Array<{ id: string; at: number; status: string }> = [];
+    const statuses: DeliveryStatus[] = ['retrying', 'failed', 'succeeded', 'pending'];
     for (let i = 0; i < 31; i++) {
       // Four deliveries per second: ties on createdAt are ordered by id.
       const at = minutes(100 + Math.floor(i / 4));
-      const seed = { webhookId, event: `p${i}`, at };
-      let doc: { _id: string; status: string };
-      if (i % 3 === 0) doc = await seedQueue({ ...seed, status: 'retrying' });
-      else if (i % 3 === 1) doc = await seedHistory({ ...seed, status: 'failed' });
-      else {
-        await seedHistory({ ...seed, status: 'succeeded' });
-        doc = await seedQueue({ ...seed, status: 'pending' });
-      }
-      expected.push({ id: doc._id, at: at.getTime(), status: doc.status });
+      const status = statuses[i % statuses.length];
+      const doc = await seed({
+        webhookId,
+        event: `p${i}`,
+        at,
+        status,
+        responses: status === 'pending' ? [] : [500],
+      });
+      expected.push({ id: doc._id, at: at.getTime(), status });
     }
     expected.sort((a, b) => b.at - a.at || (a.id > b.id ? -1 : 1));
 
@@ -410,7 +328,7 @@ describe('deliveries API (running api, real database)', () => {
     });
 
     it('re-sends a finished delivery through a manual pending queue entry', async () => {
-      const finished = await seedHistory({
+      const finished = await seed({
         webhookId,
         event: 'r1',
         at: minutes(200),
@@ -424,29 +342,29 @@ describe('deliveries API (running api, real database)', () => {
       expect(Date.parse(body.nextAttemptAt)).toBeGreaterThanOrEqual(before - 5);
       expect(body.attempts).toHaveLength(2);
 
-      const entry = await queue.findOne({ _id: finished._id });
-      expect(entry).toMatchObject({
-        status: 'pending',
-        manual: true,
-        leaseUntil: new Date(0),
-        leaseOwner: null,
-        createdAt: finished.createdAt,
-        attemptCount: 2,
-        payload: finished.payload,
-      });
-      expect(entry).not.toHaveProperty('finishedAt');
-      expect(entry!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
-      // The history record stays until the worker finishes the new attempt.
-      expect(await history.countDocuments({ _id: finished._id })).toBe(1);
+      // The next attempt (3), one shot, asked for by this admin, due now.
+      const entries = await queue.find({ deliveryId: finished._id }).toArray();
+      expect(entries).toEqual([
+        expect.objectContaining({
+          _id: `${finished._id}:3`,
+          attempt: 3,
+          trigger: 'manual',
+          oneShot: true,
+          requestedBy: 'user:admin-user',
+          scheduledAttempts: 2,
+          deliveryCreatedAt: finished.summary.createdAt,
+        }),
+      ]);
+      expect(entries[0].dueAt.getTime()).toBeLessThanOrEqual(Date.now());
       expect((await read(`/deliveries/${finished._id}`)).body.status).toBe('pending');
 
-      // Again: the entry now exists, so it is brought forward rather than duplicated.
+      // Again before the worker made it: the same attempt is asked for, not a second one.
       expect((await call('POST', `/deliveries/${finished._id}/retry`)).status).toBe(202);
-      expect(await queue.countDocuments({ _id: finished._id })).toBe(1);
+      expect(await queue.countDocuments({ deliveryId: finished._id })).toBe(1);
     });
 
     it('brings a queued delivery forward and keeps its automatic schedule', async () => {
-      const queued = await seedQueue({
+      const queued = await seed({
         webhookId,
         event: 'r2',
         at: minutes(201),
@@ -456,9 +374,16 @@ describe('deliveries API (running api, real database)', () => {
       const { status, body } = await call('POST', `/deliveries/${queued._id}/retry`);
       expect(status).toBe(202);
       expect(body).toMatchObject({ id: queued._id, status: 'retrying' });
-      const entry = await queue.findOne({ _id: queued._id });
-      expect(entry!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
-      expect(entry).toMatchObject({ manual: false, status: 'retrying', attemptCount: 1 });
+      expect(Date.parse(body.nextAttemptAt)).toBeLessThanOrEqual(Date.now());
+      // The scheduled attempt 2 stays; a second entry makes the same attempt now, and the
+      // schedule goes on after it (not one shot).
+      const entries = await queue.find({ deliveryId: queued._id }).sort({ _id: 1 }).toArray();
+      expect(
+        entries.map((entry) => [entry._id, entry.attempt, entry.trigger, entry.oneShot]),
+      ).toEqual([
+        [`${queued._id}:2`, 2, 'automatic', false],
+        [`${queued._id}:2:now`, 2, 'manual', false],
+      ]);
     });
   });
 
@@ -467,46 +392,47 @@ describe('deliveries API (running api, real database)', () => {
       const webhookId = await createWebhook('Deliveries: recover');
       const otherId = await createWebhook('Deliveries: recover, other');
       const since = minutes(300);
-      const tooOld = await seedHistory({
+      const tooOld = await seed({
         webhookId,
         event: 'old',
         at: minutes(299),
         status: 'failed',
       });
-      const failed1 = await seedHistory({
+      const failed1 = await seed({
         webhookId,
         event: 'f1',
         at: minutes(300),
         status: 'failed',
         responses: [500],
       });
-      const failed2 = await seedHistory({
+      const failed2 = await seed({
         webhookId,
         event: 'f2',
         at: minutes(310),
         status: 'failed',
         responses: [404],
       });
-      const succeeded = await seedHistory({
+      const succeeded = await seed({
         webhookId,
         event: 'ok',
         at: minutes(305),
         status: 'succeeded',
       });
-      const other = await seedHistory({
+      const other = await seed({
         webhookId: otherId,
         event: 'f3',
         at: minutes(306),
         status: 'failed',
       });
-      // Already being re-sent: its queue entry is its current state, so it is left alone.
-      await seedHistory({ webhookId, event: 'busy', at: minutes(307), status: 'failed' });
-      const busy = await seedQueue({
+      // Its re-send was asked for already (a retry): it is not counted again.
+      const busy = await seed({
         webhookId,
         event: 'busy',
         at: minutes(307),
-        status: 'pending',
+        status: 'failed',
+        responses: [500],
       });
+      expect((await call('POST', `/deliveries/${busy._id}/retry`)).status).toBe(202);
 
       const { status, body } = await call('POST', `/webhooks/${webhookId}/recover`, {
         body: { since: since.toISOString() },
@@ -514,19 +440,19 @@ describe('deliveries API (running api, real database)', () => {
       expect(status).toBe(202);
       expect(body).toEqual({ recovered: 2, capped: false, maxPerCall: 10000 });
       const queued = await queue.find({ webhookId }).toArray();
-      expect(queued.map((entry) => entry._id).sort()).toEqual(
+      expect(queued.map((entry) => entry.deliveryId).sort()).toEqual(
         [failed1._id, failed2._id, busy._id].sort(),
       );
       for (const id of [failed1._id, failed2._id]) {
-        expect(queued.find((entry) => entry._id === id)).toMatchObject({
-          status: 'pending',
-          manual: true,
-          leaseOwner: null,
+        expect(queued.find((entry) => entry.deliveryId === id)).toMatchObject({
+          attempt: 2,
+          trigger: 'manual',
+          oneShot: true,
+          requestedBy: 'user:admin-user',
         });
       }
-      expect(queued.find((entry) => entry._id === busy._id)!.manual).toBe(false);
       for (const id of [tooOld._id, succeeded._id, other._id]) {
-        expect(await queue.countDocuments({ _id: id })).toBe(0);
+        expect(await queue.countDocuments({ deliveryId: id })).toBe(0);
       }
 
       // Calling again finds nothing left to recover: what it queued is in the queue now.
@@ -582,10 +508,14 @@ describe('deliveries API (running api, real database)', () => {
       expect(body.id).toBe(deliveryIdOf(body.eventId, webhookId));
       expect(headers.get('location')).toBe(`/api/v1/deliveries/${body.id}`);
 
-      const entry = await queue.findOne({ _id: body.id });
-      expect(entry).toMatchObject({ manual: true, leaseOwner: null, leaseUntil: new Date(0) });
-      expect(entry).not.toHaveProperty('source');
-      expect(entry!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+      const entry = await queue.findOne({ deliveryId: body.id });
+      expect(entry).toMatchObject({
+        attempt: 1,
+        trigger: 'manual',
+        oneShot: true,
+        requestedBy: 'user:admin-user',
+      });
+      expect(entry!.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
 
       const second = await call('POST', `/webhooks/${webhookId}/test`);
       expect(second.body.id).not.toBe(body.id);
@@ -612,9 +542,8 @@ describe('deliveries API (running api, real database)', () => {
 
     beforeAll(async () => {
       webhookId = await createWebhook('Deliveries: role matrix');
-      deliveryId = (
-        await seedHistory({ webhookId, event: 'roles', at: minutes(400), status: 'failed' })
-      )._id;
+      deliveryId = (await seed({ webhookId, event: 'roles', at: minutes(400), status: 'failed' }))
+        ._id;
     });
 
     // Each route with the lowest role allowed; every lower role gets 403, no token 401.

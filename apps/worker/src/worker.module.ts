@@ -3,29 +3,49 @@ import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import {
   CryptoModule,
+  DatabaseHealthIndicator,
   DatabaseModule,
   HealthModule,
+  KafkaHealthIndicator,
   KafkaModule,
+  LifecycleModule,
   MetricsModule,
 } from '@app/platform';
-import { DeliveryIntake } from '@app/deliveries';
-import { PlatformEventsModule } from '@app/platform-events';
+import { DeliveryIntake, DeliveryReadiness } from '@app/deliveries';
+import { ConsumerReadiness, PlatformEventsModule } from '@app/platform-events';
 import { DeliveryModule } from './delivery/delivery.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
-/** Consumes platform events and delivers webhooks; serves its own /health for orchestrators. */
+const platformEvents = PlatformEventsModule.forSink({
+  imports: [DeliveryModule],
+  sink: DeliveryIntake,
+});
+
+/**
+ * Consumes platform events and delivers webhooks; serves its own /health/live, /health/ready
+ * (database, Kafka, the consumer, the delivery engine) and /metrics for orchestrators.
+ */
 @Module({
   imports: [
     ConfigModule,
+    LifecycleModule,
     DatabaseModule,
     KafkaModule,
     EventStoreModule.forRoot(),
     CryptoModule,
-    HealthModule,
     MetricsModule,
     SubscriptionsModule,
     DeliveryModule,
-    PlatformEventsModule.forSink({ imports: [DeliveryModule], sink: DeliveryIntake }),
+    platformEvents,
+    HealthModule.forRoot({
+      indicators: [
+        DatabaseHealthIndicator,
+        KafkaHealthIndicator,
+        ConsumerReadiness,
+        DeliveryReadiness,
+      ],
+      imports: [DeliveryModule, platformEvents],
+    }),
   ],
 })
 export class WorkerModule {}

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { DELIVERY_HISTORY_COLLECTION } from '@app/deliveries';
+import { DELIVERIES_COLLECTION } from '@app/deliveries';
 import { DATABASE_CONNECTION } from '@app/platform';
 import {
   eventually,
@@ -66,7 +66,7 @@ describe('a worker killed with SIGKILL in the middle of a burst', () => {
     // Each delivery is recorded once, as succeeded.
     const history = rig.api.app
       .get<Connection>(DATABASE_CONNECTION)
-      .collection(DELIVERY_HISTORY_COLLECTION);
+      .collection(DELIVERIES_COLLECTION);
     await eventually(
       async () => (await history.countDocuments({ status: 'succeeded' })) === (EVENTS + 1) * 2,
       'every delivery to be recorded as succeeded',

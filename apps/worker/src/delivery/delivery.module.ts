@@ -3,11 +3,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from '@app/config';
 import {
   ATTEMPT_SENDER,
+  AttemptRunner,
   DeliveryEngine,
   DeliveryIntake,
   DeliveryMetrics,
-  DeliverySaga,
-  DeliveryStore,
+  DeliveryReadiness,
   EndpointHealth,
   HttpSender,
   RetryPolicyFollowerModule,
@@ -16,8 +16,8 @@ import { WebhookCommandsModule } from '@app/webhooks';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
 /**
- * The delivery side of the worker: matches platform events to webhooks (SubscriptionsModule), runs
- * the delivery saga with the retry policy it follows from the event store, and pauses failing
+ * The delivery side of the worker: matches platform events to webhooks (SubscriptionsModule), makes
+ * and records attempts with the retry policy it follows from the event store, and pauses failing
  * webhooks through their own command (WebhookCommandsModule).
  */
 @Module({
@@ -29,12 +29,12 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
       useFactory: (config: AppConfig) => HttpSender.fromConfig(config),
     },
     DeliveryMetrics,
-    DeliveryStore,
     EndpointHealth,
-    DeliverySaga,
+    AttemptRunner,
     DeliveryEngine,
     DeliveryIntake,
+    DeliveryReadiness,
   ],
-  exports: [DeliveryIntake, DeliveryEngine],
+  exports: [DeliveryIntake, DeliveryEngine, DeliveryReadiness],
 })
 export class DeliveryModule {}

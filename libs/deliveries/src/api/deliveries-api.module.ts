@@ -1,7 +1,7 @@
 import { Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DeliveryReader } from './application/delivery-reader';
-import { DeliveryRequeuer } from './application/delivery-requeuer';
+import { AttemptRequests } from './application/attempt-requests';
 import { LiveWebhooks } from './application/live-webhooks';
 import { RecoverDeliveriesHandler } from './commands/recover-deliveries/recover-deliveries.handler';
 import { RecoverDeliveriesHttp } from './commands/recover-deliveries/recover-deliveries.http';
@@ -9,17 +9,17 @@ import { RetryDeliveryHandler } from './commands/retry-delivery/retry-delivery.h
 import { RetryDeliveryHttp } from './commands/retry-delivery/retry-delivery.http';
 import { SendTestEventHandler } from './commands/send-test-event/send-test-event.handler';
 import { SendTestEventHttp } from './commands/send-test-event/send-test-event.http';
-import { DeliveryHistoryRepository } from './delivery-history.repository';
 import { registerDeliveryProblems } from './delivery-problems';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { DeliveryRepository } from './delivery.repository';
 import { GetDeliveryHandler } from './queries/get-delivery/get-delivery.handler';
 import { GetDeliveryHttp } from './queries/get-delivery/get-delivery.http';
 import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
 import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.http';
 
 /**
- * The deliveries admin API: reads of the queue and the history, and manual sends (retry, recover,
- * test), which only write queue entries; the worker makes every attempt. Needs the webhooks'
+ * The deliveries admin API: reads of what the workers recorded, and requested attempts (retry,
+ * recover, test), which only insert queue entries; the worker makes every attempt. Needs the webhooks'
  * queries on the same QueryBus (WebhooksModule in the same app) for recover and test.
  */
 @Module({
@@ -33,9 +33,9 @@ import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.ht
   ],
   providers: [
     DeliveryQueueRepository,
-    DeliveryHistoryRepository,
+    DeliveryRepository,
     DeliveryReader,
-    DeliveryRequeuer,
+    AttemptRequests,
     LiveWebhooks,
     ListDeliveriesHandler,
     GetDeliveryHandler,

@@ -7,69 +7,37 @@ import {
   DELIVERY_QUEUE_COLLECTION,
   type DeliveryQueueDocument,
 } from '../storage/delivery.documents';
-import { listDeliveries, type DeliveryListFilter } from './application/delivery-list.filter';
-import type { DeliveryPosition } from './application/delivery-position';
-import type { ListedDeliveryDocument } from './application/delivery.view';
 
 /**
- * The api's reads and writes of `delivery_queue` (outstanding deliveries). The worker owns the
- * entries' lifecycle; the api only adds entries (manual sends) and brings due dates forward.
+ * The api's side of `delivery_queue`: it only adds entries (requested attempts), which a worker
+ * claims and carries out, and reads which deliveries have an attempt coming. It never changes an
+ * entry, so it never races a worker.
  */
 @Injectable()
 export class DeliveryQueueRepository {
   private readonly queue: Collection<DeliveryQueueDocument>;
 
   constructor(@Inject(DATABASE_CONNECTION) connection: Connection) {
-    this.queue = connection.collection(
-      DELIVERY_QUEUE_COLLECTION,
-    ) as unknown as Collection<DeliveryQueueDocument>;
+    this.queue = connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
   }
 
-  list(
-    filter: DeliveryListFilter,
-    after: DeliveryPosition | undefined,
-    limit: number,
-  ): Promise<ListedDeliveryDocument[]> {
-    return listDeliveries(this.queue, filter, after, limit);
+  /** The earliest due entry of each of these deliveries that has one. */
+  async nextOf(deliveryIds: readonly string[]): Promise<Map<string, DeliveryQueueDocument>> {
+    if (deliveryIds.length === 0) return new Map();
+    const entries =
+      deliveryIds.length === 1
+        ? await this.queue.find({ deliveryId: deliveryIds[0] }).toArray()
+        : // `$in` is evaluated by FerretDB over the whole queue, which holds outstanding work only.
+          await this.queue.find({ deliveryId: { $in: [...deliveryIds] } }).toArray();
+    const next = new Map<string, DeliveryQueueDocument>();
+    for (const entry of entries) {
+      const known = next.get(entry.deliveryId);
+      if (!known || entry.dueAt < known.dueAt) next.set(entry.deliveryId, entry);
+    }
+    return next;
   }
 
-  findById(id: string): Promise<DeliveryQueueDocument | null> {
-    return this.queue.findOne({ _id: id });
-  }
-
-  /**
-   * Which of these ids have a queue entry, whatever its status or age: such an entry is the
-   * delivery's current state, so the history record of the same id is stale. `$in` is evaluated by
-   * FerretDB over the whole queue, which is fine because the queue holds outstanding work only.
-   */
-  async queuedAmong(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const found = await this.queue
-      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1 } })
-      .toArray();
-    return new Set(found.map((entry) => entry._id));
-  }
-
-  /** The ids of every outstanding delivery to one webhook (an equality FerretDB hands down). */
-  async queuedForWebhook(webhookId: string): Promise<Set<string>> {
-    const found = await this.queue.find({ webhookId }, { projection: { _id: 1 } }).toArray();
-    return new Set(found.map((entry) => entry._id));
-  }
-
-  /**
-   * Makes the entry due now, keeping its automatic schedule (`manual` untouched): false when there
-   * is no such entry (it may just have moved to the history). An entry a worker holds right now is
-   * being attempted already; that attempt's outcome then sets the next due date.
-   */
-  async bringForward(id: string, now: Date): Promise<boolean> {
-    const result = await this.queue.updateOne(
-      { _id: id },
-      { $set: { nextAttemptAt: now, updatedAt: now } },
-    );
-    return result.matchedCount > 0;
-  }
-
-  /** Adds an entry; false when one with this id exists (the unique `_id` decides any race). */
+  /** Adds an entry; false when one with this id exists (the same attempt was asked for already). */
   async insert(entry: DeliveryQueueDocument): Promise<boolean> {
     try {
       await this.queue.insertOne(entry);

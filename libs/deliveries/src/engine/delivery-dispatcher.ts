@@ -4,132 +4,245 @@ export interface DispatchLimits {
   /** Attempts in flight at once, over all endpoints. */
   concurrency: number;
   /** Attempts in flight at once to one webhook. */
-  perEndpoint: number;
+  perWebhook: number;
+  /** Attempts in flight at once to one receiving host, over all its webhooks. */
+  perHost: number;
   /** Jobs waiting in memory for one webhook; more are parked in the delivery queue. */
-  backlogPerEndpoint: number;
-  /** Jobs held in memory in all (running and waiting); above it the consumer waits. */
-  maxInMemory: number;
+  backlogPerWebhook: number;
 }
 
-interface Endpoint {
+/** The worker is stopping: the job was not attempted here and is left for whoever resumes it. */
+export class DispatchStoppedError extends Error {
+  override readonly name = 'DispatchStoppedError';
+  constructor(readonly jobId: string) {
+    super(`delivery ${jobId} not attempted: the worker is stopping`);
+  }
+}
+
+interface Line {
+  webhookId: string;
+  host: string;
   running: number;
   waiting: DeliveryJob[];
 }
 
+interface Completion {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  job: DeliveryJob;
+}
+
 /**
- * Runs delivery attempts with bounded concurrency, overall and per endpoint, so a slow, hanging or
- * failing endpoint uses at most its own few slots while the others go on: its extra jobs wait in its
- * own line, and once that line is long they are parked in the delivery queue (out of memory) for
- * later. Endpoints with work take turns for free slots.
+ * Runs delivery attempts with bounded concurrency, overall, per webhook and per receiving host,
+ * so a slow, hanging or failing endpoint (or many webhooks pointing at one tarpit host) holds at
+ * most its own few slots while the others go on: extra jobs wait in their webhook's line, and once
+ * that line is long they are parked in the delivery queue (out of memory). Webhooks with work take
+ * turns for free slots.
  *
- * `submit` resolves once the job is recorded: attempted and its outcome stored, or parked.
+ * `submit` resolves once the job's outcome is recorded (the attempt and what follows it, or the
+ * parking) and rejects when it is not: the attempt failed to be recorded, or the worker is
+ * stopping. A caller therefore never takes an unrecorded job for done.
  */
 export class DeliveryDispatcher {
-  private readonly endpoints = new Map<string, Endpoint>();
-  /** Endpoints with waiting jobs and a free slot of their own, in turn order. */
+  private readonly lines = new Map<string, Line>();
+  private readonly hosts = new Map<string, number>();
+  /** Webhooks with waiting jobs, in turn order (a webhook appears at most once). */
   private readonly ready: string[] = [];
-  private readonly completions = new Map<string, Promise<void>>();
-  private readonly resolvers = new Map<string, () => void>();
+  private readonly queued = new Set<string>();
+  private readonly completions = new Map<string, Completion>();
   private running = 0;
-  private held = 0;
-  private roomWaiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly limits: DispatchLimits,
     private readonly attempt: (job: DeliveryJob) => Promise<void>,
     private readonly park: (job: DeliveryJob) => Promise<void>,
+    private readonly hostOf: (job: DeliveryJob) => string,
   ) {}
 
   submit(job: DeliveryJob): Promise<void> {
     const existing = this.completions.get(job.id);
-    if (existing) return existing;
-    const endpoint = this.endpointOf(job.webhookId);
-    if (endpoint.waiting.length >= this.limits.backlogPerEndpoint) return this.park(job);
-    const completion = new Promise<void>((resolve) => this.resolvers.set(job.id, resolve));
-    this.completions.set(job.id, completion);
-    this.held++;
-    endpoint.waiting.push(job);
-    if (endpoint.waiting.length === 1 && endpoint.running < this.limits.perEndpoint) {
-      this.ready.push(job.webhookId);
-    }
+    if (existing) return existing.promise;
+    if (this.stopped) return Promise.reject(new DispatchStoppedError(job.id));
+    const line = this.lineOf(job);
+    if (line.waiting.length >= this.limits.backlogPerWebhook) return this.park(job);
+    const completion = this.track(job);
+    line.waiting.push(job);
+    this.markReady(line.webhookId);
     this.pump();
-    return completion;
+    return completion.promise;
   }
 
-  /** Whether the delivery is being worked on in this process, and when it will be recorded. */
+  /** The job's completion while it is held here (waiting, running or being recorded). */
   completionOf(id: string): Promise<void> | undefined {
-    return this.completions.get(id);
+    return this.completions.get(id)?.promise;
   }
 
-  /** Whether more jobs fit in memory, counting `coming` jobs the caller is about to submit. */
-  hasRoom(coming = 0): boolean {
-    return this.held + coming < this.limits.maxInMemory;
+  /** Whether a job of this delivery is held here. */
+  holds(id: string): boolean {
+    return this.completions.has(id);
   }
 
-  /** Resolves when a job has finished and there may be room again (at once if there is). */
-  whenRoom(coming = 0): Promise<void> {
-    if (this.hasRoom(coming)) return Promise.resolve();
+  /** Jobs held (waiting or running). */
+  get inMemory(): number {
+    return this.completions.size;
+  }
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  /** How many more jobs could start at once now, over all webhooks. */
+  get freeSlots(): number {
+    return this.stopped ? 0 : Math.max(0, this.limits.concurrency - this.running);
+  }
+
+  /** How many more jobs of this webhook (at this host) could start now. */
+  freeSlotsFor(webhookId: string, host: string): number {
+    if (this.stopped) return 0;
+    const line = this.lines.get(webhookId);
+    const ofWebhook = this.limits.perWebhook - (line ? line.running + line.waiting.length : 0);
+    const ofHost = this.limits.perHost - (this.hosts.get(host) ?? 0);
+    return Math.max(0, Math.min(ofWebhook, ofHost, this.freeSlots));
+  }
+
+  /** Resolves when a job has finished, or `notifyRoom` was called (there may be room again). */
+  whenRoom(): Promise<void> {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  /** How many more jobs could start right now: what the queue poller may claim. */
-  get freeSlots(): number {
-    return Math.max(
-      0,
-      Math.min(this.limits.concurrency - this.running, this.limits.maxInMemory - this.held),
-    );
+  /** Wakes `whenRoom` waiters: memory counted elsewhere (events being taken in) was freed. */
+  notifyRoom(): void {
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
-  get inMemory(): number {
-    return this.held;
+  /**
+   * For shutdown: refuses new jobs and gives up every job still waiting (not started); their
+   * completions reject with DispatchStoppedError. Returns them, so their owners can hand back
+   * what they hold (queue claims). Jobs already running go on.
+   */
+  stop(): DeliveryJob[] {
+    this.stopped = true;
+    const abandoned: DeliveryJob[] = [];
+    for (const line of this.lines.values()) {
+      for (const job of line.waiting.splice(0)) {
+        abandoned.push(job);
+        this.settle(job.id, new DispatchStoppedError(job.id));
+      }
+      this.dropIfIdle(line);
+    }
+    this.ready.length = 0;
+    this.queued.clear();
+    return abandoned;
   }
 
-  /** Resolves once nothing is held (for shutdown and tests). */
-  async drained(): Promise<void> {
-    while (this.completions.size > 0) await Promise.all([...this.completions.values()]);
+  /** Resolves once no attempt is running, or at `deadline`: true if idle by then. */
+  whenIdle(deadline: number): Promise<boolean> {
+    if (this.running === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve(this.running === 0),
+        Math.max(0, deadline - Date.now()),
+      );
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** The jobs running now (for a shutdown that ran out of time). */
+  runningJobs(): DeliveryJob[] {
+    return [...this.completions.values()].map((c) => c.job).filter((job) => !this.isWaiting(job));
+  }
+
+  private track(job: DeliveryJob): Completion {
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A caller that stops listening (say, a shutdown) must not turn a rejection into a crash.
+    promise.catch(() => undefined);
+    const completion = { promise, resolve, reject, job };
+    this.completions.set(job.id, completion);
+    return completion;
   }
 
   private pump(): void {
-    while (this.running < this.limits.concurrency && this.ready.length > 0) {
+    // One turn per webhook that is ready now; those that cannot start wait to be marked again.
+    let turns = this.ready.length;
+    while (turns-- > 0 && this.running < this.limits.concurrency && this.ready.length > 0) {
       const webhookId = this.ready.shift() as string;
-      const endpoint = this.endpointOf(webhookId);
-      // A stale turn (its work was taken meanwhile, or it is at its limit): finished() re-queues it.
-      if (endpoint.waiting.length === 0 || endpoint.running >= this.limits.perEndpoint) continue;
-      const job = endpoint.waiting.shift() as DeliveryJob;
-      endpoint.running++;
+      this.queued.delete(webhookId);
+      const line = this.lines.get(webhookId);
+      if (!line || line.waiting.length === 0) continue;
+      // At its own limit, or its host at its limit: it is marked ready again when one of its own
+      // or its host's jobs finishes.
+      if (line.running >= this.limits.perWebhook) continue;
+      if ((this.hosts.get(line.host) ?? 0) >= this.limits.perHost) continue;
+      const job = line.waiting.shift() as DeliveryJob;
+      line.running++;
       this.running++;
-      // Still has work and a free slot: back in line, behind the other endpoints.
-      if (endpoint.waiting.length > 0 && endpoint.running < this.limits.perEndpoint) {
-        this.ready.push(webhookId);
-      }
-      void this.attempt(job)
-        .catch(() => undefined)
-        .finally(() => this.finished(job, endpoint));
+      this.hosts.set(line.host, (this.hosts.get(line.host) ?? 0) + 1);
+      if (line.waiting.length > 0) this.markReady(webhookId);
+      void this.attempt(job).then(
+        () => this.finished(job, line),
+        (error: Error) => this.finished(job, line, error),
+      );
     }
   }
 
-  private finished(job: DeliveryJob, endpoint: Endpoint): void {
-    endpoint.running--;
+  private finished(job: DeliveryJob, line: Line, error?: Error): void {
+    line.running--;
     this.running--;
-    this.held--;
-    this.completions.delete(job.id);
-    this.resolvers.get(job.id)?.();
-    this.resolvers.delete(job.id);
-    // It had work but no free slot of its own: now it has one.
-    if (endpoint.waiting.length > 0 && endpoint.running === this.limits.perEndpoint - 1) {
-      this.ready.push(job.webhookId);
+    const onHost = (this.hosts.get(line.host) ?? 1) - 1;
+    if (onHost > 0) this.hosts.set(line.host, onHost);
+    else this.hosts.delete(line.host);
+    this.settle(job.id, error);
+    if (line.waiting.length > 0) this.markReady(line.webhookId);
+    // Webhooks of the same host may have waited for this host slot.
+    for (const other of this.lines.values()) {
+      if (other.host === line.host && other.waiting.length > 0) this.markReady(other.webhookId);
     }
-    if (endpoint.running === 0 && endpoint.waiting.length === 0) {
-      this.endpoints.delete(job.webhookId);
-    }
-    // Waiters re-check with what they count themselves.
-    for (const resolve of this.roomWaiters.splice(0)) resolve();
+    this.dropIfIdle(line);
+    this.notifyRoom();
+    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     this.pump();
   }
 
-  private endpointOf(webhookId: string): Endpoint {
-    let endpoint = this.endpoints.get(webhookId);
-    if (!endpoint) this.endpoints.set(webhookId, (endpoint = { running: 0, waiting: [] }));
-    return endpoint;
+  private settle(id: string, error?: Error): void {
+    const completion = this.completions.get(id);
+    if (!completion) return;
+    this.completions.delete(id);
+    if (error) completion.reject(error);
+    else completion.resolve();
+  }
+
+  private markReady(webhookId: string): void {
+    if (this.stopped || this.queued.has(webhookId)) return;
+    this.queued.add(webhookId);
+    this.ready.push(webhookId);
+  }
+
+  private isWaiting(job: DeliveryJob): boolean {
+    return this.lines.get(job.webhookId)?.waiting.includes(job) ?? false;
+  }
+
+  private lineOf(job: DeliveryJob): Line {
+    let line = this.lines.get(job.webhookId);
+    if (!line) {
+      line = { webhookId: job.webhookId, host: this.hostOf(job), running: 0, waiting: [] };
+      this.lines.set(job.webhookId, line);
+    }
+    return line;
+  }
+
+  private dropIfIdle(line: Line): void {
+    if (line.running === 0 && line.waiting.length === 0) this.lines.delete(line.webhookId);
   }
 }

@@ -7,88 +7,261 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Connection } from 'mongoose';
 import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
+import { DATABASE_CONNECTION, DRAIN_ORDER, GracefulShutdown } from '@app/platform';
+import { SubscriptionIndex } from '@app/webhooks';
+import { RetryPolicyFollower } from '../retry-policy/follower/retry-policy-follower';
+import { BatchInserter, type InsertOutcome } from '../storage/batch-inserter';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  DELIVERY_CLAIMS_COLLECTION,
+  DELIVERY_QUEUE_COLLECTION,
+  PLATFORM_EVENTS_COLLECTION,
+  type DeliveryAttemptDocument,
+  type DeliveryClaimDocument,
+  type DeliveryDocument,
+  type DeliveryQueueDocument,
+  type PlatformEventDocument,
+} from '../storage/delivery.documents';
+import { ensureDeliveryIndexes } from '../storage/delivery-indexes';
+import { retryTransient } from '../storage/transient-retry';
+import { AttemptRunner } from './attempt-runner';
+import { DeliveryClaims, type ClaimHandle } from './delivery-claims';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { queuedJob, type DeliveryJob } from './delivery-job';
 import { DeliveryMetrics } from './delivery-metrics';
-import { queuedJob } from './delivery-job';
-import { DeliverySaga } from './delivery-saga';
-import { DeliveryStore } from './delivery.store';
+import { DeliveryRecorder } from './delivery-recorder';
+import { EventBodies } from './event-bodies';
+import { QueuePoller } from './queue-poller';
 
-/** How many due entries one poll claims at most. */
-const CLAIM_BATCH = 100;
 /** A claim lasts this much longer than one attempt may take; then another worker may take it. */
 const LEASE_MARGIN_MS = 60_000;
 
 /**
- * The worker's delivery engine: the dispatcher that runs attempts with bounded concurrency, and the
- * poller that claims due entries of the delivery queue (retries, parked deliveries, admins' manual
- * sends) whenever the dispatcher has free slots.
+ * The worker's delivery engine: the dispatcher that runs attempts with bounded concurrency, the
+ * recorder of their outcomes, and the poller of the delivery queue. Nothing is claimed, sent or
+ * judged before the webhook index and the retry policy have caught up with the event log (a
+ * restart must not take a webhook it has not read yet for a deleted one).
+ *
+ * On SIGTERM (GracefulShutdown) it stops polling, gives up what waits in memory (Kafka-fed work
+ * stays unrecorded and is read again from its offset; claimed queue work is handed back), lets
+ * the attempts in flight finish and be recorded within SHUTDOWN_GRACE_MS, and hands back the
+ * claims of any still running at the deadline, so another worker resumes them at once.
  */
 @Injectable()
 export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryEngine.name);
-  readonly dispatcher: DeliveryDispatcher;
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private timer?: NodeJS.Timeout;
-  private polling?: Promise<void>;
-  private stopped = false;
+  readonly recorder: DeliveryRecorder;
+  private readonly dispatcher: DeliveryDispatcher;
+  private readonly claims: DeliveryClaims;
+  private readonly poller: QueuePoller;
+  private readonly eventInserts: BatchInserter<PlatformEventDocument>;
+  private readonly stopping = new AbortController();
+  private readonly ready: Promise<void>;
+  private started = false;
+  private readonly connection: Connection;
 
   constructor(
-    saga: DeliverySaga,
-    private readonly store: DeliveryStore,
+    private readonly runner: AttemptRunner,
+    @Inject(DATABASE_CONNECTION) connection: Connection,
     private readonly config: AppConfig,
+    private readonly index: SubscriptionIndex,
+    retryPolicy: RetryPolicyFollower,
     metrics: DeliveryMetrics,
+    shutdown: GracefulShutdown,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    const concurrency = config.deliveryConcurrency;
+    this.connection = connection;
+    const signal = this.stopping.signal;
+    const events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+    this.eventInserts = new BatchInserter(events, {
+      maxBatch: 200,
+      lingerMs: 5,
+      maxConcurrentFlushes: 2,
+    });
+    this.claims = new DeliveryClaims(
+      connection.collection<DeliveryClaimDocument>(DELIVERY_CLAIMS_COLLECTION),
+      this.owner,
+      signal,
+    );
+    const queue = connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
+    this.recorder = new DeliveryRecorder(
+      {
+        attempts: connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION),
+        queue,
+        deliveries: connection.collection<DeliveryDocument>(DELIVERIES_COLLECTION),
+      },
+      this.claims,
+      signal,
+    );
     this.dispatcher = new DeliveryDispatcher(
       {
-        concurrency,
-        perEndpoint: config.deliveryConcurrencyPerEndpoint,
-        backlogPerEndpoint: Math.max(100, config.deliveryConcurrencyPerEndpoint * 10),
-        maxInMemory: concurrency * 20,
+        concurrency: config.deliveryConcurrency,
+        perWebhook: config.deliveryConcurrencyPerEndpoint,
+        perHost: config.deliveryConcurrencyPerHost,
+        backlogPerWebhook: Math.max(100, config.deliveryConcurrencyPerEndpoint * 10),
       },
-      (job) => saga.attempt(job),
-      // Parked a little ahead: its endpoint's line is full now, so taking it back at once is futile.
-      (job) => {
-        metrics.parked.inc();
-        const now = this.clock.now();
-        const dueAt = new Date(now.getTime() + Math.max(1000, config.deliveryQueuePollIntervalMs));
-        return this.store.park(job, dueAt, now);
+      (job) => this.runner.run(job, this.recorder),
+      (job) => this.park(job, metrics),
+      (job) => this.hostOf(job.webhookId),
+    );
+    this.poller = new QueuePoller(
+      queue,
+      this.claims,
+      this.dispatcher,
+      new EventBodies(events, signal),
+      {
+        intervalMs: config.deliveryQueuePollIntervalMs,
+        leaseMs: config.deliveryTimeoutMs + LEASE_MARGIN_MS,
+        hostOf: (webhookId) => this.hostOf(webhookId),
+        failWithoutBody: (entry, claim) =>
+          this.runner.recordUnsent(
+            queuedJob(entry, '', claim),
+            this.recorder,
+            this.clock.now(),
+            'not sent: the event is no longer stored (older than the retention period)',
+          ),
+        now: () => this.clock.now(),
       },
     );
+    this.ready = Promise.all([index.whenReady(), retryPolicy.whenReady()]).then(() => undefined);
     metrics.watchInMemory(() => this.dispatcher.inMemory);
+    this.registerDrain(shutdown);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.store.ensureIndexes();
-    this.timer = setInterval(() => void this.poll(), this.config.deliveryQueuePollIntervalMs);
+    await ensureDeliveryIndexes(this.connection);
+    // Not awaited: /health answers while the index catches up (and says so).
+    void this.ready.then(() => {
+      if (this.stopping.signal.aborted) return;
+      this.started = true;
+      this.poller.start();
+      this.logger.log('ready: the webhook index and the retry policy have caught up');
+    });
+  }
+
+  /** Resolves once deliveries may be made: the index and the retry policy have caught up. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Whether the engine is delivering (caught up, not stopping). */
+  get running(): boolean {
+    return this.started && !this.stopping.signal.aborted;
+  }
+
+  get inMemory(): number {
+    return this.dispatcher.inMemory;
+  }
+
+  submit(job: DeliveryJob): Promise<void> {
+    return this.dispatcher.submit(job);
+  }
+
+  completionOf(id: string): Promise<void> | undefined {
+    return this.dispatcher.completionOf(id);
+  }
+
+  whenRoom(): Promise<void> {
+    return this.dispatcher.whenRoom();
+  }
+
+  /** Wakes whoever waits for room (memory held elsewhere, by the intake, was freed). */
+  notifyRoom(): void {
+    this.dispatcher.notifyRoom();
+  }
+
+  /** Records a platform event's first sight (batched): `duplicate` when its id was seen before. */
+  recordEvent(document: PlatformEventDocument): Promise<InsertOutcome> {
+    return this.eventInserts.insert(document);
+  }
+
+  recordedEvent(id: string): Promise<PlatformEventDocument | null> {
+    const events = this.connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+    return retryTransient(() => events.findOne({ _id: id }, { projection: { body: 0 } }), {
+      what: `reading event ${id}`,
+      signal: this.stopping.signal,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.polling;
+    // After the drain (or without one, in tests): stop whatever still retries.
+    this.stopping.abort();
+    await this.poller.stop();
+    this.dispatcher.stop();
+    this.eventInserts.stop();
+    this.recorder.stop();
+    this.claims.stop();
   }
 
-  /** Claims and starts due queue entries, as many as there are free slots. One poll at a time. */
-  poll(): Promise<void> {
-    this.polling ??= this.pollNow()
-      .catch((error: Error) => this.logger.warn(`delivery queue poll failed: ${error.message}`))
-      .finally(() => (this.polling = undefined));
-    return this.polling;
+  private registerDrain(shutdown: GracefulShutdown): void {
+    const handedBack = new Set<string>();
+    const handBack = async (jobs: DeliveryJob[]) => {
+      const claims: ClaimHandle[] = [];
+      for (const job of jobs) {
+        if (job.origin.kind === 'queue' && !handedBack.has(job.origin.claim.id)) {
+          handedBack.add(job.origin.claim.id);
+          claims.push(job.origin.claim);
+        }
+      }
+      await Promise.all(claims.map((claim) => this.claims.release(claim).catch(() => undefined)));
+      return claims.length;
+    };
+    shutdown.register({
+      name: 'deliveries: stop polling the queue',
+      order: DRAIN_ORDER.stopIntake,
+      run: () => this.poller.stop(),
+    });
+    shutdown.register({
+      name: 'deliveries: finish the attempts in flight',
+      order: DRAIN_ORDER.finishInFlight,
+      run: async (deadline) => {
+        const given = await handBack(this.dispatcher.stop());
+        const idle = await this.dispatcher.whenIdle(deadline);
+        this.logger.log(
+          `${given} waiting queued attempts handed back; in flight ${idle ? 'all recorded' : `${this.dispatcher.inFlight} still running at the deadline`}`,
+        );
+      },
+    });
+    shutdown.register({
+      name: 'deliveries: flush records',
+      order: DRAIN_ORDER.persist,
+      run: () => this.recorder.flush(),
+    });
+    shutdown.register({
+      name: 'deliveries: hand back the claims still held',
+      order: DRAIN_ORDER.handBack,
+      run: async () => {
+        const given = await handBack(this.dispatcher.runningJobs());
+        if (given > 0) this.logger.warn(`${given} attempts still running were handed back`);
+      },
+    });
   }
 
-  private async pollNow(): Promise<void> {
-    while (!this.stopped) {
-      const slots = Math.min(CLAIM_BATCH, this.dispatcher.freeSlots);
-      if (slots === 0) return;
-      const now = this.clock.now();
-      const leaseUntil = new Date(now.getTime() + this.config.deliveryTimeoutMs + LEASE_MARGIN_MS);
-      const claimed = await this.store.claimDue(slots, this.owner, now, leaseUntil);
-      for (const entry of claimed) void this.dispatcher.submit(queuedJob(entry));
-      if (claimed.length < slots) return;
+  private async park(job: DeliveryJob, metrics: DeliveryMetrics): Promise<void> {
+    if (job.origin.kind === 'queue') {
+      // Already in the queue: let it go, the next poll takes it when there is room.
+      await this.claims.release(job.origin.claim);
+      return;
+    }
+    metrics.parked.inc();
+    const now = this.clock.now();
+    // Due a little ahead: its webhook's line is full now, so taking it back at once is futile.
+    const dueAt = new Date(now.getTime() + Math.max(1000, this.config.deliveryQueuePollIntervalMs));
+    await this.recorder.park(job, dueAt, now);
+  }
+
+  private hostOf(webhookId: string): string {
+    const found = this.index.lookup(webhookId);
+    if (!('target' in found)) return '';
+    try {
+      return new URL(found.target.url).hostname.toLowerCase();
+    } catch {
+      return '';
     }
   }
 }

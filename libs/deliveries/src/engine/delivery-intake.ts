@@ -1,114 +1,148 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
+import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/event-store';
-import { DATABASE_CONNECTION } from '@app/platform';
-import type { MessageSource, PlatformEvent, PlatformEventSink } from '@app/platform-events';
+import {
+  UnacceptableEventError,
+  type MessageSource,
+  type PlatformEvent,
+  type PlatformEventSink,
+} from '@app/platform-events';
+import { AppConfig } from '@app/config';
 import { SubscriptionIndex } from '@app/webhooks';
 import { deliveryIdOf } from '../domain/delivery-id';
-import {
-  PLATFORM_EVENTS_COLLECTION,
-  type PlatformEventDocument,
-} from '../storage/delivery.documents';
-import { BatchInserter } from './batch-inserter';
+import type { PlatformEventDocument } from '../storage/delivery.documents';
+import { PermanentWriteError } from '../storage/write-errors';
 import { DeliveryEngine } from './delivery-engine';
 import { DeliveryMetrics } from './delivery-metrics';
 import { freshJob, type DeliveryJob } from './delivery-job';
-import { DeliveryStore } from './delivery.store';
 
 /**
  * Turns a platform event into deliveries: one per active webhook of its environment subscribed to
- * its type, matched in memory. The event id is recorded first, with the webhooks it matched; the
- * same id arriving again (a redelivery after a crash, a producer's retry) then makes only the
- * deliveries of that first match that are not recorded yet, never a second one.
+ * its type, matched in memory. The event id is recorded first, with the webhooks it matched and
+ * the request body (once for all its deliveries); the same id arriving again (a redelivery after
+ * a crash, a producer's retry) then makes only the deliveries of that first match that are not
+ * recorded yet, never a second one.
+ *
+ * It also keeps the worker's memory bounded: every event taken in counts, by number and by bytes,
+ * until all its deliveries are recorded (also while the database is down and nothing can be), and
+ * the consumer stops reading while either budget is spent.
  */
 @Injectable()
-export class DeliveryIntake implements PlatformEventSink, OnModuleDestroy {
-  private readonly events: Collection<PlatformEventDocument>;
-  private readonly eventInserts: BatchInserter<PlatformEventDocument>;
-  /** Deliveries of events whose id is being recorded, not yet handed to the dispatcher. */
+export class DeliveryIntake implements PlatformEventSink {
+  /** Deliveries of events being taken in, not yet recorded or handed to the dispatcher. */
   private accepting = 0;
+  /** Events taken in and not yet fully recorded, and their size. */
+  private events = 0;
+  private bytes = 0;
 
   constructor(
-    @Inject(DATABASE_CONNECTION) connection: Connection,
     private readonly index: SubscriptionIndex,
     private readonly engine: DeliveryEngine,
-    private readonly store: DeliveryStore,
     private readonly metrics: DeliveryMetrics,
+    private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
-    this.eventInserts = new BatchInserter(this.events, {
-      maxBatch: 200,
-      lingerMs: 5,
-      maxConcurrentFlushes: 2,
-    });
+    metrics.watchIntake(() => ({ events: this.events, bytes: this.bytes }));
   }
 
   whenReady(): Promise<void> {
-    return this.index.whenReady();
+    return this.engine.whenReady();
   }
 
-  /**
-   * Room counts the deliveries of events still being recorded too: they reach the dispatcher only
-   * once their event id is stored, and without them the consumer would read far ahead, then flood
-   * the endpoints' lines at once and park the overflow.
-   */
   hasRoom(): boolean {
-    return this.engine.dispatcher.hasRoom(this.accepting);
+    const held = this.engine.inMemory + this.accepting + this.events;
+    return (
+      held < this.config.deliveryMaxInMemory && this.bytes < this.config.deliveryMaxInMemoryBytes
+    );
   }
 
   whenRoom(): Promise<void> {
-    return this.engine.dispatcher.whenRoom(this.accepting);
+    return this.engine.whenRoom();
   }
 
-  async accept(event: PlatformEvent, source: MessageSource): Promise<void> {
+  async accept(event: PlatformEvent, source: MessageSource, bytes: number): Promise<void> {
     const now = this.clock.now();
     const webhookIds = this.index.match(event.environment, event.type).map((target) => target.id);
+    const body = JSON.stringify(event);
+    this.events++;
+    this.bytes += bytes;
     this.accepting += webhookIds.length;
     let jobs: DeliveryJob[];
     try {
-      const outcome = await this.eventInserts.insert({
-        _id: event.id,
-        type: event.type,
-        environment: event.environment,
-        webhookIds,
-        receivedAt: now,
-        source,
-      });
+      const outcome = await this.engine.recordEvent(
+        eventDocument(event, body, webhookIds, source, now),
+      );
       if (outcome === 'inserted') {
         this.metrics.eventsAccepted.inc();
-        jobs = webhookIds.map((webhookId) => freshJob(event, webhookId, source, now));
+        jobs = webhookIds.map((id) => freshJob(event, body, id, source, now));
       } else {
         this.metrics.eventsRepeated.inc();
-        jobs = await this.unrecordedOfRepeat(event, source, now);
+        jobs = await this.unrecordedOfRepeat(event, body, source, now);
       }
-    } finally {
-      this.accepting -= webhookIds.length;
+    } catch (error) {
+      this.release(bytes, webhookIds.length);
+      if (error instanceof PermanentWriteError) throw new UnacceptableEventError(error.reason);
+      throw error;
     }
-    await Promise.all(jobs.map((job) => this.engine.dispatcher.submit(job)));
+    this.accepting -= webhookIds.length;
+    try {
+      await Promise.all(jobs.map((job) => this.engine.submit(job)));
+    } finally {
+      this.release(bytes, 0);
+    }
   }
 
-  onModuleDestroy(): void {
-    this.eventInserts.close();
+  private release(bytes: number, accepting: number): void {
+    this.events--;
+    this.bytes -= bytes;
+    this.accepting -= accepting;
+    this.engine.notifyRoom();
   }
 
-  /** An event id seen before: the deliveries of its first match that are not recorded yet. */
+  /**
+   * An event id seen before: the deliveries of its first match that are not recorded yet. Those
+   * held here are awaited; those recorded (a summary, or at least their first attempt, whose
+   * follow-up is then written again) are left alone.
+   */
   private async unrecordedOfRepeat(
     event: PlatformEvent,
+    body: string,
     source: MessageSource,
     now: Date,
   ): Promise<DeliveryJob[]> {
-    const first = await this.events.findOne({ _id: event.id });
+    const first = await this.engine.recordedEvent(event.id);
     const jobs: DeliveryJob[] = [];
     for (const webhookId of first?.webhookIds ?? []) {
       const id = deliveryIdOf(event.id, webhookId);
-      const inFlight = this.engine.dispatcher.completionOf(id);
-      if (inFlight) await inFlight;
-      else if (!(await this.store.isRecorded(id))) {
-        jobs.push(freshJob(event, webhookId, source, first?.receivedAt ?? now));
+      const inFlight = this.engine.completionOf(id);
+      if (inFlight) {
+        await inFlight;
+        continue;
       }
+      const job = freshJob(event, body, webhookId, source, first?.receivedAt ?? now);
+      if (await this.engine.recorder.summaryOf(id)) continue;
+      const attempt = await this.engine.recorder.recorded(id, 1);
+      if (attempt) await this.engine.recorder.follow(job, attempt);
+      else jobs.push(job);
     }
     return jobs;
   }
+}
+
+function eventDocument(
+  event: PlatformEvent,
+  body: string,
+  webhookIds: string[],
+  source: MessageSource,
+  receivedAt: Date,
+): PlatformEventDocument {
+  return {
+    _id: event.id,
+    type: event.type,
+    environment: event.environment,
+    // Only needed to send: an event no webhook wanted keeps its id (deduplication), not its body.
+    body: webhookIds.length > 0 ? body : '',
+    webhookIds,
+    receivedAt,
+    source,
+  };
 }

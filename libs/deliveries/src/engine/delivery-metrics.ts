@@ -17,7 +17,10 @@ export class DeliveryMetrics {
   readonly eventsAccepted: Counter;
   readonly eventsRepeated: Counter;
   readonly inMemory: Gauge;
+  readonly intakeEvents: Gauge;
+  readonly intakeBytes: Gauge;
   private inMemorySource: () => number = () => 0;
+  private intakeSource: () => { events: number; bytes: number } = () => ({ events: 0, bytes: 0 });
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -69,6 +72,28 @@ export class DeliveryMetrics {
         this.set(readInMemory());
       },
     });
+    const readIntake = () => this.intakeSource();
+    this.intakeEvents = new Gauge({
+      name: 'platform_events_in_memory',
+      help: 'Platform events taken in whose deliveries are not all recorded yet',
+      registers,
+      collect() {
+        this.set(readIntake().events);
+      },
+    });
+    this.intakeBytes = new Gauge({
+      name: 'platform_event_bytes_in_memory',
+      help: 'Size of the platform events taken in whose deliveries are not all recorded yet',
+      registers,
+      collect() {
+        this.set(readIntake().bytes);
+      },
+    });
+  }
+
+  /** Where `platform_events_in_memory` and `platform_event_bytes_in_memory` are read from. */
+  watchIntake(source: () => { events: number; bytes: number }): void {
+    this.intakeSource = source;
   }
 
   /** Where `webhook_deliveries_in_memory` is read from. */
@@ -76,7 +101,7 @@ export class DeliveryMetrics {
     this.inMemorySource = source;
   }
 
-  attempted(result: SendResult): void {
+  attempted(result: Pick<SendResult, 'outcome' | 'durationMs'>): void {
     this.attempts.inc({ outcome: result.outcome });
     this.attemptSeconds.observe(result.durationMs / 1000);
   }

@@ -29,15 +29,13 @@ describe('EndpointHealth (real database)', () => {
 
   afterEach(() => dropTestDatabase(connection));
 
-  async function health(bus: CommandBus): Promise<EndpointHealth> {
-    const instance = new EndpointHealth(connection, bus, config);
-    await instance.onModuleInit();
-    return instance;
+  function health(bus: CommandBus): EndpointHealth {
+    return new EndpointHealth(connection, bus, config);
   }
 
   it('given an endpoint failing every attempt, when the limit has passed, then the webhook is paused once, by its own command', async () => {
     const { bus, sent } = recordingBus();
-    const endpoints = await health(bus);
+    const endpoints = health(bus);
 
     await endpoints.failed('wh-1', 'HTTP 500', at(0));
     await endpoints.failed('wh-1', 'HTTP 500', at(119));
@@ -58,9 +56,9 @@ describe('EndpointHealth (real database)', () => {
 
   it('given a success in between, then the count starts again', async () => {
     const { bus, sent } = recordingBus();
-    const endpoints = await health(bus);
+    const endpoints = health(bus);
     await endpoints.failed('wh-2', 'HTTP 500', at(0));
-    await endpoints.succeeded('wh-2');
+    await endpoints.succeeded('wh-2', at(1));
     await endpoints.failed('wh-2', 'HTTP 500', at(100));
     await endpoints.failed('wh-2', 'HTTP 500', at(150));
     expect(sent).toEqual([]);
@@ -70,11 +68,46 @@ describe('EndpointHealth (real database)', () => {
 
   it('given a restart, then the failing-since time survives in the database', async () => {
     const first = recordingBus();
-    await (await health(first.bus)).failed('wh-3', 'HTTP 502', at(0));
+    const before = health(first.bus);
+    await before.failed('wh-3', 'HTTP 502', at(0));
+    await before.failed('wh-3', 'HTTP 502', at(100));
 
     const second = recordingBus();
-    const restarted = await health(second.bus);
+    const restarted = health(second.bus);
     await restarted.failed('wh-3', 'HTTP 502', at(130));
     expect(second.sent.map((command) => command.webhookId)).toEqual(['wh-3']);
+  });
+
+  it('given two workers, when one sees the endpoint succeed, then the other does not pause it on its next failure', async () => {
+    const { bus, sent } = recordingBus();
+    const workerA = health(bus);
+    const workerB = health(bus);
+    await workerA.failed('wh-4', 'HTTP 500', at(0));
+    await workerA.failed('wh-4', 'HTTP 500', at(100));
+
+    await workerB.succeeded('wh-4', at(110));
+    await workerA.failed('wh-4', 'HTTP 500', at(125));
+
+    expect(sent).toEqual([]);
+    // The streak started again at 125 for everyone.
+    await workerB.failed('wh-4', 'HTTP 500', at(240));
+    expect(sent).toEqual([]);
+    await workerA.failed('wh-4', 'HTTP 500', at(246));
+    expect(sent.map((command) => command.webhookId)).toEqual(['wh-4']);
+  });
+
+  it('given a failure long ago and nothing since, when it fails again, then the old streak is forgotten', async () => {
+    const { bus, sent } = recordingBus();
+    const endpoints = health(bus);
+    await endpoints.failed('wh-5', 'HTTP 500', at(0));
+
+    // No attempt at all for longer than DELIVERY_DISABLE_AFTER_HOURS: nobody knows it is failing.
+    await endpoints.failed('wh-5', 'HTTP 500', at(500));
+
+    expect(sent).toEqual([]);
+    const shared = await connection
+      .collection('endpoint_failures')
+      .findOne({ _id: 'wh-5' as never });
+    expect(shared?.failingSince).toEqual(at(500));
   });
 });

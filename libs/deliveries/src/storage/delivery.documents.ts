@@ -1,26 +1,32 @@
 /**
- * How deliveries are stored. Two collections, split by whether a delivery is still in progress:
+ * How deliveries are stored. Every coordination between processes rests on what MongoDB and the
+ * embedded FerretDB both do atomically, an insert under a unique `_id`: nothing here is ever
+ * updated by two processes at once (FerretDB's updates are a read-modify-write).
  *
- * - `delivery_queue`: deliveries still to be attempted (pending) or waiting for their next retry
- *   (retrying). Small by design: it holds only outstanding work, so finding the retries that are due
- *   never scans the delivery history, and updating one outstanding delivery stays cheap even on
- *   FerretDB (which evaluates `_id` lookups by scanning the collection).
- * - `deliveries`: the history of finished deliveries (succeeded, failed), written once with every
- *   attempt when a delivery finishes. Insert-only on the hot path.
+ * - `platform_events`: one document per accepted platform event id: deduplication, the webhooks
+ *   it matched at first sight, and the request body, stored once for all its deliveries.
+ * - `delivery_attempts`: one document per HTTP attempt, insert-only, `_id` `<delivery>:<n>`. The
+ *   insert of attempt n is the point where that attempt becomes true: whoever inserts it decides
+ *   what follows (done, failed, or the next retry), and a second insert of the same attempt (a
+ *   crash, a rebalance, an expired claim) loses, so no attempt is recorded twice.
+ * - `delivery_queue`: due work, insert-only: attempt n of a delivery is due at `dueAt`. Removed
+ *   once that attempt is recorded and what follows it is written.
+ * - `delivery_claims`: who is making attempt n right now, insert-only with an epoch: a claim is
+ *   won by inserting `<delivery>:<n>#<epoch>`; an expired one is superseded by the next epoch.
+ * - `deliveries`: one summary per delivery (status, counts, the last attempt, when the next is
+ *   due), what lists and filters read. Written by whoever recorded the latest attempt, and only
+ *   forward (`attemptCount` never goes back).
+ * - `endpoint_failures`: webhooks failing right now, shared by every worker.
  *
- * A delivery lives in exactly one of them, except for a short moment while it moves from the queue to
- * the history (history first, then the queue entry is removed) or when an admin retries a finished
- * one (a queue entry appears beside its history record). Readers prefer the queue entry.
- *
- * The first attempt of a delivery produced by a Kafka event is made straight from memory: the event's
- * Kafka offset is committed only once each of its deliveries is in the history or in the queue, so an
+ * The first attempt of a delivery fed by Kafka runs straight from memory: its event's offset is
+ * committed only once each of its deliveries has its outcome and what follows written, so an
  * uncommitted offset is the durable "pending" record of a delivery in flight.
  */
-export const DELIVERY_QUEUE_COLLECTION = 'delivery_queue';
-export const DELIVERY_HISTORY_COLLECTION = 'deliveries';
-/** One record per platform event id ever accepted: deduplication and the webhooks it matched. */
 export const PLATFORM_EVENTS_COLLECTION = 'platform_events';
-/** Webhooks whose every attempt has failed since `failingSince`; small, one row per failing endpoint. */
+export const DELIVERIES_COLLECTION = 'deliveries';
+export const DELIVERY_ATTEMPTS_COLLECTION = 'delivery_attempts';
+export const DELIVERY_QUEUE_COLLECTION = 'delivery_queue';
+export const DELIVERY_CLAIMS_COLLECTION = 'delivery_claims';
 export const ENDPOINT_FAILURES_COLLECTION = 'endpoint_failures';
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
@@ -31,7 +37,7 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'failed',
 ];
 
-/** The JSON body sent to the receiver: the platform event exactly as received. */
+/** The JSON body sent to the receiver: the platform event's fields as received. */
 export interface DeliveryPayload {
   id: string;
   type: string;
@@ -40,60 +46,11 @@ export interface DeliveryPayload {
   data: Record<string, unknown>;
 }
 
-/** One HTTP attempt, as the admin sees it. Headers show the signature, never the secret. */
-export interface DeliveryAttempt {
-  /** 1-based, over every attempt of the delivery (automatic and manual). */
-  number: number;
-  at: Date;
-  /** Why this attempt was made. */
-  trigger: 'automatic' | 'manual';
-  url: string;
-  requestHeaders: Record<string, string>;
-  /** null when no response arrived (timeout, refused, SSRF guard, ...). */
-  responseStatus: number | null;
-  /** The start of the response body, at most a few KiB (see RESPONSE_BODY_LIMIT_BYTES). */
-  responseBody: string | null;
-  durationMs: number;
-  /** Why the attempt failed, in words; null on success. */
-  error: string | null;
-}
-
-/** Fields every delivery has, in the queue and in the history. */
-export interface DeliveryDocumentBase {
-  /** `dlv_` + a hash of (event id, webhook id): the same event never makes two deliveries. */
-  _id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  environment: string;
-  payload: DeliveryPayload;
-  status: DeliveryStatus;
-  attempts: DeliveryAttempt[];
-  /** attempts.length, kept for filters and the list view. */
-  attemptCount: number;
-  /** How many automatic attempts were made: the position in the retry schedule. */
-  scheduledAttempts: number;
-  createdAt: Date;
-  updatedAt: Date;
-  /** Where the event came from, for operators (absent for test events and manual sends). */
-  source?: { topic: string; partition: number; offset: string };
-}
-
-export interface DeliveryQueueDocument extends DeliveryDocumentBase {
-  status: 'pending' | 'retrying';
-  /** When the next attempt is due. */
-  nextAttemptAt: Date;
-  /** The next attempt is a manual one (retry, recover, test): one shot, no automatic follow-ups. */
-  manual: boolean;
-  /** A worker holds the entry until then; epoch when nobody does. */
-  leaseUntil: Date;
-  leaseOwner: string | null;
-}
-
-export interface DeliveryHistoryDocument extends DeliveryDocumentBase {
-  status: 'succeeded' | 'failed';
-  nextAttemptAt: null;
-  finishedAt: Date;
+/** Where a platform event was read from, for operators. */
+export interface MessageSourceRecord {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 export interface PlatformEventDocument {
@@ -101,10 +58,124 @@ export interface PlatformEventDocument {
   _id: string;
   type: string;
   environment: string;
+  /**
+   * The request body, byte for byte as every attempt sends it (and signs it): kept as text, so
+   * no field name or number of the producer's `data` is changed by the database.
+   */
+  body: string;
   /** The webhooks it matched when first accepted, so a redelivery makes the same deliveries. */
   webhookIds: string[];
   receivedAt: Date;
-  source: { topic: string; partition: number; offset: string };
+  /** Absent for test events (`POST /webhooks/:id/test`). */
+  source?: MessageSourceRecord;
+}
+
+/** Why an attempt was made: by the schedule, or because someone asked (retry, recover, test). */
+export type AttemptTrigger = 'automatic' | 'manual';
+
+/** What an attempt led to. */
+export type AttemptOutcome =
+  | { status: 'succeeded' }
+  | { status: 'failed'; reason: string }
+  | { status: 'retrying'; nextAttemptAt: Date };
+
+export interface DeliveryAttemptDocument {
+  /** `<delivery id>:<number>`; a duplicate send gets `<delivery id>:<number>~<token>`. */
+  _id: string;
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  /** 1-based over every attempt of the delivery (automatic and manual). */
+  number: number;
+  at: Date;
+  trigger: AttemptTrigger;
+  /** Who asked for a manual attempt (`user:<sub>`); null for automatic ones. */
+  requestedBy: string | null;
+  url: string;
+  /** As sent, the signature included (never the secret). */
+  requestHeaders: Record<string, string>;
+  /** null when no response arrived (timeout, refused, SSRF guard, ...). */
+  responseStatus: number | null;
+  /** The start of the response body, at most RESPONSE_BODY_LIMIT_BYTES. */
+  responseBody: string | null;
+  durationMs: number;
+  /** Why the attempt failed, in words; null on success. */
+  error: string | null;
+  outcome: AttemptOutcome;
+  /** Automatic attempts made, this one included: the position in the retry schedule. */
+  scheduledAttempts: number;
+  /** A random token of the writer, so a writer can tell its own landed insert from another's. */
+  token: string;
+  /**
+   * Set on a second send of an attempt that another process had recorded first (a rebalance
+   * or an expired claim): kept so auditors see every request, but it decides nothing.
+   */
+  duplicateOf?: number;
+}
+
+/** The last attempt as the summary shows it. */
+export interface AttemptSummary {
+  number: number;
+  at: Date;
+  responseStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface DeliveryDocument {
+  /** `dlv_` + a hash of (event id, webhook id): the same event never makes two deliveries. */
+  _id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  environment: string;
+  status: DeliveryStatus;
+  /** Attempts recorded. */
+  attemptCount: number;
+  /** Automatic attempts made: the position in the retry schedule. */
+  scheduledAttempts: number;
+  /** When the next attempt is due; null when none is (finished). */
+  nextAttemptAt: Date | null;
+  lastAttempt: AttemptSummary | null;
+  /** Why a failed delivery ended (exhausted retries, 410 Gone, webhook deleted, ...). */
+  failureReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  source?: MessageSourceRecord;
+}
+
+export interface DeliveryQueueDocument {
+  /** `<delivery id>:<attempt>` (scheduled), `<delivery id>:<attempt>:<request>` (asked for). */
+  _id: string;
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  environment: string;
+  /** The number of the attempt this entry makes. */
+  attempt: number;
+  dueAt: Date;
+  trigger: AttemptTrigger;
+  /** One shot: a failure ends the delivery instead of scheduling retries (re-sends, tests). */
+  oneShot: boolean;
+  requestedBy: string | null;
+  /** Automatic attempts made before this one. */
+  scheduledAttempts: number;
+  /** The delivery's creation time, for its summary. */
+  deliveryCreatedAt: Date;
+  enqueuedAt: Date;
+}
+
+export interface DeliveryClaimDocument {
+  /** `<claim key>#<epoch>`. */
+  _id: string;
+  /** `<delivery id>:<attempt>`: one attempt is made by one claimant at a time. */
+  key: string;
+  epoch: number;
+  owner: string;
+  leaseUntil: Date;
+  claimedAt: Date;
 }
 
 export interface EndpointFailureDocument {
@@ -119,3 +190,8 @@ export interface EndpointFailureDocument {
 export const RESPONSE_BODY_LIMIT_BYTES = 4096;
 /** The event type of `POST /webhooks/:id/test`. */
 export const TEST_EVENT_TYPE = 'webhook.test';
+
+/** The id of attempt `number` of a delivery, and the key under which it is claimed. */
+export function attemptIdOf(deliveryId: string, number: number): string {
+  return `${deliveryId}:${number}`;
+}

@@ -1,10 +1,8 @@
-import type { Collection, Document, Filter, Sort } from 'mongodb';
-import type { DeliveryStatus } from '../../storage/delivery.documents';
+import type { Filter, Sort } from 'mongodb';
+import type { DeliveryDocument, DeliveryStatus } from '../../storage/delivery.documents';
 import type { DeliveryPosition } from './delivery-position';
-import type { ListedDeliveryDocument } from './delivery.view';
 
-/** Loosely typed: one filter serves both collections, whose status types differ. */
-export type DeliveryFilter = Filter<Document & { _id: string }>;
+export type DeliveryFilter = Filter<DeliveryDocument>;
 
 /** What `GET /deliveries` can filter on. */
 export interface DeliveryListFilter {
@@ -21,19 +19,7 @@ export interface DeliveryListFilter {
 export const DELIVERY_LIST_SORT: Sort = { createdAt: -1, _id: -1 };
 
 /**
- * List views never show the payload nor an attempt's headers and body (up to 4 KiB each), so they
- * are left on the server. An exclusion rather than `$slice: -1` on attempts: FerretDB 1.24 lacks
- * `$slice` projections.
- */
-export const DELIVERY_LIST_PROJECTION = {
-  payload: 0,
-  'attempts.requestHeaders': 0,
-  'attempts.responseBody': 0,
-  'attempts.url': 0,
-} as const;
-
-/**
- * The same query for both collections. Equalities go first and stay plain, since they are all
+ * The list query over delivery summaries. Equalities go first and stay plain, since they are all
  * FerretDB hands down to PostgreSQL; the time range and the cursor's tie-break are evaluated by
  * FerretDB itself over what the equalities leave.
  */
@@ -63,18 +49,4 @@ export function deliveryListQuery(
       },
     ],
   };
-}
-
-/** One page of list items from either collection (queue or history): same filter, order and fields. */
-export function listDeliveries<T extends Document>(
-  collection: Collection<T>,
-  filter: DeliveryListFilter,
-  after: DeliveryPosition | undefined,
-  limit: number,
-): Promise<ListedDeliveryDocument[]> {
-  return collection
-    .find(deliveryListQuery(filter, after) as Filter<T>, { projection: DELIVERY_LIST_PROJECTION })
-    .sort(DELIVERY_LIST_SORT)
-    .limit(limit)
-    .toArray() as Promise<unknown[]> as Promise<ListedDeliveryDocument[]>;
 }

@@ -1,7 +1,9 @@
 import type {
-  DeliveryAttempt,
-  DeliveryDocumentBase,
+  AttemptTrigger,
+  DeliveryAttemptDocument,
+  DeliveryDocument,
   DeliveryPayload,
+  DeliveryQueueDocument,
   DeliveryStatus,
 } from '../../storage/delivery.documents';
 
@@ -19,69 +21,85 @@ export interface DeliveryListItem {
   createdAt: string;
   updatedAt: string;
   lastAttempt: { at: string; responseStatus: number | null; error: string | null } | null;
+  /** Why a failed delivery ended; null otherwise. */
+  failureReason: string | null;
 }
 
 export interface DeliveryAttemptView {
   number: number;
   at: string;
-  trigger: DeliveryAttempt['trigger'];
+  trigger: AttemptTrigger;
+  /** Who asked for a manual attempt (`user:<sub>`); null for automatic ones. */
+  requestedBy: string | null;
   url: string;
   requestHeaders: Record<string, string>;
   responseStatus: number | null;
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  /** Set on a second send of attempt `duplicateOf` (made elsewhere too, e.g. during a rebalance). */
+  duplicateOf?: number;
 }
 
 /** A delivery in full: the body sent and every attempt, oldest first. */
 export interface DeliveryDetail extends DeliveryListItem {
-  payload: DeliveryPayload;
+  /** null when the event is no longer stored (older than the retention period). */
+  payload: DeliveryPayload | null;
   attempts: DeliveryAttemptView[];
 }
 
-/** A stored delivery as the list reads it (see DELIVERY_LIST_PROJECTION): no payload. */
-export type ListedDeliveryDocument = Omit<DeliveryDocumentBase, 'payload' | 'attempts'> & {
-  attempts: Array<Pick<DeliveryAttempt, 'at' | 'responseStatus' | 'error'>>;
-  /** A Date in the queue, null in the history. */
-  nextAttemptAt: Date | null;
-};
-
-/** A stored delivery in full, from either collection. */
-export type StoredDelivery = DeliveryDocumentBase & { nextAttemptAt: Date | null };
-
-export function listItemOf(doc: ListedDeliveryDocument): DeliveryListItem {
-  const last = doc.attempts.at(-1);
+/**
+ * A delivery as the API shows it: its summary, and, when an attempt has been asked for (a retry,
+ * a recovery) and not made yet, that coming attempt: the delivery is pending again until then.
+ */
+export function listItemOf(
+  summary: DeliveryDocument,
+  coming?: DeliveryQueueDocument,
+): DeliveryListItem {
+  const finished = summary.status === 'succeeded' || summary.status === 'failed';
+  const requested = coming !== undefined && coming.attempt > summary.attemptCount;
+  const status: DeliveryStatus = requested && finished ? 'pending' : summary.status;
+  const nextAttemptAt = requested ? coming.dueAt : summary.nextAttemptAt;
+  const last = summary.lastAttempt;
   return {
-    id: doc._id,
-    webhookId: doc.webhookId,
-    eventId: doc.eventId,
-    eventType: doc.eventType,
-    environment: doc.environment,
-    status: doc.status,
-    attemptCount: doc.attemptCount,
-    nextAttemptAt: doc.nextAttemptAt ? doc.nextAttemptAt.toISOString() : null,
-    createdAt: doc.createdAt.toISOString(),
-    updatedAt: doc.updatedAt.toISOString(),
+    id: summary._id,
+    webhookId: summary.webhookId,
+    eventId: summary.eventId,
+    eventType: summary.eventType,
+    environment: summary.environment,
+    status,
+    attemptCount: summary.attemptCount,
+    nextAttemptAt: nextAttemptAt ? nextAttemptAt.toISOString() : null,
+    createdAt: summary.createdAt.toISOString(),
+    updatedAt: summary.updatedAt.toISOString(),
     lastAttempt: last
       ? { at: last.at.toISOString(), responseStatus: last.responseStatus, error: last.error }
       : null,
+    failureReason: status === 'failed' ? summary.failureReason : null,
   };
 }
 
-export function detailOf(doc: StoredDelivery): DeliveryDetail {
+export function detailOf(
+  summary: DeliveryDocument,
+  attempts: DeliveryAttemptDocument[],
+  body: string | null,
+  coming?: DeliveryQueueDocument,
+): DeliveryDetail {
   return {
-    ...listItemOf(doc),
-    payload: doc.payload,
-    attempts: doc.attempts.map((attempt) => ({
+    ...listItemOf(summary, coming),
+    payload: body === null ? null : (JSON.parse(body) as DeliveryPayload),
+    attempts: attempts.map((attempt) => ({
       number: attempt.number,
       at: attempt.at.toISOString(),
       trigger: attempt.trigger,
+      requestedBy: attempt.requestedBy,
       url: attempt.url,
       requestHeaders: attempt.requestHeaders,
       responseStatus: attempt.responseStatus,
       durationMs: attempt.durationMs,
       error: attempt.error,
       responseBody: attempt.responseBody,
+      ...(attempt.duplicateOf !== undefined && { duplicateOf: attempt.duplicateOf }),
     })),
   };
 }

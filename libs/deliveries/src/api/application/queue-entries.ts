@@ -1,33 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { deliveryIdOf } from '../../domain/delivery-id';
 import {
+  attemptIdOf,
   TEST_EVENT_TYPE,
-  type DeliveryHistoryDocument,
-  type DeliveryPayload,
+  type DeliveryDocument,
   type DeliveryQueueDocument,
+  type PlatformEventDocument,
 } from '../../storage/delivery.documents';
 
-/** Not leased: the epoch, as the storage contract has it. */
-const NO_LEASE = new Date(0);
-
 /**
- * The queue entry that re-sends a finished delivery once, now: the history record with its
- * attempts (so attempt numbers go on counting), due now, manual (one shot, no automatic retries).
+ * The queue entry of an attempt someone asked for, due now: the next attempt of the delivery.
+ *
+ * - A finished delivery is sent once more (one shot: a failure ends it again, no new schedule).
+ *   Its id is the attempt's own (`<delivery>:<n>`), so two requests for it at once make one
+ *   attempt.
+ * - A delivery waiting for a retry has that retry brought forward: the entry (`<delivery>:<n>:now`)
+ *   makes the same attempt n the schedule would, now, and the schedule goes on after it; the
+ *   worker claims attempt n once, whichever entry it takes it from.
  */
-export function manualQueueEntry(
-  finished: DeliveryHistoryDocument,
+export function requestedAttempt(
+  summary: DeliveryDocument,
+  requestedBy: string,
   now: Date,
 ): DeliveryQueueDocument {
-  // Everything but the fields only a finished delivery has.
-  const { finishedAt: _finishedAt, nextAttemptAt: _nextAttemptAt, ...delivery } = finished;
+  const number = summary.attemptCount + 1;
+  const finished = summary.status === 'succeeded' || summary.status === 'failed';
   return {
-    ...delivery,
-    status: 'pending',
-    updatedAt: now,
-    nextAttemptAt: now,
-    manual: true,
-    leaseUntil: NO_LEASE,
-    leaseOwner: null,
+    _id: finished ? attemptIdOf(summary._id, number) : `${attemptIdOf(summary._id, number)}:now`,
+    deliveryId: summary._id,
+    webhookId: summary.webhookId,
+    eventId: summary.eventId,
+    eventType: summary.eventType,
+    environment: summary.environment,
+    attempt: number,
+    dueAt: now,
+    trigger: 'manual',
+    oneShot: finished,
+    requestedBy,
+    scheduledAttempts: summary.scheduledAttempts,
+    deliveryCreatedAt: summary.createdAt,
+    enqueuedAt: now,
   };
 }
 
@@ -36,13 +48,20 @@ export function testEventId(): string {
   return `evt_test_${randomBytes(12).toString('base64url')}`;
 }
 
-/** The queue entry of `POST /webhooks/:id/test`: a `webhook.test` event, signed and sent by the worker. */
-export function testDeliveryEntry(
+/** What `POST /webhooks/:id/test` writes: the event, the pending delivery and its attempt, due now. */
+export interface TestDelivery {
+  event: PlatformEventDocument;
+  delivery: DeliveryDocument;
+  entry: DeliveryQueueDocument;
+}
+
+export function testDelivery(
   webhook: { id: string; environment: string },
   eventId: string,
+  requestedBy: string,
   now: Date,
-): DeliveryQueueDocument {
-  const payload: DeliveryPayload = {
+): TestDelivery {
+  const body = JSON.stringify({
     id: eventId,
     type: TEST_EVENT_TYPE,
     environment: webhook.environment,
@@ -51,23 +70,48 @@ export function testDeliveryEntry(
       webhookId: webhook.id,
       message: 'A test event from the License Management Platform: your endpoint is reachable.',
     },
-  };
+  });
+  const deliveryId = deliveryIdOf(eventId, webhook.id);
   return {
-    _id: deliveryIdOf(eventId, webhook.id),
-    webhookId: webhook.id,
-    eventId,
-    eventType: TEST_EVENT_TYPE,
-    environment: webhook.environment,
-    payload,
-    status: 'pending',
-    attempts: [],
-    attemptCount: 0,
-    scheduledAttempts: 0,
-    createdAt: now,
-    updatedAt: now,
-    nextAttemptAt: now,
-    manual: true,
-    leaseUntil: NO_LEASE,
-    leaseOwner: null,
+    event: {
+      _id: eventId,
+      type: TEST_EVENT_TYPE,
+      environment: webhook.environment,
+      body,
+      webhookIds: [webhook.id],
+      receivedAt: now,
+    },
+    delivery: {
+      _id: deliveryId,
+      webhookId: webhook.id,
+      eventId,
+      eventType: TEST_EVENT_TYPE,
+      environment: webhook.environment,
+      status: 'pending',
+      attemptCount: 0,
+      scheduledAttempts: 0,
+      nextAttemptAt: now,
+      lastAttempt: null,
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    },
+    entry: {
+      _id: attemptIdOf(deliveryId, 1),
+      deliveryId,
+      webhookId: webhook.id,
+      eventId,
+      eventType: TEST_EVENT_TYPE,
+      environment: webhook.environment,
+      attempt: 1,
+      dueAt: now,
+      trigger: 'manual',
+      oneShot: true,
+      requestedBy,
+      scheduledAttempts: 0,
+      deliveryCreatedAt: now,
+      enqueuedAt: now,
+    },
   };
 }

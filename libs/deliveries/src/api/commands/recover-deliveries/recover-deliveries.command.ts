@@ -3,7 +3,7 @@ export class RecoverDeliveriesCommand {
   constructor(
     readonly webhookId: string,
     readonly since: Date,
-    /** Who asked (`user:<sub>`), for the log: the storage keeps no actor. */
+    /** Who asked (`user:<sub>`): kept on the attempts it makes. */
     readonly actor: string,
   ) {}
 }

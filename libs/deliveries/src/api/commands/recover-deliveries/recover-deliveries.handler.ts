@@ -1,11 +1,10 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/event-store';
-import type { DeliveryHistoryDocument } from '../../../storage/delivery.documents';
-import { DeliveryRequeuer } from '../../application/delivery-requeuer';
+import type { DeliveryDocument } from '../../../storage/delivery.documents';
+import { AttemptRequests } from '../../application/attempt-requests';
 import { LiveWebhooks } from '../../application/live-webhooks';
-import { DeliveryHistoryRepository } from '../../delivery-history.repository';
-import { DeliveryQueueRepository } from '../../delivery-queue.repository';
+import { DeliveryRepository } from '../../delivery.repository';
 import { RecoverDeliveriesCommand } from './recover-deliveries.command';
 
 /** One call re-sends at most this many, so a request stays bounded in time and in queue growth. */
@@ -30,34 +29,30 @@ export class RecoverDeliveriesHandler implements ICommandHandler<
 
   constructor(
     private readonly webhooks: LiveWebhooks,
-    private readonly queue: DeliveryQueueRepository,
-    private readonly history: DeliveryHistoryRepository,
-    private readonly requeuer: DeliveryRequeuer,
+    private readonly deliveries: DeliveryRepository,
+    private readonly requests: AttemptRequests,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ webhookId, since, actor }: RecoverDeliveriesCommand): Promise<RecoveryResult> {
     await this.webhooks.get(webhookId);
     const now = this.clock.now();
-    // A failed record with a queue entry is being re-sent already (its queue entry is its current
-    // state), so it is skipped. That also makes a capped recovery resumable: the same call again
-    // skips what the previous one queued and goes on with the rest.
-    const queued = await this.queue.queuedForWebhook(webhookId);
     let recovered = 0;
     let capped = false;
-    let batch: DeliveryHistoryDocument[] = [];
+    let batch: DeliveryDocument[] = [];
+    // A delivery whose re-send was asked for already is not counted again: calling again after a
+    // capped recovery goes on with the rest.
     const flush = async () => {
-      await Promise.all(batch.map((record) => this.requeuer.resend(record, now)));
-      recovered += batch.length;
+      const requested = await Promise.all(batch.map((d) => this.requests.resend(d, actor, now)));
+      recovered += requested.filter(Boolean).length;
       batch = [];
     };
-    for await (const record of this.history.failedSince(webhookId, since)) {
-      if (queued.has(record._id)) continue;
+    for await (const failed of this.deliveries.failedSince(webhookId, since)) {
       if (recovered + batch.length >= MAX_RECOVERED_PER_CALL) {
         capped = true;
         break;
       }
-      batch.push(record);
+      batch.push(failed);
       if (batch.length >= CONCURRENT_RESENDS) await flush();
     }
     await flush();

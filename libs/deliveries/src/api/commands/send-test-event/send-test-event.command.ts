@@ -2,7 +2,7 @@
 export class SendTestEventCommand {
   constructor(
     readonly webhookId: string,
-    /** Who asked (`user:<sub>`), for the log: the storage keeps no actor. */
+    /** Who asked (`user:<sub>`): kept on the attempt it makes. */
     readonly actor: string,
   ) {}
 }

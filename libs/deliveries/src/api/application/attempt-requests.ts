@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import type { Collection } from 'mongodb';
+import { DATABASE_CONNECTION } from '@app/platform';
+import {
+  DELIVERIES_COLLECTION,
+  PLATFORM_EVENTS_COLLECTION,
+  type DeliveryDocument,
+  type PlatformEventDocument,
+} from '../../storage/delivery.documents';
+import { DeliveryQueueRepository } from '../delivery-queue.repository';
+import { DeliveryRepository } from '../delivery.repository';
+import { requestedAttempt, testDelivery, testEventId, type TestDelivery } from './queue-entries';
+
+/**
+ * Attempts that admins ask for (retry, recover, test). The api only inserts queue entries (and, for
+ * a test, its event and pending delivery), which a worker claims and carries out: every write here
+ * is an insert whose unique id says whether the same attempt was asked for already, so the api
+ * never changes a document a worker may be changing.
+ */
+@Injectable()
+export class AttemptRequests {
+  private readonly events: Collection<PlatformEventDocument>;
+  private readonly summaries: Collection<DeliveryDocument>;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly queue: DeliveryQueueRepository,
+    @Inject(DATABASE_CONNECTION) connection: Connection,
+  ) {
+    this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+    this.summaries = connection.collection<DeliveryDocument>(DELIVERIES_COLLECTION);
+  }
+
+  /**
+   * The next attempt of the delivery, now: a retry brought forward, or one more send of a
+   * finished delivery. False when no delivery has this id.
+   */
+  async attemptNow(deliveryId: string, requestedBy: string, now: Date): Promise<boolean> {
+    const summary = await this.deliveries.findById(deliveryId);
+    if (!summary) return false;
+    // A duplicate: this very attempt was asked for already, and is coming.
+    await this.queue.insert(requestedAttempt(summary, requestedBy, now));
+    return true;
+  }
+
+  /** One more send of a failed delivery (recover); false when it had been asked for already. */
+  resend(failed: DeliveryDocument, requestedBy: string, now: Date): Promise<boolean> {
+    return this.queue.insert(requestedAttempt(failed, requestedBy, now));
+  }
+
+  /** A `webhook.test` event for the webhook, its pending delivery, and the attempt, due now. */
+  async test(
+    webhook: { id: string; environment: string },
+    requestedBy: string,
+    now: Date,
+  ): Promise<TestDelivery> {
+    const test = testDelivery(webhook, testEventId(), requestedBy, now);
+    // In this order, so a worker that claims the attempt finds its body and its summary.
+    await this.events.insertOne(test.event);
+    await this.summaries.insertOne(test.delivery);
+    // The event id is 96 random bits: a duplicate key here would be a broken random source.
+    if (!(await this.queue.insert(test.entry))) {
+      throw new Error(`Test delivery ${test.entry._id} collided with an existing delivery`);
+    }
+    return test;
+  }
+}

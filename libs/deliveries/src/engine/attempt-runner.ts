@@ -1,0 +1,235 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { CLOCK, type Clock } from '@app/event-store';
+import { SecretBox } from '@app/platform';
+import { SubscriptionIndex, type WebhookTarget } from '@app/webhooks';
+import { nextStepAfter, type NextStep } from '../domain/attempt-outcome';
+import { nextRetryDelayMs } from '../domain/retry-schedule';
+import { RetryPolicyFollower } from '../retry-policy/follower/retry-policy-follower';
+import type { SendResult } from '../sending/http-sender';
+import { signWebhook } from '../signing/webhook-signature';
+import type { AttemptOutcome } from '../storage/delivery.documents';
+import { ATTEMPT_SENDER, type AttemptSender } from './attempt-sender';
+import type { DeliveryJob } from './delivery-job';
+import { DeliveryMetrics } from './delivery-metrics';
+import type { AttemptRecord, DeliveryRecorder } from './delivery-recorder';
+import { EndpointHealth } from './endpoint-health';
+
+/**
+ * A queued attempt whose webhook this worker's index does not know (yet): created after the index
+ * last caught up. The attempt is handed back and tried again shortly, never failed.
+ */
+export class WebhookNotKnownYetError extends Error {
+  override readonly name = 'WebhookNotKnownYetError';
+  constructor(readonly webhookId: string) {
+    super(`webhook ${webhookId} is not in this worker's index yet`);
+  }
+}
+
+/** The words a failed delivery's record gives for why it ended. */
+const FAILURE_REASONS: Record<Extract<NextStep, { status: 'failed' }>['reason'], string> = {
+  exhausted: 'every attempt of the retry policy failed',
+  gone: 'the endpoint answered 410 Gone',
+  manual: 'the requested attempt failed',
+};
+
+/**
+ * Makes one attempt of a delivery: sign, send, decide what comes next (done, failed for good, or a
+ * retry on the policy's schedule), and record it (DeliveryRecorder). The webhook's URL and
+ * secrets are taken as they are at the moment of the attempt, so a retry after an edit goes to
+ * the new URL, and during a rotation's grace window the request carries both signatures.
+ *
+ * Resolves once the attempt and what follows it are durable; rejects when they are not (the
+ * worker is stopping) or when the webhook is not known yet (WebhookNotKnownYetError).
+ */
+@Injectable()
+export class AttemptRunner {
+  /** Decrypted secrets by webhook id, for the webhook version they belong to. Never logged. */
+  private readonly plaintexts = new Map<
+    string,
+    { version: number; current: string; previous: string | null }
+  >();
+
+  constructor(
+    private readonly index: SubscriptionIndex,
+    private readonly box: SecretBox,
+    @Inject(ATTEMPT_SENDER) private readonly sender: AttemptSender,
+    private readonly retryPolicy: RetryPolicyFollower,
+    private readonly health: EndpointHealth,
+    private readonly config: AppConfig,
+    private readonly metrics: DeliveryMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async run(job: DeliveryJob, recorder: DeliveryRecorder): Promise<void> {
+    // A claimed entry whose attempt was recorded already (a crash between the record and the
+    // removal of the entry): only what follows it is written again, nothing is sent.
+    if (job.origin.kind === 'queue') {
+      const recorded = await recorder.recorded(job.id, job.attempt);
+      if (recorded) return recorder.follow(job, recorded);
+    }
+    const startedAt = this.clock.now();
+    const found = this.index.lookup(job.webhookId);
+    if (found.status === 'unknown') throw new WebhookNotKnownYetError(job.webhookId);
+    if (found.status === 'deleted') {
+      this.plaintexts.delete(job.webhookId);
+      return this.recordUnsent(job, recorder, startedAt, 'not sent: the webhook was deleted');
+    }
+    // Requested attempts (retry, recover, test) go to inactive webhooks too: someone asked.
+    if (found.status === 'inactive' && job.trigger === 'automatic') {
+      return this.recordUnsent(job, recorder, startedAt, 'not sent: the webhook is inactive');
+    }
+    const { target } = found as Extract<typeof found, { target: WebhookTarget }>;
+    let headers: Record<string, string> = {};
+    let result: SendResult;
+    try {
+      headers = signWebhook({
+        messageId: job.eventId,
+        timestampSeconds: Math.floor(startedAt.getTime() / 1000),
+        body: job.body,
+        secrets: this.secretsOf(target, startedAt),
+        eventType: job.eventType,
+      });
+      result = await this.sender.send({ url: target.url, headers, body: job.body });
+    } catch (error) {
+      // A secret that does not decrypt (SECRETS_ENCRYPTION_KEY differs from the api's) or is
+      // corrupt: a failed attempt like any other, retried on schedule, so fixing the key recovers.
+      result = unsent(`not sent: ${(error as Error).message}`);
+    }
+    this.metrics.attempted(result);
+    const done = this.clock.now();
+    const next = this.nextStep(job, result);
+    await recorder.record(job, {
+      ...this.attemptBase(job, startedAt, target.url, headers, result),
+      outcome: outcomeOf(next, done),
+      scheduledAttempts: job.oneShot ? job.scheduledAttempts : job.scheduledAttempts + 1,
+    });
+    if (next.status === 'retrying') this.metrics.retriesScheduled.inc();
+    else this.metrics.finished.inc({ status: next.status });
+    await this.updateHealth(job.webhookId, result, done);
+  }
+
+  private nextStep(job: DeliveryJob, result: SendResult): NextStep {
+    return nextStepAfter(
+      { scheduledAttempts: job.scheduledAttempts, manual: job.oneShot },
+      result,
+      (made, retryAfterSeconds) =>
+        nextRetryDelayMs(this.retryPolicy.current(), made, {
+          random: Math.random,
+          retryAfterSeconds,
+          maxRetryAfterSeconds: this.config.deliveryMaxRetryAfterSeconds,
+        }),
+    );
+  }
+
+  /** The secrets that sign now: the current one, and a rotated-out one during its grace window. */
+  private secretsOf(target: WebhookTarget, at: Date): string[] {
+    const { current, previous } = this.plaintextsOf(target);
+    const previousSigns =
+      previous !== null &&
+      target.previousSecret !== null &&
+      Date.parse(target.previousSecret.validUntil) > at.getTime();
+    return previousSigns ? [current, previous] : [current];
+  }
+
+  /**
+   * Decrypted once per webhook version rather than on every attempt (it showed in the worker's
+   * profile); any change to the webhook, a rotation included, bumps the version.
+   */
+  private plaintextsOf(target: WebhookTarget): { current: string; previous: string | null } {
+    const cached = this.plaintexts.get(target.id);
+    if (cached?.version === target.version) return cached;
+    const fresh = {
+      version: target.version,
+      current: this.box.decrypt(target.encryptedSecret, target.id),
+      previous: target.previousSecret
+        ? this.box.decrypt(target.previousSecret.encryptedSecret, target.id)
+        : null,
+    };
+    this.plaintexts.set(target.id, fresh);
+    return fresh;
+  }
+
+  private attemptBase(
+    job: DeliveryJob,
+    at: Date,
+    url: string,
+    requestHeaders: Record<string, string>,
+    result: Pick<SendResult, 'responseStatus' | 'responseBody' | 'durationMs' | 'error'>,
+  ): Omit<AttemptRecord, 'outcome' | 'scheduledAttempts'> {
+    return {
+      deliveryId: job.id,
+      webhookId: job.webhookId,
+      eventId: job.eventId,
+      number: job.attempt,
+      at,
+      trigger: job.trigger,
+      requestedBy: job.requestedBy,
+      url,
+      requestHeaders,
+      responseStatus: result.responseStatus,
+      responseBody: result.responseBody,
+      durationMs: result.durationMs,
+      error: result.error,
+    };
+  }
+
+  /**
+   * Nothing can be sent (the webhook is gone or paused, the event no longer stored): the delivery
+   * ends, and its record says why.
+   */
+  async recordUnsent(
+    job: DeliveryJob,
+    recorder: DeliveryRecorder,
+    at: Date,
+    reason: string,
+  ): Promise<void> {
+    await recorder.record(job, {
+      ...this.attemptBase(job, at, '', {}, unsent(reason)),
+      outcome: { status: 'failed', reason },
+      scheduledAttempts: job.scheduledAttempts,
+    });
+    this.metrics.finished.inc({ status: 'failed' });
+  }
+
+  private async updateHealth(webhookId: string, result: SendResult, now: Date): Promise<void> {
+    switch (result.outcome) {
+      case 'succeeded':
+        return this.health.succeeded(webhookId, now);
+      case 'gone':
+        return this.health.pause(webhookId, 'the endpoint answered 410 Gone');
+      case 'failed':
+        return this.health.failed(webhookId, result.error ?? 'failed', now);
+      default: {
+        const unreachable: never = result.outcome;
+        throw new Error(`unknown outcome ${String(unreachable)}`);
+      }
+    }
+  }
+}
+
+function outcomeOf(next: NextStep, now: Date): AttemptOutcome {
+  switch (next.status) {
+    case 'succeeded':
+      return { status: 'succeeded' };
+    case 'failed':
+      return { status: 'failed', reason: FAILURE_REASONS[next.reason] };
+    case 'retrying':
+      return { status: 'retrying', nextAttemptAt: new Date(now.getTime() + next.delayMs) };
+    default: {
+      const unreachable: never = next;
+      throw new Error(`unknown next step ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function unsent(error: string): SendResult {
+  return {
+    outcome: 'failed',
+    responseStatus: null,
+    responseBody: null,
+    durationMs: 0,
+    error,
+    retryAfterSeconds: null,
+  };
+}

@@ -1,0 +1,281 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Collection } from 'mongodb';
+import { BatchInserter, type BatchInserterOptions } from '../storage/batch-inserter';
+import {
+  attemptIdOf,
+  type AttemptSummary,
+  type DeliveryAttemptDocument,
+  type DeliveryDocument,
+  type DeliveryQueueDocument,
+} from '../storage/delivery.documents';
+import { retryTransient } from '../storage/transient-retry';
+import { PermanentWriteError } from '../storage/write-errors';
+import type { DeliveryClaims } from './delivery-claims';
+import type { DeliveryJob } from './delivery-job';
+
+/** What an attempt was, before it is recorded (the recorder adds its id and token). */
+export type AttemptRecord = Omit<DeliveryAttemptDocument, '_id' | 'token' | 'duplicateOf'>;
+
+export interface RecorderCollections {
+  attempts: Collection<DeliveryAttemptDocument>;
+  queue: Collection<DeliveryQueueDocument>;
+  deliveries: Collection<DeliveryDocument>;
+}
+
+const BATCHING: BatchInserterOptions = { maxBatch: 200, lingerMs: 5, maxConcurrentFlushes: 4 };
+
+/**
+ * Records attempts and what follows them. The insert of attempt n (`<delivery>:<n>`) is the
+ * commit point: whoever lands it decides what follows; then, in this order, the next attempt's
+ * queue entry (when retrying), the delivery's summary, and the removal of the queue entry and
+ * claims the attempt was made from. Each of those writes is idempotent, so a crash anywhere in
+ * between is repaired by doing the step again: a Kafka-fed delivery is read again from its
+ * uncommitted offset, a queued one is claimed again, and both find attempt n recorded and only
+ * write what follows it (`follow`).
+ *
+ * Transient failures are retried until they land (an outage delays records, never drops them);
+ * a permanent refusal of a document is logged and the attempt recorded without its response
+ * details, so one bad document never holds back the rest.
+ */
+export class DeliveryRecorder {
+  private readonly logger = new Logger(DeliveryRecorder.name);
+  private readonly attemptInserts: BatchInserter<DeliveryAttemptDocument>;
+  private readonly queueInserts: BatchInserter<DeliveryQueueDocument>;
+  private readonly summaryInserts: BatchInserter<DeliveryDocument>;
+
+  constructor(
+    private readonly collections: RecorderCollections,
+    private readonly claims: DeliveryClaims,
+    private readonly signal: AbortSignal,
+  ) {
+    this.attemptInserts = new BatchInserter(collections.attempts, BATCHING);
+    this.queueInserts = new BatchInserter(collections.queue, BATCHING);
+    this.summaryInserts = new BatchInserter(collections.deliveries, BATCHING);
+  }
+
+  /** The attempt as recorded by anyone, if it is: a claimed entry checks this before sending. */
+  recorded(deliveryId: string, number: number): Promise<DeliveryAttemptDocument | null> {
+    const id = attemptIdOf(deliveryId, number);
+    return retryTransient(() => this.collections.attempts.findOne({ _id: id }), {
+      what: `reading attempt ${id}`,
+      signal: this.signal,
+    });
+  }
+
+  /** The delivery's summary, if it has one (the redelivery of an event checks this). */
+  summaryOf(deliveryId: string): Promise<DeliveryDocument | null> {
+    return retryTransient(() => this.collections.deliveries.findOne({ _id: deliveryId }), {
+      what: `reading delivery ${deliveryId}`,
+      signal: this.signal,
+    });
+  }
+
+  /** Records the attempt the job made and what follows it. Resolves once all of it is durable. */
+  async record(job: DeliveryJob, attempt: AttemptRecord): Promise<void> {
+    const document: DeliveryAttemptDocument = {
+      ...attempt,
+      _id: attemptIdOf(job.id, attempt.number),
+      token: randomBytes(9).toString('base64url'),
+    };
+    const winner = await this.insertAttempt(document);
+    await this.follow(job, winner);
+  }
+
+  /**
+   * Writes what follows a recorded attempt: the next attempt's entry, the summary, and the
+   * removal of the queue entry and claims it was made from. Idempotent.
+   */
+  async follow(job: DeliveryJob, attempt: DeliveryAttemptDocument): Promise<void> {
+    if (attempt.outcome.status === 'retrying') {
+      await this.insertQueued(nextAttemptEntry(job, attempt));
+    }
+    await this.writeSummary(job, summaryAfter(job, attempt));
+    if (job.origin.kind === 'queue') await this.clearAttempt(job.id, attempt.number);
+  }
+
+  /** No room for it in memory now: the delivery waits in the queue, due at `dueAt`. */
+  async park(job: DeliveryJob, dueAt: Date, now: Date): Promise<void> {
+    await this.insertQueued(entryFor(job, dueAt, now));
+    await this.writeSummary(job, pendingSummary(job, dueAt, now));
+  }
+
+  /** Flushes the batches under way (for a graceful stop). */
+  async flush(): Promise<void> {
+    await Promise.all([
+      this.attemptInserts.flush(),
+      this.queueInserts.flush(),
+      this.summaryInserts.flush(),
+    ]);
+  }
+
+  stop(): void {
+    this.attemptInserts.stop();
+    this.queueInserts.stop();
+    this.summaryInserts.stop();
+  }
+
+  /** Lands the attempt, or finds who landed it first; returns the record that counts. */
+  private async insertAttempt(document: DeliveryAttemptDocument): Promise<DeliveryAttemptDocument> {
+    let outcome: 'inserted' | 'duplicate';
+    try {
+      outcome = await this.attemptInserts.insert(document);
+    } catch (error) {
+      if (!(error instanceof PermanentWriteError)) throw error;
+      this.logger.error(
+        `attempt ${document._id} refused, recorded without its response: ${error.reason}`,
+      );
+      outcome = await this.attemptInserts.insert(withoutResponse(document, error.reason));
+    }
+    if (outcome === 'inserted') return document;
+    const existing = await this.recorded(document.deliveryId, document.number);
+    // Our own insert, landed by a try whose answer was lost.
+    if (!existing || existing.token === document.token) return document;
+    // Another worker recorded this attempt first (a rebalance, an expired claim): ours was a
+    // second send. Kept for auditors, but theirs decides what follows.
+    const duplicate = {
+      ...document,
+      _id: `${document._id}~${document.token}`,
+      duplicateOf: document.number,
+    };
+    await this.attemptInserts.insert(duplicate);
+    this.logger.warn(`attempt ${document._id} was also made elsewhere; kept as ${duplicate._id}`);
+    return existing;
+  }
+
+  private async insertQueued(entry: DeliveryQueueDocument): Promise<void> {
+    // A duplicate is the same entry written before (a repeated step): nothing to do.
+    await this.queueInserts.insert(entry);
+  }
+
+  private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {
+    if (!job.hasSummary && (await this.summaryInserts.insert(summary)) === 'inserted') return;
+    const { _id, createdAt: _createdAt, source: _source, ...fields } = summary;
+    // Only forward: a late writer of an older attempt (a zombie) never overwrites a newer one.
+    await retryTransient(
+      () =>
+        this.collections.deliveries.updateOne(
+          { _id, attemptCount: { $lte: summary.attemptCount } },
+          { $set: fields },
+        ),
+      { what: `updating delivery ${_id}`, signal: this.signal },
+    );
+  }
+
+  private async clearAttempt(deliveryId: string, number: number): Promise<void> {
+    await retryTransient(() => this.collections.queue.deleteMany({ deliveryId, attempt: number }), {
+      what: `removing the queue entries of ${attemptIdOf(deliveryId, number)}`,
+      signal: this.signal,
+    });
+    await this.claims.clear(attemptIdOf(deliveryId, number));
+  }
+}
+
+/** The queue entry of the next automatic attempt after `attempt`, which is retrying. */
+function nextAttemptEntry(
+  job: DeliveryJob,
+  attempt: DeliveryAttemptDocument,
+): DeliveryQueueDocument {
+  const outcome = attempt.outcome as { status: 'retrying'; nextAttemptAt: Date };
+  return {
+    _id: attemptIdOf(job.id, attempt.number + 1),
+    deliveryId: job.id,
+    webhookId: job.webhookId,
+    eventId: job.eventId,
+    eventType: job.eventType,
+    environment: job.environment,
+    attempt: attempt.number + 1,
+    dueAt: outcome.nextAttemptAt,
+    trigger: 'automatic',
+    oneShot: false,
+    requestedBy: null,
+    scheduledAttempts: attempt.scheduledAttempts,
+    deliveryCreatedAt: job.createdAt,
+    enqueuedAt: attempt.at,
+  };
+}
+
+/** The entry that holds a job's attempt in the queue (parked: no room in memory for it now). */
+function entryFor(job: DeliveryJob, dueAt: Date, now: Date): DeliveryQueueDocument {
+  return {
+    _id: attemptIdOf(job.id, job.attempt),
+    deliveryId: job.id,
+    webhookId: job.webhookId,
+    eventId: job.eventId,
+    eventType: job.eventType,
+    environment: job.environment,
+    attempt: job.attempt,
+    dueAt,
+    trigger: job.trigger,
+    oneShot: job.oneShot,
+    requestedBy: job.requestedBy,
+    scheduledAttempts: job.scheduledAttempts,
+    deliveryCreatedAt: job.createdAt,
+    enqueuedAt: now,
+  };
+}
+
+function summaryAfter(job: DeliveryJob, attempt: DeliveryAttemptDocument): DeliveryDocument {
+  const { outcome } = attempt;
+  const finished = outcome.status !== 'retrying';
+  return {
+    _id: job.id,
+    webhookId: job.webhookId,
+    eventId: job.eventId,
+    eventType: job.eventType,
+    environment: job.environment,
+    status: outcome.status,
+    attemptCount: attempt.number,
+    scheduledAttempts: attempt.scheduledAttempts,
+    nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
+    lastAttempt: summaryOf(attempt),
+    failureReason: outcome.status === 'failed' ? outcome.reason : null,
+    createdAt: job.createdAt,
+    updatedAt: attempt.at,
+    finishedAt: finished ? attempt.at : null,
+    ...(job.source && { source: job.source }),
+  };
+}
+
+function pendingSummary(job: DeliveryJob, dueAt: Date, now: Date): DeliveryDocument {
+  return {
+    _id: job.id,
+    webhookId: job.webhookId,
+    eventId: job.eventId,
+    eventType: job.eventType,
+    environment: job.environment,
+    status: job.attempt === 1 ? 'pending' : 'retrying',
+    attemptCount: job.attempt - 1,
+    scheduledAttempts: job.scheduledAttempts,
+    nextAttemptAt: dueAt,
+    lastAttempt: null,
+    failureReason: null,
+    createdAt: job.createdAt,
+    updatedAt: now,
+    finishedAt: null,
+    ...(job.source && { source: job.source }),
+  };
+}
+
+function summaryOf(attempt: DeliveryAttemptDocument): AttemptSummary {
+  return {
+    number: attempt.number,
+    at: attempt.at,
+    responseStatus: attempt.responseStatus,
+    error: attempt.error,
+    durationMs: attempt.durationMs,
+  };
+}
+
+/** The attempt without the parts a database may refuse (the receiver's answer, our headers). */
+function withoutResponse(
+  document: DeliveryAttemptDocument,
+  reason: string,
+): DeliveryAttemptDocument {
+  return {
+    ...document,
+    requestHeaders: {},
+    responseBody: null,
+    error: `${document.error ?? 'ok'} (details not recorded: ${reason})`,
+  };
+}
