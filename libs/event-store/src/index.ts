@@ -5,6 +5,8 @@ export * from './event-store';
 export * from './event-store.module';
 export * from './upcasters';
 export * from './projections/apply-once';
+export * from './leases/lease';
+export * from './leases/lease-store';
 export * from './projections/checkpoint-store';
 export * from './projections/projection';
 export * from './projections/ready-latch';
