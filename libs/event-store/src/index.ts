@@ -13,4 +13,5 @@ export * from './projections/ready-latch';
 export * from './projections/projection-host';
 export * from './projections/projection-rebuilder';
 export * from './projections/projection-runner';
+export * from './projections/position-waiters';
 export { isDuplicateKeyError } from './storage/mongo-errors';

@@ -72,6 +72,17 @@ describe('Lease', () => {
     expect(await b.latest()).toMatchObject({ epoch: 2, owner: 'b' });
   });
 
+  it('given the holder acquires again, then it renews its claim', async () => {
+    const a = lease('a');
+    await a.acquire();
+    clock.advance(TTL / 2);
+
+    expect(await a.acquire()).toBe(true);
+
+    expect(a.epoch).toBe(2);
+    expect(a.expiresAt).toEqual(new Date(clock.now().getTime() + TTL));
+  });
+
   it('given a claim that ran out unrenewed, when renewed, then it is lost without writing, even if nobody took over', async () => {
     const a = lease('a');
     await a.acquire();

@@ -9,6 +9,10 @@ import { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
  * Runs an app's projections for the app's lifetime: domain modules register theirs while the app is
  * built; all start when it has booted (catching up, then live) and stop when it shuts down.
  * Provided by EventStoreModule through a factory (Nest calls the lifecycle hooks all the same).
+ *
+ * Several processes may host the same durable projection: one of them writes it (it holds the
+ * projection's writer lease), the others follow its checkpoint and serve the same read model.
+ * Shutting down releases the leases this host holds, so another process takes over at once.
  */
 export class ProjectionHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly runners = new Map<string, ProjectionRunner>();
