@@ -71,7 +71,7 @@ export class WebhookCommandExecutor {
       if (events.length === 0) {
         // Nothing to write; the answer still shows the webhook as its last write left it.
         if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
-        const webhook = state as ExistingWebhook;
+        const webhook = state;
         const last = history[history.length - 1];
         await this.showInListView(last.position, consistency);
         const view = viewOfState(webhook, {
