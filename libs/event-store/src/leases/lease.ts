@@ -39,6 +39,15 @@ export interface LeaseOptions {
  * before `expiresAt` (see `isHeld`), the others take over only after it. So clocks must agree to
  * well within the margin (NTP does), and work done under the lease should check `isHeld` often
  * (it costs no round trip) so that it stops within one step of losing it.
+ *
+ * Typical use, e.g. one pruner among several processes:
+ *
+ *   const lease = new Lease(new MongoLeaseStore(connection), 'delivery-pruner', { ttlMs: 30_000 });
+ *   if (await lease.acquire()) {
+ *     lease.keep(() => logger.warn('another process prunes now'));
+ *     while (lease.isHeld(5_000) && (await pruneOneBatch())) {}
+ *     await lease.release();
+ *   }
  */
 export class Lease {
   readonly owner: string;
