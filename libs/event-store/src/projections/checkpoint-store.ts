@@ -177,11 +177,6 @@ export class CheckpointStore {
     return { ...generation, position: await this.position(name, generation) };
   }
 
-  /** Removes a rebuild's reservation that will never be marked (its generation was abandoned). */
-  async discard(name: string, generation: number): Promise<void> {
-    await this.checkpoints.deleteOne({ _id: checkpointId(name, generation) });
-  }
-
   private highestMarker(name: string): Promise<GenerationMarker | null> {
     // One marker per rebuild: the equality leaves a handful of rows for FerretDB to sort. (The
     // index comes with the first marker: reading creates nothing.)
