@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { CheckpointStore, EventStore, FixedClock, ProjectionRunner } from '@app/event-store';
+import {
+  CheckpointStore,
+  EventStore,
+  FixedClock,
+  Lease,
+  MongoLeaseStore,
+  ProjectionRunner,
+  UpcasterRegistry,
+} from '@app/event-store';
 import { toNewEvent, type WebhookEvent } from '@app/webhooks/domain/webhook.events';
 import { listWebhooks } from '@app/webhooks/read-models/webhook-list.query';
 import { WebhookListProjection } from '@app/webhooks/read-models/webhook-list.projection';
@@ -127,6 +135,30 @@ describe('npm run projections:rebuild on the real database', () => {
     expect(await live.collection.findOne({ _id: 'd' as never })).toMatchObject({ name: 'Later' });
   });
 
+  it('refuses to rebuild while another rebuild of the projection runs, and swaps nothing', async () => {
+    const running = new Lease(new MongoLeaseStore(connection), 'projection-rebuild:webhook-list', {
+      ttlMs: 60_000,
+      owner: 'ops-host:77:rebuild',
+    });
+    await running.acquire();
+    const before = await checkpoints.get('webhook-list');
+    let stderr = '';
+
+    const code = await runProjectionsRebuild(
+      ['webhook-list'],
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { stdout: () => undefined, stderr: (text) => void (stderr += text) },
+      { dropDelayMs: 0 },
+    );
+
+    await running.release();
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'A rebuild of webhook-list is already running: held by ops-host:77:rebuild',
+    );
+    expect(await checkpoints.get('webhook-list')).toEqual(before);
+  });
+
   it('rebuilds again on top of a rebuilt generation', async () => {
     const before = await view('rm_webhooks_g2');
     let stdout = '';
@@ -146,5 +178,53 @@ describe('npm run projections:rebuild on the real database', () => {
     });
     expect(await view('rm_webhooks_g3')).toEqual(before);
     expect(await collections()).not.toContain('rm_webhooks_g2');
+  });
+});
+
+describe('npm run projections:rebuild reading old event shapes', () => {
+  let database: TestDatabaseAddress;
+  let connection: Connection;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    database = testDatabaseAddress('projections_rebuild_upcast');
+    connection = mongoose.createConnection(database.uri, { autoIndex: false });
+    await connection.asPromise();
+    stateDir = mkdtempSync(join(tmpdir(), 'projections-rebuild-'));
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase().catch(() => undefined);
+    await connection?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('reads the log through its upcasters, so events of an older schema version come out in the current shape', async () => {
+    const store = new EventStore(connection, new FixedClock(new Date('2026-05-01T00:00:00Z')));
+    await store.init();
+    // A WebhookCreated of an imagined schema version 0, which called the name "title".
+    const { name, ...rest } = created('old', 'Legacy Hook').data as { name: string };
+    await store.append('webhook-old', 0, [
+      { type: 'WebhookCreated', schemaVersion: 0, data: { ...rest, title: name }, metadata },
+    ]);
+    const upcasters = new UpcasterRegistry().register('WebhookCreated', 0, (event) => {
+      const { title, ...data } = event.data as { title: string };
+      return { ...event, schemaVersion: 1, data: { ...data, name: title } };
+    });
+
+    const code = await runProjectionsRebuild(
+      ['webhook-list'],
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { stdout: () => undefined, stderr: () => undefined },
+      { dropDelayMs: 0, upcasters },
+    );
+
+    expect(code).toBe(0);
+    const rebuilt = await new CheckpointStore(connection).get('webhook-list');
+    expect(await connection.db!.collection(rebuilt!.collection).findOne()).toMatchObject({
+      _id: 'old',
+      name: 'Legacy Hook',
+      nameLower: 'legacy hook',
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpcasterRegistry } from '@app/event-store';
+import { WEBHOOK_UPCASTERS } from '@app/webhooks/domain/webhook.upcasters';
 import { DURABLE_PROJECTIONS } from '@app/webhooks/read-models/projections.registry';
 import { WebhookListProjection } from '@app/webhooks/read-models/webhook-list.projection';
-import { formatResult, runProjectionsRebuild } from './projections-rebuild';
+import { appUpcasters, formatResult, runProjectionsRebuild } from './projections-rebuild';
 
 describe('npm run projections:rebuild', () => {
   let stateDir: string;
@@ -32,6 +34,16 @@ describe('npm run projections:rebuild', () => {
   it('knows the durable projections by name', () => {
     expect(Object.keys(DURABLE_PROJECTIONS)).toEqual(['webhook-list']);
     expect(DURABLE_PROJECTIONS['webhook-list']()).toBeInstanceOf(WebhookListProjection);
+  });
+
+  it('reads events through the upcasters the apps register (the webhook domain list)', () => {
+    const registerAll = jest.spyOn(UpcasterRegistry.prototype, 'registerAll');
+    try {
+      expect(appUpcasters()).toBeInstanceOf(UpcasterRegistry);
+      expect(registerAll).toHaveBeenCalledWith(WEBHOOK_UPCASTERS);
+    } finally {
+      registerAll.mockRestore();
+    }
   });
 
   it('given an unknown name, when run, then it lists the known ones and exits 2', async () => {

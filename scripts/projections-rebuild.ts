@@ -4,10 +4,11 @@
  *   npm run projections:rebuild -- <name>
  *
  * The projection is replayed from position 0 into a fresh collection beside the live one, then
- * swapped in with a compare-and-set on its checkpoint (ProjectionRebuilder). A running api keeps
- * answering from the old collection until its runner sees the swap (within a poll interval), then
- * continues in the new one. The old collection is dropped after a grace period, which this command
- * waits out, so that queries already resolved to it can finish.
+ * swapped in by inserting its generation marker (ProjectionRebuilder); a second rebuild of the same
+ * projection meanwhile is refused. Running apis keep answering from the old collection until their
+ * runners see the marker (within a poll interval), then continue in the new one. The old
+ * collection is dropped after a grace period, which this command waits out, so that queries
+ * already resolved to it can finish. Events are read through the same upcasters the apps register.
  *
  * Connects to MONGODB_URI as loadConfig resolves it (the embedded local database when unset).
  * Exit codes: 0 rebuilt, 1 the rebuild failed, 2 bad arguments or an unknown projection,
@@ -21,10 +22,12 @@ import {
   EventStore,
   ProjectionRebuilder,
   SystemClock,
+  UpcasterRegistry,
   type DurableProjection,
   type RebuildResult,
 } from '@app/event-store';
 import { redact } from '@app/platform/database/database.module';
+import { registerWebhookUpcasters } from '@app/webhooks/domain/webhook.upcasters';
 import { DURABLE_PROJECTIONS } from '@app/webhooks/read-models/projections.registry';
 
 export interface Output {
@@ -40,6 +43,8 @@ export interface ProjectionsRebuildOptions {
    * api's poll intervals if that is longer, so that the live runner has moved to the new one.
    */
   dropDelayMs?: number;
+  /** The upcasters to read events with (default: those the apps register). */
+  upcasters?: UpcasterRegistry;
 }
 
 const MIN_DROP_DELAY_MS = 5000;
@@ -54,19 +59,30 @@ Projections: ${names.join(', ')}`;
 }
 
 /**
+ * The upcasters the apps register (their domain modules do, on the app's UpcasterRegistry): the
+ * rebuildable projections read webhook events, so the webhook domain's list.
+ */
+export function appUpcasters(): UpcasterRegistry {
+  return registerWebhookUpcasters(new UpcasterRegistry());
+}
+
+/**
  * Rebuilds `projection` on an open connection (ProjectionRebuilder: new collection, swap, drop of
  * the previous one after `dropDelayMs`).
  */
 export async function rebuildProjection(
   connection: Connection,
   projection: DurableProjection,
-  { dropDelayMs }: { dropDelayMs: number },
+  {
+    dropDelayMs,
+    leaseTtlMs,
+    upcasters = appUpcasters(),
+  }: { dropDelayMs: number; leaseTtlMs?: number; upcasters?: UpcasterRegistry },
 ): Promise<RebuildResult> {
-  // No upcasters are registered: every webhook event type is still at its first schema version.
-  const store = new EventStore(connection, new SystemClock());
+  const store = new EventStore(connection, new SystemClock(), upcasters);
   await store.init();
   const rebuilder = new ProjectionRebuilder(store, new CheckpointStore(connection), connection);
-  return rebuilder.rebuild(projection, { dropDelayMs });
+  return rebuilder.rebuild(projection, { dropDelayMs, leaseTtlMs });
 }
 
 /** The result as the command prints it. */
@@ -144,7 +160,11 @@ export async function runProjectionsRebuild(
   try {
     await connection.asPromise();
     out.stdout(`rebuilding ${name} on ${redact(config.mongodbUri)}\n`);
-    const result = await rebuildProjection(connection, create(), { dropDelayMs });
+    const result = await rebuildProjection(connection, create(), {
+      dropDelayMs,
+      leaseTtlMs: config.projectionLeaseTtlMs,
+      upcasters: options.upcasters,
+    });
     out.stdout(`${formatResult(result)}\n`);
 
     // The rebuilder drops the previous collection after the delay, on a timer that does not keep

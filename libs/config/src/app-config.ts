@@ -53,6 +53,11 @@ export class AppConfig {
   shutdownGraceMs: number;
   workerHealthPort: number;
   projectionPollIntervalMs: number;
+  /**
+   * How long a durable projection's writer lease lasts unrenewed: after a crash of the api that
+   * writes a projection, another api takes over within this time (renewed every third of it).
+   */
+  projectionLeaseTtlMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   localStateDir: string;
   /**

@@ -240,6 +240,13 @@ export class EnvironmentVariables {
   PROJECTION_POLL_INTERVAL_MS?: number;
 
   @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  PROJECTION_LEASE_TTL_MS?: number;
+
+  @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: string;
 

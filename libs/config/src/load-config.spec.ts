@@ -265,6 +265,20 @@ describe('loadConfig', () => {
       expect(config.secretRotationGraceHours).toBe(1.5);
     });
 
+    it('given no PROJECTION_LEASE_TTL_MS, when loaded, then projection writers hold their lease 10 s; given one, it is used', () => {
+      expect(loadConfig(env()).projectionLeaseTtlMs).toBe(10_000);
+      expect(loadConfig(env({ PROJECTION_LEASE_TTL_MS: '3000' })).projectionLeaseTtlMs).toBe(3000);
+    });
+
+    it.each(['499', '600001', '2.5', 'soon'])(
+      'given PROJECTION_LEASE_TTL_MS=%s, when loaded, then it is refused by name',
+      (value) => {
+        expect(configurationErrorFor(env({ PROJECTION_LEASE_TTL_MS: value })).message).toContain(
+          'PROJECTION_LEASE_TTL_MS',
+        );
+      },
+    );
+
     it('given KAFKA_TOPICS, when loaded, then it replaces the default topics, split on commas', () => {
       const config = loadConfig(
         env({ KAFKA_TOPICS: 'platform.licenses,custom_topic,other-topic' }),

@@ -85,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 25_000,
     workerHealthPort: vars.WORKER_HEALTH_PORT ?? 3001,
     projectionPollIntervalMs: vars.PROJECTION_POLL_INTERVAL_MS ?? 250,
+    projectionLeaseTtlMs: vars.PROJECTION_LEASE_TTL_MS ?? 10_000,
     logLevel: (vars.LOG_LEVEL ?? 'log') as AppConfig['logLevel'],
     localStateDir: stateDir,
     adminUiDir: resolve(vars.ADMIN_UI_DIR ?? 'dist/admin'),

@@ -47,3 +47,37 @@ export class CheckpointConflictError extends Error {
     super(`Checkpoint of projection ${projection} was changed concurrently`);
   }
 }
+
+/** `waitFor` gave up: the projection had not applied the position in time (nothing failed). */
+export class ProjectionWaitTimeoutError extends Error {
+  override readonly name = 'ProjectionWaitTimeoutError';
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`Projection ${projection} did not reach ${position} in ${timeoutMs} ms`);
+  }
+}
+
+/** Another process holds a durable projection's writer lease, so this one may not apply events. */
+export class ProjectionWriterBusyError extends Error {
+  override readonly name = 'ProjectionWriterBusyError';
+  constructor(
+    readonly projection: string,
+    detail: string,
+  ) {
+    super(`Projection ${projection} is written by another process: ${detail}`);
+  }
+}
+
+/** A rebuild of the projection is already running elsewhere (it holds the rebuild lease). */
+export class RebuildInProgressError extends Error {
+  override readonly name = 'RebuildInProgressError';
+  constructor(
+    readonly projection: string,
+    detail: string,
+  ) {
+    super(`A rebuild of ${projection} is already running: ${detail}`);
+  }
+}

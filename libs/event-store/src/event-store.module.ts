@@ -53,6 +53,7 @@ export class EventStoreModule {
           ) =>
             new ProjectionHost(store, checkpoints, connection, {
               pollIntervalMs: config.projectionPollIntervalMs,
+              lease: { ttlMs: config.projectionLeaseTtlMs },
             }),
         },
       ],

@@ -1,5 +1,5 @@
 import { UpcastError } from './errors';
-import { UpcasterRegistry } from './upcasters';
+import { UpcasterRegistry, type UpcastableEvent } from './upcasters';
 
 describe('UpcasterRegistry', () => {
   it('given no upcaster for an event, when read, then it is returned as stored', () => {
@@ -26,6 +26,14 @@ describe('UpcasterRegistry', () => {
   it('given an upcaster that does not raise the version, when applied, then it fails loudly', () => {
     const registry = new UpcasterRegistry().register('E', 1, (event) => event);
     expect(() => registry.upcast({ type: 'E', schemaVersion: 1, data: {} })).toThrow(UpcastError);
+  });
+
+  it('given the same list registered twice (two modules of one app), then it is kept once', () => {
+    const raise = (event: UpcastableEvent) => ({ ...event, schemaVersion: 2, data: { v: 2 } });
+    const registry = new UpcasterRegistry()
+      .registerAll([{ type: 'E', fromVersion: 1, upcast: raise }])
+      .registerAll([{ type: 'E', fromVersion: 1, upcast: raise }]);
+    expect(registry.upcast({ type: 'E', schemaVersion: 1, data: {} }).data).toEqual({ v: 2 });
   });
 
   it('refuses two upcasters for the same type and version', () => {

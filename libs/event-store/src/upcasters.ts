@@ -13,6 +13,13 @@ export interface UpcastableEvent {
  */
 export type Upcaster = (event: UpcastableEvent) => UpcastableEvent;
 
+/** One upcaster with what it raises: the form in which domains list theirs. */
+export interface UpcasterDefinition {
+  type: string;
+  fromVersion: number;
+  upcast: Upcaster;
+}
+
 /**
  * Keeps one upcaster per (event type, schema version) change, and applies them in a chain when
  * events are read, so old events are always seen in their newest shape and never rewritten.
@@ -20,12 +27,23 @@ export type Upcaster = (event: UpcastableEvent) => UpcastableEvent;
 export class UpcasterRegistry {
   private readonly upcasters = new Map<string, Upcaster>();
 
+  /**
+   * Adds an upcaster. Registering the same one again does nothing (several modules of an app may
+   * register their domain's list); a different one for the same type and version is an error.
+   */
   register(type: string, fromVersion: number, upcaster: Upcaster): this {
     const key = UpcasterRegistry.key(type, fromVersion);
+    if (this.upcasters.get(key) === upcaster) return this;
     if (this.upcasters.has(key)) {
       throw new Error(`An upcaster for ${type} v${fromVersion} is already registered`);
     }
     this.upcasters.set(key, upcaster);
+    return this;
+  }
+
+  registerAll(definitions: readonly UpcasterDefinition[]): this {
+    for (const { type, fromVersion, upcast } of definitions)
+      this.register(type, fromVersion, upcast);
     return this;
   }
 

@@ -1,6 +1,6 @@
 import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ProjectionHost } from '@app/event-store';
+import { ProjectionHost, UpcasterRegistry } from '@app/event-store';
 import { WebhookCommandExecutor } from './application/webhook-command.executor';
 import { WebhookReader } from './application/webhook-reader';
 import { WebhookRepository } from './application/webhook-repository';
@@ -17,6 +17,7 @@ import { UpdateWebhookHandler } from './commands/update-webhook/update-webhook.h
 import { UpdateWebhookHttp } from './commands/update-webhook/update-webhook.http';
 import { EventTypesHttp, WebhookQueriesHttp } from './queries/webhook-queries.http';
 import { WEBHOOK_QUERY_HANDLERS } from './queries/webhook.queries';
+import { registerWebhookUpcasters } from './domain/webhook.upcasters';
 import { WebhookListProjection } from './read-models/webhook-list.projection';
 import { registerWebhookProblems } from './webhook-problems';
 
@@ -51,9 +52,14 @@ import { registerWebhookProblems } from './webhook-problems';
 export class WebhooksModule implements OnModuleInit, OnModuleDestroy {
   private unregisterProblems?: () => void;
 
-  constructor(private readonly projections: ProjectionHost) {}
+  constructor(
+    private readonly projections: ProjectionHost,
+    private readonly upcasters: UpcasterRegistry,
+  ) {}
 
   onModuleInit(): void {
+    // Before any projection starts (at bootstrap) and before any command loads a stream.
+    registerWebhookUpcasters(this.upcasters);
     this.projections.register(new WebhookListProjection());
     this.unregisterProblems = registerWebhookProblems();
   }

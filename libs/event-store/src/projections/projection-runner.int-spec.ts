@@ -5,6 +5,7 @@ import { EventStore } from '../event-store';
 import type { StoredEvent } from '../event.types';
 import { testEvent } from '../testing/event-factory';
 import { RecordingProjection } from '../testing/recording.projection';
+import { ProjectionWriterBusyError } from '../errors';
 import { CheckpointStore } from './checkpoint-store';
 import type { DurableProjection, Projection, ProjectionContext } from './projection';
 import { ProjectionRebuilder } from './projection-rebuilder';
@@ -169,6 +170,26 @@ describe('ProjectionRunner with a durable checkpoint', () => {
   });
 
   afterEach(() => dropTestDatabase(connection));
+
+  it('catches up only under the writer lease: refused while another process writes, allowed once it stops', async () => {
+    for (let i = 0; i < 4; i++) await store.append(`s-${i}`, 0, [testEvent()]);
+    const writer = new ProjectionRunner(store, checkpoints, connection, new RecordingProjection(), {
+      pollIntervalMs: 10,
+    });
+    await writer.start();
+    await writer.waitFor(4000);
+    expect(writer.isWriter).toBe(true);
+
+    const other = new ProjectionRunner(store, checkpoints, connection, new RecordingProjection());
+    await expect(other.catchUp()).rejects.toBeInstanceOf(ProjectionWriterBusyError);
+
+    await writer.stop(); // releases the lease
+    const projection = new RecordingProjection();
+    const resumed = new ProjectionRunner(store, checkpoints, connection, projection);
+    await store.append('s-4', 0, [testEvent()]);
+    expect(await resumed.catchUp()).toBe(5000);
+    expect(projection.seen.map((event) => event.position)).toEqual([5000]);
+  });
 
   it('follows a rebuild swap while idle, without waiting for the next event', async () => {
     for (let i = 0; i < 6; i++) await store.append(`w-${i % 3}`, 'any', [testEvent('E')]);

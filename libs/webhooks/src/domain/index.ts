@@ -4,3 +4,4 @@ export * from './webhook.decider';
 export * from './webhook.errors';
 export * from './webhook.events';
 export * from './webhook.rules';
+export * from './webhook.upcasters';

@@ -69,9 +69,10 @@ describe('evolve', () => {
     });
   });
 
-  it('given a webhook created inactive, then its status is inactive', () => {
+  it('given a webhook created inactive, then its status is inactive, deactivated by the admin', () => {
     expect(fold([webhookCreated({ active: false })])).toMatchObject({
       status: 'inactive',
+      deactivation: { reason: 'admin' },
       version: 1,
     });
   });

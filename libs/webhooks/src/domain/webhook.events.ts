@@ -157,7 +157,9 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
       }
       const { active, ...fields } = event.data;
       const status = active ? 'active' : 'inactive';
-      return { status, ...fields, previousSecret: null, deactivation: null, version: 1 };
+      // Created inactive is the admin's choice, as the list view shows it (reason `admin`).
+      const deactivation = active ? null : { reason: 'admin' as const };
+      return { status, ...fields, previousSecret: null, deactivation, version: 1 };
     }
     case 'WebhookUpdated': {
       const { changes } = event.data;

@@ -4,10 +4,17 @@ import {
   type ProjectionContext,
   type StoredEvent,
 } from '@app/event-store';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Document, IndexDescription } from 'mongodb';
 import { isWebhookEventType, type WebhookEvent } from '../domain/webhook.events';
 
 export const WEBHOOK_LIST_PROJECTION = 'webhook-list';
+
+/** The indexes a real MongoDB uses for the list's filters, search order and cursor pages. */
+const LIST_INDEXES: IndexDescription[] = [
+  { key: { status: 1, environment: 1, nameLower: 1, _id: 1 }, name: 'filter_by_name' },
+  { key: { status: 1, environment: 1, updatedAt: -1, _id: 1 }, name: 'filter_by_update' },
+  { key: { eventTypes: 1, status: 1 }, name: 'by_event_type' },
+];
 
 /**
  * Builds the webhook list read model. Each event sets the fields it changed plus `version` and
@@ -20,12 +27,10 @@ export class WebhookListProjection implements Projection {
   readonly collectionBase = 'rm_webhooks';
 
   async setup(collection: Collection<Document>): Promise<void> {
-    // The indexes a real MongoDB uses for the list's filters, search order and cursor pages.
-    await collection.createIndexes([
-      { key: { status: 1, environment: 1, nameLower: 1, _id: 1 }, name: 'filter_by_name' },
-      { key: { status: 1, environment: 1, updatedAt: -1, _id: 1 }, name: 'filter_by_update' },
-      { key: { eventTypes: 1, status: 1 }, name: 'by_event_type' },
-    ]);
+    // One index per call: FerretDB 1.24 drops the connection (a panic on its side) when one
+    // createIndexes names several indexes that all exist already, as they do when a second
+    // process, or a new writer taking over at position 0, sets the collection up again.
+    for (const index of LIST_INDEXES) await collection.createIndexes([index]);
   }
 
   async apply(stored: StoredEvent, { collection }: ProjectionContext): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Consistency } from '../../application/consistency';
 import type { RequestMetadata } from '../../application/request-metadata';
 
 export interface CreateWebhookInput {
@@ -14,5 +15,6 @@ export class CreateWebhookCommand {
   constructor(
     readonly input: CreateWebhookInput,
     readonly request: RequestMetadata,
+    readonly consistency: Consistency = 'eventual',
   ) {}
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WebhookCommandExecutor } from '../../application/webhook-command.executor';
-import { WebhookReader } from '../../application/webhook-reader';
 import { WebhookSecrets } from '../../application/webhook-secrets';
 import type { WebhookCommandResult } from '../command-result';
 import { CreateWebhookCommand } from './create-webhook.command';
@@ -16,14 +15,13 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
   constructor(
     private readonly executor: WebhookCommandExecutor,
     private readonly secrets: WebhookSecrets,
-    private readonly reader: WebhookReader,
   ) {}
 
-  async execute({ input, request }: CreateWebhookCommand): Promise<CreatedWebhook> {
+  async execute({ input, request, consistency }: CreateWebhookCommand): Promise<CreatedWebhook> {
     const id = randomUUID();
     const { secret, ...fields } = input;
     const sealed = this.secrets.seal(id, secret);
-    await this.executor.execute(
+    const { view } = await this.executor.execute(
       {
         type: 'CreateWebhook',
         data: {
@@ -34,7 +32,8 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
         },
       },
       request,
+      { consistency },
     );
-    return { webhook: await this.reader.get(id), changed: true, secret: sealed.plaintext };
+    return { webhook: view, changed: true, secret: sealed.plaintext };
   }
 }

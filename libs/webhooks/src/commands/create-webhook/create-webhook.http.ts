@@ -26,7 +26,7 @@ export class CreateWebhookHttp {
     @Res({ passthrough: true }) response: HeaderSettable,
   ): Promise<WebhookView & { secret: string }> {
     const result = await this.commands.execute<CreateWebhookCommand, CreatedWebhook>(
-      new CreateWebhookCommand(body, requestMetadata(principal, correlationId)),
+      new CreateWebhookCommand(body, requestMetadata(principal, correlationId), 'read-your-writes'),
     );
     response.setHeader('Location', `/api/v1/webhooks/${result.webhook.id}`);
     return withEtag(response, { ...result.webhook, secret: result.secret });

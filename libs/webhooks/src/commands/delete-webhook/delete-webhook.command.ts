@@ -1,3 +1,4 @@
+import type { Consistency } from '../../application/consistency';
 import type { RequestMetadata } from '../../application/request-metadata';
 
 export class DeleteWebhookCommand {
@@ -5,5 +6,6 @@ export class DeleteWebhookCommand {
     readonly webhookId: string,
     readonly request: RequestMetadata,
     readonly expectedVersion?: number,
+    readonly consistency: Consistency = 'eventual',
   ) {}
 }

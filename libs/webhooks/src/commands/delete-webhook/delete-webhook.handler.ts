@@ -10,7 +10,7 @@ export class DeleteWebhookHandler implements ICommandHandler<DeleteWebhookComman
     await this.executor.execute(
       { type: 'DeleteWebhook', data: { id: command.webhookId } },
       command.request,
-      command.expectedVersion,
+      { ifMatchVersion: command.expectedVersion, consistency: command.consistency },
     );
   }
 }

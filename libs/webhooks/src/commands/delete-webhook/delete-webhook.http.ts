@@ -27,6 +27,7 @@ export class DeleteWebhookHttp {
         id,
         requestMetadata(principal, correlationId),
         expectedVersionFromIfMatch(ifMatch),
+        'read-your-writes',
       ),
     );
   }

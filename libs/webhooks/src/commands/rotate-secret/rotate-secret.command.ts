@@ -1,3 +1,4 @@
+import type { Consistency } from '../../application/consistency';
 import type { RequestMetadata } from '../../application/request-metadata';
 
 /** "Generate New Secret": the old secret keeps signing for the grace window. */
@@ -8,5 +9,6 @@ export class RotateSecretCommand {
     /** An admin-supplied secret; generated when absent. */
     readonly secret?: string,
     readonly expectedVersion?: number,
+    readonly consistency: Consistency = 'eventual',
   ) {}
 }

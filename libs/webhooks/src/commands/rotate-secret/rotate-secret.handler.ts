@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WebhookCommandExecutor } from '../../application/webhook-command.executor';
-import { WebhookReader } from '../../application/webhook-reader';
 import { WebhookSecrets } from '../../application/webhook-secrets';
 import type { WebhookCommandResult } from '../command-result';
 import { RotateSecretCommand } from './rotate-secret.command';
@@ -17,22 +16,21 @@ export class RotateSecretHandler implements ICommandHandler<RotateSecretCommand,
   constructor(
     private readonly executor: WebhookCommandExecutor,
     private readonly secrets: WebhookSecrets,
-    private readonly reader: WebhookReader,
   ) {}
 
   async execute(command: RotateSecretCommand): Promise<RotatedSecret> {
     const id = command.webhookId;
     const sealed = this.secrets.seal(id, command.secret);
-    const { webhook } = await this.executor.execute(
+    const { webhook, view } = await this.executor.execute(
       {
         type: 'RotateSecret',
         data: { id, encryptedSecret: sealed.encryptedSecret, secretHint: sealed.secretHint },
       },
       command.request,
-      command.expectedVersion,
+      { ifMatchVersion: command.expectedVersion, consistency: command.consistency },
     );
     return {
-      webhook: await this.reader.get(id),
+      webhook: view,
       changed: true,
       secret: sealed.plaintext,
       previousSecretValidUntil: webhook.previousSecret?.validUntil ?? null,

@@ -43,6 +43,7 @@ export class RotateSecretHttp {
         requestMetadata(principal, correlationId),
         body.secret,
         expectedVersionFromIfMatch(ifMatch),
+        'read-your-writes',
       ),
     );
     return withEtag(response, {

@@ -1,3 +1,4 @@
+import type { Consistency } from '../../application/consistency';
 import type { RequestMetadata } from '../../application/request-metadata';
 
 /** The admin's Active toggle: activate or deactivate (an automatic pause uses its own reason). */
@@ -7,5 +8,6 @@ export class SetWebhookStatusCommand {
     readonly active: boolean,
     readonly request: RequestMetadata,
     readonly expectedVersion?: number,
+    readonly consistency: Consistency = 'eventual',
   ) {}
 }

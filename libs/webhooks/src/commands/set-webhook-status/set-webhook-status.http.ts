@@ -55,6 +55,7 @@ export class SetWebhookStatusHttp {
         active,
         requestMetadata(principal, correlationId),
         expectedVersionFromIfMatch(ifMatch),
+        'read-your-writes',
       ),
     );
     return withEtag(response, result.webhook);

@@ -1,3 +1,4 @@
+import type { Consistency } from '../../application/consistency';
 import type { RequestMetadata } from '../../application/request-metadata';
 import type { WebhookFieldsInput } from '../../domain/webhook.rules';
 
@@ -9,5 +10,6 @@ export class UpdateWebhookCommand {
     readonly request: RequestMetadata,
     /** From `If-Match`: the version the caller edited; undefined for none. */
     readonly expectedVersion?: number,
+    readonly consistency: Consistency = 'eventual',
   ) {}
 }

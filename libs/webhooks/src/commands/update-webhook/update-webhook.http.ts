@@ -34,6 +34,7 @@ export class UpdateWebhookHttp {
         body,
         requestMetadata(principal, correlationId),
         expectedVersionFromIfMatch(ifMatch),
+        'read-your-writes',
       ),
     );
     return withEtag(response, result.webhook);
