@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -86,15 +86,29 @@ export function ensureAppsBuilt(): BuildOutcome {
   return { reason, elapsedMs: performance.now() - started };
 }
 
+/** How a process ended. */
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface AppProcess {
   name: AppName;
   pid: number;
-  /** Where its GET /health answers. */
+  /** Where its GET /health/ready answers. */
   url: string;
-  /** Time from spawning to the first 200 of GET /health. */
+  /** Time from spawning to the first 200 of GET /health/ready. */
   startupMs: number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. Safe to call twice. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGTERM only, as an orchestrator's rolling deploy: resolves with how it ended, and when. */
+  terminate(): Promise<AppExit & { afterMs: number }>;
+  /** SIGKILL, as a crash: resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Resolves when the process has exited, however. */
+  readonly exited: Promise<AppExit>;
+  /** The most memory the process has held so far (VmHWM), in bytes; 0 once it has exited. */
+  peakRssBytes(): number;
 }
 
 /** Output lines of an app shown once it is being stopped; the rest are only counted. */
@@ -111,7 +125,7 @@ export function killAppProcesses(): void {
 
 /**
  * Starts `node dist/apps/<name>/main.js` as a child process with `env` added to this process's
- * environment, its output prefixed with `[<name>]`, and resolves once GET `<port>/health` answers
+ * environment, its output prefixed with `[<name>]`, and resolves once GET `<port>/health/ready` answers
  * 200 (the api's `PORT`, the worker's `WORKER_HEALTH_PORT`: the caller puts it in `env`). Rejects
  * (and kills it) if it exits first or is not healthy within `timeoutMs`. `nodeArgs` go to node
  * before the script (e.g. `--cpu-prof`).
@@ -142,7 +156,9 @@ export async function startApp(
   let hasExited = false;
   // 'close' rather than 'exit': it comes once the output streams have ended too, so every line
   // has been shown or counted.
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const exited = new Promise<AppExit>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => {
     hasExited = true;
     live.delete(child);
@@ -162,6 +178,28 @@ export async function startApp(
     live.delete(child);
   };
 
+  const terminate = async (): Promise<AppExit & { afterMs: number }> => {
+    linesLeft = Math.min(linesLeft, STOPPING_LINES);
+    const sent = performance.now();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const exit = await exited;
+    live.delete(child);
+    return { ...exit, afterMs: performance.now() - sent };
+  };
+  const kill = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    live.delete(child);
+  };
+  const peakRssBytes = (): number => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+      return kib ? Number(kib) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
   const url = `http://127.0.0.1:${port}`;
   let lastProblem = 'no answer yet';
   while (performance.now() - started < timeoutMs) {
@@ -171,12 +209,22 @@ export async function startApp(
       );
     }
     try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(5000) });
       const body = await response.text();
       if (response.status === 200) {
-        return { name, pid: child.pid ?? 0, url, startupMs: performance.now() - started, stop };
+        return {
+          name,
+          pid: child.pid ?? 0,
+          url,
+          startupMs: performance.now() - started,
+          stop,
+          terminate,
+          kill,
+          exited,
+          peakRssBytes,
+        };
       }
-      lastProblem = `GET /health answered ${response.status}: ${body.slice(0, 300)}`;
+      lastProblem = `GET /health/ready answered ${response.status}: ${body.slice(0, 300)}`;
     } catch (error) {
       lastProblem = (error as Error).message;
     }
