@@ -6,6 +6,7 @@ import {
   CryptoModule,
   DatabaseModule,
   HealthModule,
+  IdempotencyModule,
   KafkaModule,
   MetricsModule,
 } from '@app/platform';
@@ -21,6 +22,7 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     EventStoreModule.forRoot(),
     AuthModule,
     CryptoModule,
+    IdempotencyModule,
     HealthModule,
     MetricsModule,
     WebhooksModule,
