@@ -20,12 +20,15 @@ export class WebhookListProjection implements Projection {
   readonly collectionBase = 'rm_webhooks';
 
   async setup(collection: Collection<Document>): Promise<void> {
-    // The indexes a real MongoDB uses for the list's filters, search order and cursor pages.
-    await collection.createIndexes([
+    // The indexes a real MongoDB uses for the list's filters, search order and cursor pages. One
+    // at a time: FerretDB 1.24 panics (and drops the connection) on a createIndexes of several
+    // indexes that already exist, i.e. when a second api process starts on the same database.
+    const indexes = [
       { key: { status: 1, environment: 1, nameLower: 1, _id: 1 }, name: 'filter_by_name' },
       { key: { status: 1, environment: 1, updatedAt: -1, _id: 1 }, name: 'filter_by_update' },
       { key: { eventTypes: 1, status: 1 }, name: 'by_event_type' },
-    ]);
+    ];
+    for (const index of indexes) await collection.createIndexes([index]);
   }
 
   async apply(stored: StoredEvent, { collection }: ProjectionContext): Promise<void> {
