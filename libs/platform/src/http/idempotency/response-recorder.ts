@@ -14,21 +14,26 @@ export function recordResponse(
   maxBodyBytes: number,
   beforeEnd: (recorded: StoredResponse | undefined) => Promise<void>,
 ): void {
-  const write = response.write;
-  const end = response.end;
+  // Bound, so they can be put back as they were and still be called as methods.
+  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
 
   const keep = (chunk: unknown, encoding: unknown): void => {
-    if (tooLarge || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const bytes =
-      chunk instanceof Uint8Array
-        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-        : Buffer.from(
-            String(chunk),
-            typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
-          );
+    if (tooLarge) return;
+    let bytes: Buffer;
+    if (chunk instanceof Uint8Array) {
+      bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    } else if (typeof chunk === 'string') {
+      bytes = Buffer.from(
+        chunk,
+        typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+      );
+    } else {
+      return; // no chunk (end() or end(callback)): Node takes nothing else
+    }
     size += bytes.length;
     if (size > maxBodyBytes) {
       tooLarge = true;
@@ -39,26 +44,26 @@ export function recordResponse(
     }
   };
 
-  response.write = function (this: ServerResponse, ...args: unknown[]) {
+  response.write = function (...args: unknown[]) {
     keep(args[0], args[1]);
-    return (write as (...all: unknown[]) => boolean).apply(this, args);
+    return write(...args);
   } as ServerResponse['write'];
 
-  response.end = function (this: ServerResponse, ...args: unknown[]) {
+  response.end = function (...args: unknown[]) {
     keep(args[0], args[1]);
-    response.write = write;
-    response.end = end;
+    response.write = write as ServerResponse['write'];
+    response.end = end as ServerResponse['end'];
     const recorded = tooLarge
       ? undefined
       : {
-          status: this.statusCode,
-          headers: replayedHeaders(this.getHeaders()),
+          status: response.statusCode,
+          headers: replayedHeaders(response.getHeaders()),
           body: Buffer.concat(chunks),
         };
     void beforeEnd(recorded)
       .catch(() => undefined)
-      .finally(() => (end as (...all: unknown[]) => ServerResponse).apply(this, args));
-    return this;
+      .finally(() => end(...args));
+    return response;
   } as ServerResponse['end'];
 }
 
