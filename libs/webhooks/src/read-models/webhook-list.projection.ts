@@ -4,7 +4,7 @@ import {
   type ProjectionContext,
   type StoredEvent,
 } from '@app/event-store';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Document, IndexDescription } from 'mongodb';
 import { isWebhookEventType, type WebhookEvent } from '../domain/webhook.events';
 
 export const WEBHOOK_LIST_PROJECTION = 'webhook-list';
@@ -23,7 +23,7 @@ export class WebhookListProjection implements Projection {
     // The indexes a real MongoDB uses for the list's filters, search order and cursor pages. One
     // at a time: FerretDB 1.24 panics (and drops the connection) on a createIndexes of several
     // indexes that already exist, i.e. when a second api process starts on the same database.
-    const indexes = [
+    const indexes: IndexDescription[] = [
       { key: { status: 1, environment: 1, nameLower: 1, _id: 1 }, name: 'filter_by_name' },
       { key: { status: 1, environment: 1, updatedAt: -1, _id: 1 }, name: 'filter_by_update' },
       { key: { eventTypes: 1, status: 1 }, name: 'by_event_type' },

@@ -6,6 +6,8 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { of, type Observable } from 'rxjs';
 import type { Principal } from '../../auth/principal';
@@ -68,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'in-progress':
         throw new IdempotentRequestInProgressError();
       case 'replay':
-        return of(replay(response, admission.response));
+        return of(replay(response, admission.response, routeWritesResponse(context)));
       case 'run': {
         const { claim } = admission;
         request.idempotencyScope = scope;
@@ -97,14 +99,43 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** The stored outcome, sent as it was sent the first time (Nest writes the body). */
-function replay(response: ServerResponse, stored: StoredResponse): StreamableFile | undefined {
+/**
+ * The stored outcome, sent as it was sent the first time. Nest writes the body it is given, except
+ * on a route that writes its response itself (`@Res()` without passthrough): there it is written
+ * here, as Nest would not.
+ */
+function replay(
+  response: ServerResponse,
+  stored: StoredResponse,
+  routeWritesResponse: boolean,
+): StreamableFile | undefined {
   response.statusCode = stored.status;
   for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
   response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  if (routeWritesResponse) {
+    response.setHeader('Content-Length', stored.body.length);
+    response.end(stored.body);
+    return undefined;
+  }
   if (stored.body.length === 0) return undefined;
   return new StreamableFile(stored.body, {
     type: stored.headers['content-type'],
     length: stored.body.length,
   });
+}
+
+/** Whether the route takes the response (`@Res()`, `@Next()`) without passthrough, as Nest decides. */
+function routeWritesResponse(context: ExecutionContext): boolean {
+  const controller = context.getClass();
+  const method = context.getHandler().name;
+  const parameters = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    unknown
+  >;
+  // Keys are `<RouteParamtypes>:<index>`.
+  const writers = new Set([`${RouteParamtypes.RESPONSE}`, `${RouteParamtypes.NEXT}`]);
+  const takesResponse = Object.keys(parameters).some((key) => writers.has(key.split(':')[0]));
+  const passthrough = Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller, method) as
+    boolean | undefined;
+  return takesResponse && !passthrough;
 }
