@@ -261,7 +261,9 @@ describe('loadConfig', () => {
 
     it('given IDEMPOTENCY_KEY_TTL_HOURS, when loaded, then it is used, fractions included', () => {
       expect(loadConfig(env({ IDEMPOTENCY_KEY_TTL_HOURS: '48' })).idempotencyKeyTtlHours).toBe(48);
-      expect(loadConfig(env({ IDEMPOTENCY_KEY_TTL_HOURS: '0.5' })).idempotencyKeyTtlHours).toBe(0.5);
+      expect(loadConfig(env({ IDEMPOTENCY_KEY_TTL_HOURS: '0.5' })).idempotencyKeyTtlHours).toBe(
+        0.5,
+      );
     });
 
     it('given a bad IDEMPOTENCY_KEY_TTL_HOURS, when rejected, then its value is shown (it is no secret)', () => {
