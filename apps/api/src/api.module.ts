@@ -7,6 +7,7 @@ import {
   DatabaseHealthIndicator,
   DatabaseModule,
   HealthModule,
+  IdempotencyModule,
   LifecycleModule,
   MetricsModule,
 } from '@app/platform';
@@ -24,6 +25,7 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     CryptoModule,
     // The api never uses Kafka: a broker outage must not take it out of a load balancer.
     HealthModule.forRoot({ indicators: [DatabaseHealthIndicator] }),
+    IdempotencyModule,
     MetricsModule,
     WebhooksModule,
     RetryPolicyModule,

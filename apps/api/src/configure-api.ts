@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe, ProblemDetailsFilter } from '@app/platform';
+import { createValidationPipe, documentIdempotencyKey, ProblemDetailsFilter } from '@app/platform';
 import { ADMIN_PAGE_ROUTES } from './admin-page/admin-page.module';
 
 /**
  * HTTP set-up shared by main.ts and the e2e tests: the REST API under /api/v1, probes and the
  * admin page (/admin, AdminPageModule) at the root; every error as RFC 9457 problem JSON; request
- * bodies validated and whitelisted.
+ * bodies validated and whitelisted. (Idempotency-Key on POST comes with ApiModule's
+ * IdempotencyModule; only its OpenAPI description is added here.)
  */
 export function configureApi(app: INestApplication): INestApplication {
   app.setGlobalPrefix('api/v1', {
@@ -21,7 +22,8 @@ export function configureApi(app: INestApplication): INestApplication {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  const document = () => documentIdempotencyKey(SwaggerModule.createDocument(app, openApi));
+  SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   return app;

@@ -29,6 +29,8 @@ export class AppConfig {
    */
   deliveryTlsCaPem?: string;
   secretRotationGraceHours: number;
+  /** How long a POST's outcome is kept for replay under its Idempotency-Key. */
+  idempotencyKeyTtlHours: number;
   /** An endpoint whose every attempt failed for this long is deactivated automatically. */
   deliveryDisableAfterHours: number;
   /** HTTP requests in flight at once, over all endpoints, per worker. */

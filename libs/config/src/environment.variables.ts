@@ -145,6 +145,14 @@ export class EnvironmentVariables {
   @Max(24 * 365)
   SECRET_ROTATION_GRACE_HOURS?: number;
 
+  /** How long the api keeps a POST's outcome for its Idempotency-Key; at least 6 minutes. */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(24 * 365)
+  IDEMPOTENCY_KEY_TTL_HOURS?: number;
+
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

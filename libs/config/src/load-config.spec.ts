@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       expect(config.kafkaDeadLetterTopic).toBe('webhooks.dead-letter');
       expect(config.deliveryTimeoutMs).toBe(15_000);
       expect(config.secretRotationGraceHours).toBe(24);
+      expect(config.idempotencyKeyTtlHours).toBe(24);
       expect(config.webhooksAllowHttp).toBe(false);
       expect(config.deliveryAllowedCidrs).toEqual([]);
       expect(config.deliveryDnsTimeoutMs).toBe(5_000);
@@ -184,6 +185,10 @@ describe('loadConfig', () => {
       ['DELIVERY_MAX_IN_MEMORY', '5'],
       ['DELIVERY_MAX_IN_MEMORY_BYTES', '1000'],
       ['LOG_LEVEL', 'loud'],
+      ['IDEMPOTENCY_KEY_TTL_HOURS', '0'],
+      ['IDEMPOTENCY_KEY_TTL_HOURS', '0.05'],
+      ['IDEMPOTENCY_KEY_TTL_HOURS', 'a day'],
+      ['IDEMPOTENCY_KEY_TTL_HOURS', '9000'],
     ])('given %s=%s, when loaded, then a ConfigurationError names the variable', (name, value) => {
       const error = configurationErrorFor(env({ [name]: value }));
 
@@ -278,6 +283,19 @@ describe('loadConfig', () => {
         );
       },
     );
+
+    it('given IDEMPOTENCY_KEY_TTL_HOURS, when loaded, then it is used, fractions included', () => {
+      expect(loadConfig(env({ IDEMPOTENCY_KEY_TTL_HOURS: '48' })).idempotencyKeyTtlHours).toBe(48);
+      expect(loadConfig(env({ IDEMPOTENCY_KEY_TTL_HOURS: '0.5' })).idempotencyKeyTtlHours).toBe(
+        0.5,
+      );
+    });
+
+    it('given a bad IDEMPOTENCY_KEY_TTL_HOURS, when rejected, then its value is shown (it is no secret)', () => {
+      expect(configurationErrorFor(env({ IDEMPOTENCY_KEY_TTL_HOURS: '0' })).message).toContain(
+        'got 0',
+      );
+    });
 
     it('given KAFKA_TOPICS, when loaded, then it replaces the default topics, split on commas', () => {
       const config = loadConfig(

@@ -72,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deliveryDnsServers: parseDnsServers(vars.DELIVERY_DNS_SERVERS ?? '') ?? undefined,
     deliveryTlsCaPem,
     secretRotationGraceHours: vars.SECRET_ROTATION_GRACE_HOURS ?? 24,
+    idempotencyKeyTtlHours: vars.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     deliveryDisableAfterHours: vars.DELIVERY_DISABLE_AFTER_HOURS ?? 120,
     deliveryConcurrency: vars.DELIVERY_CONCURRENCY ?? 256,
     deliveryConcurrencyPerEndpoint: vars.DELIVERY_CONCURRENCY_PER_ENDPOINT ?? 16,
@@ -119,7 +120,8 @@ function describe(error: ValidationError): string[] {
   const all = error.constraints ?? {};
   const kind = KIND_CHECKS.find((check) => check in all);
   const constraints = kind ? [all[kind]] : Object.values(all);
-  const secret = /SECRET|KEY/.test(error.property);
+  // SECRETS_ENCRYPTION_KEY, AUTH_JWT_SECRET; not IDEMPOTENCY_KEY_TTL_HOURS, which is no secret.
+  const secret = /SECRET|_KEY$/.test(error.property);
   const shown = secret ? '' : ` (got ${JSON.stringify(error.value)})`;
   return constraints.map((message) =>
     message.startsWith(error.property)
