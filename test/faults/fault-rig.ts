@@ -29,6 +29,8 @@ export interface FaultRigOptions {
   partitions?: number;
   /** Extra environment for every app process. */
   env?: Record<string, string>;
+  /** More names the receiver's certificate is valid for (webhooks reached through a test DNS). */
+  receiverHostnames?: string[];
 }
 
 export interface Webhook {
@@ -86,7 +88,7 @@ export class FaultRig {
     const url = new URL(servers.mongodbUri);
     url.pathname = `/faults_${suffix.replace(/[^a-z0-9]/gi, '_')}`;
     const databaseUri = url.toString();
-    const receiver = await startReceiver({ https: true });
+    const receiver = await startReceiver({ https: true, hostnames: options.receiverHostnames });
     const stateDir = mkdtempSync(join(tmpdir(), `faults-${options.label}-`));
     const caFile = join(stateDir, 'receiver-ca.pem');
     writeFileSync(caFile, receiver.caPem ?? '');
@@ -174,6 +176,13 @@ export class FaultRig {
     return worker;
   }
 
+  /** The bearer token header of an owner, for calls made to one api in particular. */
+  authorization(): Promise<Record<string, string>> {
+    return Promise.resolve({
+      authorization: `Bearer ${signAccessToken(JWT_SECRET, { id: 'fault-suite', role: 'owner' }, 3600)}`,
+    });
+  }
+
   /** Calls the admin API of the first api still running, as an owner. */
   async call(
     method: string,
@@ -208,14 +217,20 @@ export class FaultRig {
     if (status !== 200) throw new Error(`retry policy: ${status} ${JSON.stringify(body)}`);
   }
 
+  /**
+   * A webhook at `path` of the receiver (`host` instead of 127.0.0.1: a name the worker resolves
+   * through DELIVERY_DNS_SERVERS).
+   */
   async createWebhook(
     name: string,
     path: string,
     eventTypes: string[] = ['license.created'],
+    host?: string,
   ): Promise<Webhook> {
+    const base = host ? `https://${host}:${this.receiver.port}` : this.receiver.url;
     const { status, body } = await this.call('POST', '/webhooks', {
       name,
-      url: `${this.receiver.url}${path}`,
+      url: `${base}${path}`,
       environment: 'production',
       eventTypes,
     });

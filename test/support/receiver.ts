@@ -66,7 +66,13 @@ interface Waiter {
 
 const OK: Responder = () => ({ status: 200, body: 'ok' });
 
-export async function startReceiver(options: { https?: boolean } = {}): Promise<Receiver> {
+export async function startReceiver(
+  options: {
+    https?: boolean;
+    /** More names the HTTPS certificate is valid for (besides localhost and 127.0.0.1). */
+    hostnames?: string[];
+  } = {},
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const waiters = new Set<Waiter>();
   const sockets = new Set<Socket>();
@@ -122,6 +128,7 @@ export async function startReceiver(options: { https?: boolean } = {}): Promise<
           name: 'subjectAltName',
           altNames: [
             { type: 2, value: 'localhost' },
+            ...(options.hostnames ?? []).map((value) => ({ type: 2 as const, value })),
             { type: 7, ip: '127.0.0.1' },
           ],
         },
