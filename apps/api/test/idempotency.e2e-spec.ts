@@ -284,7 +284,12 @@ describe('Idempotency-Key on POST (two running apis, one real database)', () => 
   });
 
   describe('in progress', () => {
-    async function seedInProgress(key: string, body: unknown, leaseUntil: Date): Promise<string> {
+    async function seedInProgress(
+      key: string,
+      body: unknown,
+      leaseUntil: Date,
+      options: { replace?: boolean } = {},
+    ): Promise<string> {
       const scope = idempotencyScope({
         principalId: 'alice',
         method: 'POST',
@@ -292,6 +297,7 @@ describe('Idempotency-Key on POST (two running apis, one real database)', () => 
         key,
       });
       const now = new Date();
+      if (options.replace) await records.deleteOne({ _id: `${scope}.0` });
       await records.insertOne({
         _id: `${scope}.0`,
         scope,
@@ -332,6 +338,23 @@ describe('Idempotency-Key on POST (two running apis, one real database)', () => 
         status: 201,
       });
       expectSameResponse(await call('POST', '/webhooks', { key, body }), answer);
+    });
+
+    it('given a create that committed but whose process died before it answered, when retried, then it answers with the webhook it made and makes no second one', async () => {
+      const key = newKey();
+      const body = webhook('Idem: committed, then died');
+      const first = await call('POST', '/webhooks', { key, body });
+      expect(first.status).toBe(201);
+      // As if the process had died right after the commit: no outcome stored, a lapsed lease.
+      const scope = await seedInProgress(key, body, new Date(Date.now() - 1), { replace: true });
+
+      const retried = await call('POST', '/webhooks', { key, body, via: second });
+
+      expect(retried.status).toBe(201);
+      expect(retried.body.id).toBe(first.body.id);
+      expect(retried.body.secret).toBe(first.body.secret);
+      expect(await webhooksNamed(body.name)).toEqual([first.body.id]);
+      expect(await records.findOne({ _id: `${scope}.1` })).toMatchObject({ state: 'completed' });
     });
   });
 

@@ -16,5 +16,7 @@ export class CreateWebhookCommand {
     readonly input: CreateWebhookInput,
     readonly request: RequestMetadata,
     readonly consistency: Consistency = 'eventual',
+    /** The request's Idempotency-Key scope, when it has one: the webhook's id derives from it. */
+    readonly idempotencyScope?: string,
   ) {}
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import { CurrentPrincipal, IdempotencyScope, RequireRole, type Principal } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
 import { withEtag, type HeaderSettable } from '../../http/etag';
 import { requestMetadata } from '../../http/request-metadata.factory';
@@ -24,9 +24,15 @@ export class CreateWebhookHttp {
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) response: HeaderSettable,
+    @IdempotencyScope() idempotencyScope: string | undefined,
   ): Promise<WebhookView & { secret: string }> {
     const result = await this.commands.execute<CreateWebhookCommand, CreatedWebhook>(
-      new CreateWebhookCommand(body, requestMetadata(principal, correlationId), 'read-your-writes'),
+      new CreateWebhookCommand(
+        body,
+        requestMetadata(principal, correlationId),
+        'read-your-writes',
+        idempotencyScope,
+      ),
     );
     response.setHeader('Location', `/api/v1/webhooks/${result.webhook.id}`);
     return withEtag(response, { ...result.webhook, secret: result.secret });
