@@ -61,7 +61,11 @@ export class AttemptRunner {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run(job: DeliveryJob, recorder: DeliveryRecorder): Promise<void> {
+  /**
+   * `requestDone` is called once the HTTP request is over (or none is made), before the record is
+   * written: the dispatcher then gives the request's slot to the next attempt.
+   */
+  async run(job: DeliveryJob, recorder: DeliveryRecorder, requestDone = () => {}): Promise<void> {
     // A claimed entry whose attempt was recorded already (a crash between the record and the
     // removal of the entry): only what follows it is written again, nothing is sent.
     if (job.origin.kind === 'queue') {
@@ -95,6 +99,8 @@ export class AttemptRunner {
       // A secret that does not decrypt (SECRETS_ENCRYPTION_KEY differs from the api's) or is
       // corrupt: a failed attempt like any other, retried on schedule, so fixing the key recovers.
       result = unsent(`not sent: ${(error as Error).message}`);
+    } finally {
+      requestDone();
     }
     this.metrics.attempted(result);
     const done = this.clock.now();

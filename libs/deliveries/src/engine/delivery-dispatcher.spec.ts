@@ -26,13 +26,17 @@ const job = (id: string, webhookId: string): DeliveryJob => ({
 function controlledAttempts() {
   const started: DeliveryJob[] = [];
   const settle = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  const sent = new Map<string, () => void>();
   return {
     started,
-    attempt: (j: DeliveryJob) =>
+    attempt: (j: DeliveryJob, release: () => void) =>
       new Promise<void>((resolve, reject) => {
         started.push(j);
         settle.set(j.id, { resolve, reject });
+        sent.set(j.id, release);
       }),
+    /** The HTTP request is done; the attempt is still being recorded. */
+    send: (id: string) => sent.get(id)?.(),
     finish: (id: string) => settle.get(id)?.resolve(),
     fail: (id: string, error: Error) => settle.get(id)?.reject(error),
     startedFor: (webhookId: string) => started.filter((j) => j.webhookId === webhookId),
@@ -100,6 +104,22 @@ describe('DeliveryDispatcher', () => {
     await flush();
 
     expect(attempts.started.map((j) => j.id)).toEqual(['x1', 'x2']);
+  });
+
+  it('given an attempt whose request is done but whose record is still being written, then its slot is free for the next one, and it is still held until recorded', async () => {
+    const { attempts, dispatcher } = dispatcherWith({ ...LIMITS, perWebhook: 1 });
+    const first = dispatcher.submit(job('j1', 'a-1'));
+    void dispatcher.submit(job('j2', 'a-1'));
+    expect(attempts.started.map((j) => j.id)).toEqual(['j1']);
+
+    attempts.send('j1');
+    await flush();
+
+    expect(attempts.started.map((j) => j.id)).toEqual(['j1', 'j2']);
+    expect(dispatcher.holds('j1')).toBe(true);
+    attempts.finish('j1');
+    await first;
+    expect(dispatcher.holds('j1')).toBe(false);
   });
 
   it('given an attempt that could not be recorded, when it ends, then its completion rejects (it is never taken as done)', async () => {

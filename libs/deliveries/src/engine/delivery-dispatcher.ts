@@ -51,6 +51,8 @@ export class DeliveryDispatcher {
   private readonly ready: string[] = [];
   private readonly queued = new Set<string>();
   private readonly completions = new Map<string, Completion>();
+  /** Jobs started and not yet settled (sending, or writing their record). */
+  private readonly recording = new Set<string>();
   private running = 0;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
@@ -58,7 +60,12 @@ export class DeliveryDispatcher {
 
   constructor(
     private readonly limits: DispatchLimits,
-    private readonly attempt: (job: DeliveryJob) => Promise<void>,
+    /**
+     * Makes and records the attempt. `release` frees its slots as soon as the request itself is
+     * over: the limits protect receivers, so writing the record needs no slot (the job stays held,
+     * and counted, until the promise settles).
+     */
+    private readonly attempt: (job: DeliveryJob, release: () => void) => Promise<void>,
     private readonly park: (job: DeliveryJob) => Promise<void>,
     private readonly hostOf: (job: DeliveryJob) => string,
   ) {}
@@ -91,8 +98,9 @@ export class DeliveryDispatcher {
     return this.completions.size;
   }
 
+  /** Jobs started and not settled yet: sending, or writing their record. */
   get inFlight(): number {
-    return this.running;
+    return this.recording.size;
   }
 
   /** How many more jobs could start at once now, over all webhooks. */
@@ -154,9 +162,9 @@ export class DeliveryDispatcher {
     });
   }
 
-  /** The jobs running now (for a shutdown that ran out of time). */
+  /** The jobs started and not settled (for a shutdown that ran out of time). */
   runningJobs(): DeliveryJob[] {
-    return [...this.completions.values()].map((c) => c.job).filter((job) => !this.isWaiting(job));
+    return [...this.recording].map((id) => this.completions.get(id)?.job).filter(isJob);
   }
 
   private track(job: DeliveryJob): Completion {
@@ -190,29 +198,42 @@ export class DeliveryDispatcher {
       this.running++;
       this.hosts.set(line.host, (this.hosts.get(line.host) ?? 0) + 1);
       if (line.waiting.length > 0) this.markReady(webhookId);
-      void this.attempt(job).then(
-        () => this.finished(job, line),
-        (error: Error) => this.finished(job, line, error),
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.releaseSlots(line);
+      };
+      this.recording.add(job.id);
+      void this.attempt(job, release).then(
+        () => this.finished(job, line, release),
+        (error: Error) => this.finished(job, line, release, error),
       );
     }
   }
 
-  private finished(job: DeliveryJob, line: Line, error?: Error): void {
+  /** The attempt's request is over: its webhook, host and overall slots go to the next job. */
+  private releaseSlots(line: Line): void {
     line.running--;
     this.running--;
     const onHost = (this.hosts.get(line.host) ?? 1) - 1;
     if (onHost > 0) this.hosts.set(line.host, onHost);
     else this.hosts.delete(line.host);
-    this.settle(job.id, error);
     if (line.waiting.length > 0) this.markReady(line.webhookId);
     // Webhooks of the same host may have waited for this host slot.
     for (const other of this.lines.values()) {
       if (other.host === line.host && other.waiting.length > 0) this.markReady(other.webhookId);
     }
     this.dropIfIdle(line);
-    this.notifyRoom();
-    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     this.pump();
+  }
+
+  private finished(job: DeliveryJob, line: Line, release: () => void, error?: Error): void {
+    release();
+    this.recording.delete(job.id);
+    this.settle(job.id, error);
+    this.notifyRoom();
+    if (this.recording.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private settle(id: string, error?: Error): void {
@@ -229,10 +250,6 @@ export class DeliveryDispatcher {
     this.ready.push(webhookId);
   }
 
-  private isWaiting(job: DeliveryJob): boolean {
-    return this.lines.get(job.webhookId)?.waiting.includes(job) ?? false;
-  }
-
   private lineOf(job: DeliveryJob): Line {
     let line = this.lines.get(job.webhookId);
     if (!line) {
@@ -245,4 +262,8 @@ export class DeliveryDispatcher {
   private dropIfIdle(line: Line): void {
     if (line.running === 0 && line.waiting.length === 0) this.lines.delete(line.webhookId);
   }
+}
+
+function isJob(job: DeliveryJob | undefined): job is DeliveryJob {
+  return job !== undefined;
 }

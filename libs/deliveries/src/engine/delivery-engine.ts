@@ -105,7 +105,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
         perHost: config.deliveryConcurrencyPerHost,
         backlogPerWebhook: Math.max(100, config.deliveryConcurrencyPerEndpoint * 10),
       },
-      (job) => this.runner.run(job, this.recorder),
+      (job, release) => this.runner.run(job, this.recorder, release),
       (job) => this.park(job, metrics),
       (job) => this.hostOf(job.webhookId),
     );

@@ -1,4 +1,5 @@
 import {
+  MongoBulkWriteError,
   MongoNetworkError,
   MongoServerError,
   MongoServerSelectionError,
@@ -50,6 +51,11 @@ const PERMANENT_CODES = new Set([
 ]);
 
 export function classifyWriteError(error: unknown): WriteErrorKind {
+  // No answer per document: the batch as a whole did not get through (the driver reports a lost
+  // connection that way), which says nothing about the documents.
+  if (error instanceof MongoBulkWriteError && writeErrorsOf(error).length === 0) {
+    return 'transient';
+  }
   if (isDuplicateKeyError(error)) return 'duplicate';
   if (
     error instanceof MongoNetworkError ||
@@ -68,6 +74,12 @@ export function classifyWriteError(error: unknown): WriteErrorKind {
   // Anything else (a driver error without a server answer, a timeout of our own) is about
   // reaching the database, not about the document.
   return 'transient';
+}
+
+function writeErrorsOf(error: MongoBulkWriteError): unknown[] {
+  const writeErrors = error.writeErrors as unknown;
+  if (Array.isArray(writeErrors)) return writeErrors;
+  return writeErrors ? [writeErrors] : [];
 }
 
 /** The server's code of a (bulk) write error, if it has one. */

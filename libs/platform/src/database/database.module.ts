@@ -2,8 +2,24 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import mongoose, { Connection } from 'mongoose';
 import { AppConfig } from '@app/config';
 import { DATABASE_CONNECTION } from './database.tokens';
+import { MonitorWatchdog } from './monitor-watchdog';
 
-/** Opens one mongoose connection for the app, and closes it on shutdown. */
+/**
+ * How the app's client watches and reaches the database. A server that stops answering is noticed
+ * within a heartbeat (5 s), an unreachable one fails a connect within 10 s; idle connections older
+ * than a minute are dropped, so none left over from before a database restart is handed out.
+ */
+export const DATABASE_CLIENT_OPTIONS = {
+  serverSelectionTimeoutMS: 10_000,
+  heartbeatFrequencyMS: 5_000,
+  connectTimeoutMS: 10_000,
+  maxIdleTimeMS: 60_000,
+  maxPoolSize: 50,
+} as const;
+
+const WATCHDOG = Symbol('DATABASE_MONITOR_WATCHDOG');
+
+/** Opens one mongoose connection for the app (watched by a MonitorWatchdog), and closes it on shutdown. */
 @Global()
 @Module({
   providers: [
@@ -13,8 +29,7 @@ import { DATABASE_CONNECTION } from './database.tokens';
       useFactory: async (config: AppConfig): Promise<Connection> => {
         const logger = new Logger('Database');
         const connection = mongoose.createConnection(config.mongodbUri, {
-          serverSelectionTimeoutMS: 10_000,
-          maxPoolSize: 50,
+          ...DATABASE_CLIENT_OPTIONS,
           autoIndex: false,
         });
         await connection.asPromise();
@@ -26,13 +41,26 @@ import { DATABASE_CONNECTION } from './database.tokens';
         return connection;
       },
     },
+    {
+      provide: WATCHDOG,
+      inject: [DATABASE_CONNECTION],
+      useFactory: (connection: Connection): MonitorWatchdog => {
+        const watchdog = new MonitorWatchdog(connection.getClient(), DATABASE_CLIENT_OPTIONS);
+        watchdog.start();
+        return watchdog;
+      },
+    },
   ],
   exports: [DATABASE_CONNECTION],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE_CONNECTION) private readonly connection: Connection) {}
+  constructor(
+    @Inject(DATABASE_CONNECTION) private readonly connection: Connection,
+    @Inject(WATCHDOG) private readonly watchdog: MonitorWatchdog,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.watchdog.stop();
     await this.connection.close();
   }
 }
