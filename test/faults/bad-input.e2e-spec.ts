@@ -22,7 +22,7 @@ describe('fault suite: malformed, oversized and wrong-typed messages between goo
     const good = rig.events(60);
     // Valid envelopes whose data a document database could choke on: delivered as received.
     good[0].data = { $where: 'this.seats > 1', 'a.b': 1, nested: { $ref: 'x' } };
-    good[1].data = { big: 12345678901234567890, nothing: null, list: [1, 'two', { three: 3 }] };
+    good[1].data = { big: 2 ** 60, nothing: null, list: [1, 'two', { three: 3 }] };
     const bad: Array<{ value: string | Buffer; reason: RegExp }> = [
       { value: 'not json at all', reason: /not JSON/ },
       { value: '[1, 2, 3]', reason: /not a JSON object/ },

@@ -189,8 +189,8 @@ export class FaultRig {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of many shapes
   ): Promise<{ status: number; body: any; headers: Headers }> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of many shapes
     const api = await this.liveApi();
     const response = await fetch(`${api.url}/api/v1${path}`, {
       method,
@@ -301,7 +301,7 @@ export class FaultRig {
         timeoutMs,
       );
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           letters.push({
             reason: message.headers?.['x-dead-letter-reason']?.toString() ?? '',
             value: message.value?.toString() ?? '',
@@ -310,6 +310,7 @@ export class FaultRig {
             clearTimeout(timer);
             resolve();
           }
+          return Promise.resolve();
         },
       });
     });

@@ -32,9 +32,9 @@ describe('classifyWriteError', () => {
   });
 
   it('given network and server-selection errors, then transient', () => {
-    expect(classifyWriteError(new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed'))).toBe(
-      'transient',
-    );
+    expect(
+      classifyWriteError(new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed')),
+    ).toBe('transient');
     expect(
       classifyWriteError(new MongoServerSelectionError('Server selection timed out', {} as never)),
     ).toBe('transient');

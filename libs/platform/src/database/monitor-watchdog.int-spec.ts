@@ -3,15 +3,16 @@ import { MonitorWatchdog } from './monitor-watchdog';
 
 const OPTIONS = { heartbeatFrequencyMS: 1_000, connectTimeoutMS: 1_000 };
 
+interface Monitor {
+  monitorId: { isExecutionInProgress: boolean; lastExecutionEnded: number };
+}
+
 /** The client's one server monitor (the driver's internals this watchdog relies on). */
-function monitorOf(client: MongoClient) {
-  const servers = (
-    client as unknown as { topology: { s: { servers: Map<string, any> } } }
-  ) // eslint-disable-line @typescript-eslint/no-explicit-any -- driver internals
-  .topology.s.servers;
-  return [...servers.values()][0].monitor as {
-    monitorId: { isExecutionInProgress: boolean; lastExecutionEnded: number };
+function monitorOf(client: MongoClient): Monitor {
+  const internals = client as unknown as {
+    topology: { s: { servers: Map<string, { monitor: Monitor }> } };
   };
+  return [...internals.topology.s.servers.values()][0].monitor;
 }
 
 describe('MonitorWatchdog (the real driver, the real database)', () => {
