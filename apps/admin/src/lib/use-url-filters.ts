@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { filterParams } from './list-filters';
 
@@ -7,35 +7,46 @@ import { filterParams } from './list-filters';
  * at the first page again; typing in search replaces the history entry instead of adding one per
  * keystroke. The API pages by cursor, so the cursors of the pages before are remembered here for
  * "Previous" (a shared link to a later page can still go back to the first).
+ *
+ * Each change builds on the last one written, not on the last render: two filters changed in quick
+ * succession (before the page re-renders) both stay.
  */
 export function useUrlFilters<F extends { cursor: string }>(read: (params: URLSearchParams) => F) {
   const [params, setParams] = useSearchParams();
   const [previousCursors, setPreviousCursors] = useState<string[]>([]);
   const filters = useMemo(() => read(params), [params, read]);
+  const latest = useRef<{ seen: URLSearchParams; filters: F }>({ seen: params, filters });
+  // A navigation (back, a link) changed the URL: that is the latest state now.
+  if (latest.current.seen !== params) latest.current = { seen: params, filters };
 
   const write = useCallback(
-    (next: F, replace: boolean) => setParams(filterParams(next), { replace }),
+    (next: F, replace: boolean) => {
+      latest.current = { ...latest.current, filters: next };
+      setParams(filterParams(next), { replace });
+    },
     [setParams],
   );
   const change = useCallback(
     (update: Partial<Omit<F, 'cursor'>>) => {
       setPreviousCursors([]);
       const replace = Object.keys(update).every((key) => key === 'search');
-      write({ ...filters, ...update, cursor: '' }, replace);
+      write({ ...latest.current.filters, ...update, cursor: '' }, replace);
     },
-    [filters, write],
+    [write],
   );
   const nextPage = useCallback(
     (cursor: string) => {
-      setPreviousCursors((cursors) => [...cursors, filters.cursor]);
-      write({ ...filters, cursor }, false);
+      // Read now: the updater below runs later, after `write` has moved the latest filters on.
+      const current = latest.current.filters.cursor;
+      setPreviousCursors((cursors) => [...cursors, current]);
+      write({ ...latest.current.filters, cursor }, false);
     },
-    [filters, write],
+    [write],
   );
   const previousPage = useCallback(() => {
     setPreviousCursors((cursors) => cursors.slice(0, -1));
-    write({ ...filters, cursor: previousCursors.at(-1) ?? '' }, false);
-  }, [filters, previousCursors, write]);
+    write({ ...latest.current.filters, cursor: previousCursors.at(-1) ?? '' }, false);
+  }, [previousCursors, write]);
 
   return { filters, change, nextPage, previousPage, pagesBefore: previousCursors.length };
 }
