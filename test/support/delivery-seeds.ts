@@ -12,6 +12,9 @@ import {
   type DeliveryQueueDocument,
   type DeliveryStatus,
   type PlatformEventDocument,
+  storedDelivery,
+  timeSlotsOf,
+  type StoredDelivery,
 } from '@app/deliveries';
 
 /** One delivery to seed, as a worker would have recorded it. */
@@ -87,6 +90,7 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
       outcome,
       scheduledAttempts: i + 1,
       token: `seed-${i}`,
+      ...timeSlotsOf(seed.at),
     };
   });
   const last = attempts.at(-1);
@@ -122,13 +126,14 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
     body,
     webhookIds: [seed.webhookId],
     receivedAt: seed.at,
+    ...timeSlotsOf(seed.at),
     source: { topic: 'platform.licenses', partition: 0, offset: '1' },
   };
   await db
     .collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION)
     .insertOne(event)
     .catch(() => undefined);
-  await db.collection<DeliveryDocument>(DELIVERIES_COLLECTION).insertOne(summary);
+  await db.collection<StoredDelivery>(DELIVERIES_COLLECTION).insertOne(storedDelivery(summary));
   if (attempts.length > 0) {
     await db.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION).insertMany(attempts);
   }

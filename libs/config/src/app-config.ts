@@ -33,6 +33,11 @@ export class AppConfig {
   idempotencyKeyTtlHours: number;
   /** An endpoint whose every attempt failed for this long is deactivated automatically. */
   deliveryDisableAfterHours: number;
+  /**
+   * Finished deliveries (with their attempts) and the platform events kept for deduplication are
+   * pruned this many days after they were created or received.
+   */
+  deliveryRetentionDays: number;
   /** HTTP requests in flight at once, over all endpoints, per worker. */
   deliveryConcurrency: number;
   /** HTTP requests in flight at once to one webhook, so a slow endpoint cannot starve the others. */

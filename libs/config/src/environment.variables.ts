@@ -168,6 +168,13 @@ export class EnvironmentVariables {
   DELIVERY_DISABLE_AFTER_HOURS?: number;
 
   @IsOptional()
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  @Max(3650)
+  DELIVERY_RETENTION_DAYS?: number;
+
+  @IsOptional()
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -74,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretRotationGraceHours: vars.SECRET_ROTATION_GRACE_HOURS ?? 24,
     idempotencyKeyTtlHours: vars.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     deliveryDisableAfterHours: vars.DELIVERY_DISABLE_AFTER_HOURS ?? 120,
+    deliveryRetentionDays: vars.DELIVERY_RETENTION_DAYS ?? 30,
     deliveryConcurrency: vars.DELIVERY_CONCURRENCY ?? 256,
     deliveryConcurrencyPerEndpoint: vars.DELIVERY_CONCURRENCY_PER_ENDPOINT ?? 16,
     deliveryMaxRetryAfterSeconds: vars.DELIVERY_MAX_RETRY_AFTER_SECONDS ?? 86_400,

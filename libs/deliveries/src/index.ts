@@ -49,3 +49,5 @@ export { DeliveryIntake } from './engine/delivery-intake';
 export { DeliveryMetrics } from './engine/delivery-metrics';
 export { DeliveryReadiness } from './engine/delivery-readiness';
 export { ensureDeliveryIndexes } from './storage/delivery-indexes';
+export { timeSlotsOf, SLOT_LEVELS, type TimeSlots } from './storage/time-slots';
+export { storedDelivery, deliveryOf, type StoredDelivery } from './storage/stored-delivery';

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
+import { AppConfig } from '@app/config';
+import { CLOCK, type Clock } from '@app/event-store';
 import { DATABASE_CONNECTION } from '@app/platform';
 import {
   DELIVERIES_COLLECTION,
@@ -10,43 +12,81 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
+import { walkSlots, type SlotReader } from '../storage/slot-walk';
+import { deliveryOf, type StoredDelivery } from '../storage/stored-delivery';
+import { deliveryEqualities, type DeliveryListFilter } from './application/delivery-list.filter';
 import {
-  deliveryListQuery,
-  DELIVERY_LIST_SORT,
-  type DeliveryListFilter,
-} from './application/delivery-list.filter';
-import type { DeliveryPosition } from './application/delivery-position';
+  compareListOrder,
+  positionOf,
+  type DeliveryPosition,
+} from './application/delivery-position';
+
+const DAY_MS = 86_400_000;
+/** Records stamped ahead of this process's clock (another process's clock) are still listed. */
+const CLOCK_SKEW_MS = DAY_MS;
 
 /**
  * The api's reads of what the workers recorded: delivery summaries (lists, filters), their
  * attempts, and the events' bodies. The api never writes these; it only adds queue entries.
+ *
+ * Lists walk the summaries by the time slots of their creation (storage/slot-walk.ts), so a page
+ * costs about what it shows, however many deliveries are kept; the walk reaches back as far as
+ * retention keeps deliveries (DELIVERY_RETENTION_DAYS, and a day more for the pruner's pace).
  */
 @Injectable()
 export class DeliveryRepository {
-  private readonly deliveries: Collection<DeliveryDocument>;
+  private readonly deliveries: Collection<StoredDelivery>;
   private readonly attempts: Collection<DeliveryAttemptDocument>;
   private readonly events: Collection<PlatformEventDocument>;
+  private readonly retentionMs: number;
 
-  constructor(@Inject(DATABASE_CONNECTION) connection: Connection) {
-    this.deliveries = connection.collection<DeliveryDocument>(DELIVERIES_COLLECTION);
+  constructor(
+    @Inject(DATABASE_CONNECTION) connection: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.deliveries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
     this.attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+    this.retentionMs = (config.deliveryRetentionDays + 1) * DAY_MS;
   }
 
-  list(
+  /** Up to `limit` deliveries matching the filter, newest first, after `after` when given. */
+  async list(
     filter: DeliveryListFilter,
     after: DeliveryPosition | undefined,
     limit: number,
   ): Promise<DeliveryDocument[]> {
-    return this.deliveries
-      .find(deliveryListQuery(filter, after))
-      .sort(DELIVERY_LIST_SORT)
-      .limit(limit)
-      .toArray();
+    const now = this.clock.now().getTime();
+    const toMs = Math.min(
+      filter.to?.getTime() ?? Infinity,
+      after ? after.createdAt.getTime() + 1 : Infinity,
+      now + CLOCK_SKEW_MS,
+    );
+    const fromMs = Math.max(filter.from?.getTime() ?? -Infinity, now - this.retentionMs);
+    const found: DeliveryDocument[] = [];
+    const walk = walkSlots(this.reader(), {
+      filter: deliveryEqualities(filter),
+      fromMs,
+      toMs,
+      order: 'newest',
+      probe: Math.max(limit, 20) + 1,
+      timeOf: (stored) => stored.createdAt.getTime(),
+      compare: (a, b) => compareListOrder(positionOf(a), positionOf(b)),
+    });
+    for await (const { records } of walk) {
+      for (const stored of records) {
+        if (after && compareListOrder(after, positionOf(stored)) >= 0) continue;
+        found.push(deliveryOf(stored));
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
   }
 
-  findById(id: string): Promise<DeliveryDocument | null> {
-    return this.deliveries.findOne({ _id: id });
+  async findById(id: string): Promise<DeliveryDocument | null> {
+    const stored = await this.deliveries.findOne({ _id: id });
+    return stored && deliveryOf(stored);
   }
 
   /** Every attempt of the delivery, in order (a duplicate send right after the attempt it repeats). */
@@ -62,13 +102,28 @@ export class DeliveryRepository {
   }
 
   /**
-   * The failed deliveries to one webhook created at or after `since`, oldest first, streamed so a
-   * large recovery never holds them all in memory. Webhook and status are equalities (handed down
-   * by FerretDB); the time range is applied over what they leave.
+   * The failed deliveries to one webhook created at or after `since`, oldest first, read slot by
+   * slot so a large recovery never holds them all in memory.
    */
-  failedSince(webhookId: string, since: Date): AsyncIterable<DeliveryDocument> {
-    return this.deliveries
-      .find({ webhookId, status: 'failed', createdAt: { $gte: since } })
-      .sort({ createdAt: 1, _id: 1 });
+  async *failedSince(webhookId: string, since: Date): AsyncIterable<DeliveryDocument> {
+    const walk = walkSlots(this.reader(), {
+      filter: { webhookId, status: 'failed' },
+      fromMs: since.getTime(),
+      toMs: this.clock.now().getTime() + CLOCK_SKEW_MS,
+      order: 'oldest',
+      probe: 200,
+      timeOf: (stored) => stored.createdAt.getTime(),
+      compare: (a, b) => compareListOrder(positionOf(b), positionOf(a)),
+    });
+    for await (const { records } of walk) {
+      for (const stored of records) yield deliveryOf(stored);
+    }
+  }
+
+  private reader(): SlotReader<StoredDelivery> {
+    return (query, limit) => {
+      const cursor = this.deliveries.find(query);
+      return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
+    };
   }
 }

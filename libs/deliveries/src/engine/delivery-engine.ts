@@ -22,11 +22,11 @@ import {
   PLATFORM_EVENTS_COLLECTION,
   type DeliveryAttemptDocument,
   type DeliveryClaimDocument,
-  type DeliveryDocument,
   type DeliveryQueueDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
 import { ensureDeliveryIndexes } from '../storage/delivery-indexes';
+import type { StoredDelivery } from '../storage/stored-delivery';
 import { retryTransient } from '../storage/transient-retry';
 import { AttemptRunner } from './attempt-runner';
 import { DeliveryClaims, type ClaimHandle } from './delivery-claims';
@@ -93,7 +93,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       {
         attempts: connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION),
         queue,
-        deliveries: connection.collection<DeliveryDocument>(DELIVERIES_COLLECTION),
+        deliveries: connection.collection<StoredDelivery>(DELIVERIES_COLLECTION),
       },
       this.claims,
       signal,

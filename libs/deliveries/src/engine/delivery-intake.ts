@@ -10,6 +10,7 @@ import { AppConfig } from '@app/config';
 import { SubscriptionIndex } from '@app/webhooks';
 import { deliveryIdOf } from '../domain/delivery-id';
 import type { PlatformEventDocument } from '../storage/delivery.documents';
+import { timeSlotsOf } from '../storage/time-slots';
 import { PermanentWriteError } from '../storage/write-errors';
 import { DeliveryEngine } from './delivery-engine';
 import { DeliveryMetrics } from './delivery-metrics';
@@ -143,6 +144,7 @@ function eventDocument(
     body: webhookIds.length > 0 ? body : '',
     webhookIds,
     receivedAt,
+    ...timeSlotsOf(receivedAt),
     source,
   };
 }

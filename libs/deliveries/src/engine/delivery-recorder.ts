@@ -9,18 +9,28 @@ import {
   type DeliveryDocument,
   type DeliveryQueueDocument,
 } from '../storage/delivery.documents';
+import {
+  deliveryOf,
+  storedDelivery,
+  storedProgress,
+  type StoredDelivery,
+} from '../storage/stored-delivery';
+import { timeSlotsOf, type SlotField } from '../storage/time-slots';
 import { retryTransient } from '../storage/transient-retry';
 import { PermanentWriteError } from '../storage/write-errors';
 import type { DeliveryClaims } from './delivery-claims';
 import type { DeliveryJob } from './delivery-job';
 
 /** What an attempt was, before it is recorded (the recorder adds its id and token). */
-export type AttemptRecord = Omit<DeliveryAttemptDocument, '_id' | 'token' | 'duplicateOf'>;
+export type AttemptRecord = Omit<
+  DeliveryAttemptDocument,
+  '_id' | 'token' | 'duplicateOf' | SlotField
+>;
 
 export interface RecorderCollections {
   attempts: Collection<DeliveryAttemptDocument>;
   queue: Collection<DeliveryQueueDocument>;
-  deliveries: Collection<DeliveryDocument>;
+  deliveries: Collection<StoredDelivery>;
 }
 
 const BATCHING: BatchInserterOptions = { maxBatch: 200, lingerMs: 5, maxConcurrentFlushes: 4 };
@@ -42,7 +52,7 @@ export class DeliveryRecorder {
   private readonly logger = new Logger(DeliveryRecorder.name);
   private readonly attemptInserts: BatchInserter<DeliveryAttemptDocument>;
   private readonly queueInserts: BatchInserter<DeliveryQueueDocument>;
-  private readonly summaryInserts: BatchInserter<DeliveryDocument>;
+  private readonly summaryInserts: BatchInserter<StoredDelivery>;
 
   constructor(
     private readonly collections: RecorderCollections,
@@ -64,17 +74,19 @@ export class DeliveryRecorder {
   }
 
   /** The delivery's summary, if it has one (the redelivery of an event checks this). */
-  summaryOf(deliveryId: string): Promise<DeliveryDocument | null> {
-    return retryTransient(() => this.collections.deliveries.findOne({ _id: deliveryId }), {
-      what: `reading delivery ${deliveryId}`,
-      signal: this.signal,
-    });
+  async summaryOf(deliveryId: string): Promise<DeliveryDocument | null> {
+    const stored = await retryTransient(
+      () => this.collections.deliveries.findOne({ _id: deliveryId }),
+      { what: `reading delivery ${deliveryId}`, signal: this.signal },
+    );
+    return stored && deliveryOf(stored);
   }
 
   /** Records the attempt the job made and what follows it. Resolves once all of it is durable. */
   async record(job: DeliveryJob, attempt: AttemptRecord): Promise<void> {
     const document: DeliveryAttemptDocument = {
       ...attempt,
+      ...timeSlotsOf(job.createdAt),
       _id: attemptIdOf(job.id, attempt.number),
       token: randomBytes(9).toString('base64url'),
     };
@@ -149,14 +161,16 @@ export class DeliveryRecorder {
   }
 
   private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {
-    if (!job.hasSummary && (await this.summaryInserts.insert(summary)) === 'inserted') return;
-    const { _id, createdAt: _createdAt, source: _source, ...fields } = summary;
+    if (!job.hasSummary) {
+      if ((await this.summaryInserts.insert(storedDelivery(summary))) === 'inserted') return;
+    }
+    const { _id, attemptCount } = summary;
     // Only forward: a late writer of an older attempt (a zombie) never overwrites a newer one.
     await retryTransient(
       () =>
         this.collections.deliveries.updateOne(
-          { _id, attemptCount: { $lte: summary.attemptCount } },
-          { $set: fields },
+          { _id, attemptCount: { $lte: attemptCount } },
+          { $set: storedProgress(summary) },
         ),
       { what: `updating delivery ${_id}`, signal: this.signal },
     );

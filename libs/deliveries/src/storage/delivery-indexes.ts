@@ -6,22 +6,29 @@ import {
   DELIVERY_QUEUE_COLLECTION,
   PLATFORM_EVENTS_COLLECTION,
 } from './delivery.documents';
+import { SLOT_LEVELS } from './time-slots';
+
+/** One index per time-slot field: each walk and prune query is an equality on one of them. */
+const BY_SLOT: Record<string, 1>[] = SLOT_LEVELS.map(({ field }) => ({ [field]: 1 }));
 
 /**
- * The indexes the delivery collections need on MongoDB, one per query the code makes (FerretDB
- * keeps them too, though it filters in its own process). docs/operations.md lists which serves
- * which query.
+ * The indexes the delivery collections need, one per query the code makes. On MongoDB they serve
+ * the queries directly; on the embedded FerretDB, scripts/infra mirrors each as a PostgreSQL GIN
+ * index, the only kind FerretDB's equality queries can use. docs/operations.md lists which index
+ * serves which query.
  */
 const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
-  [PLATFORM_EVENTS_COLLECTION]: [{ receivedAt: 1 }],
+  [PLATFORM_EVENTS_COLLECTION]: BY_SLOT,
   [DELIVERIES_COLLECTION]: [
-    { createdAt: -1, _id: -1 },
-    { webhookId: 1, createdAt: -1 },
-    { status: 1, createdAt: -1 },
-    { eventType: 1, createdAt: -1 },
+    ...BY_SLOT,
+    // A filtered list: the filter's field, then the slot the walk reads (MongoDB); FerretDB
+    // intersects the two fields' indexes.
+    { webhookId: 1, byHour: 1 },
+    { status: 1, byHour: 1 },
+    { eventType: 1, byHour: 1 },
     { eventId: 1 },
   ],
-  [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }],
+  [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }, ...BY_SLOT],
   [DELIVERY_QUEUE_COLLECTION]: [
     { dueAt: 1 },
     { trigger: 1, dueAt: 1 },

@@ -1,3 +1,5 @@
+import type { TimeSlots } from './time-slots';
+
 /**
  * How deliveries are stored. Every coordination between processes rests on what MongoDB and the
  * embedded FerretDB both do atomically, an insert under a unique `_id`: nothing here is ever
@@ -53,7 +55,8 @@ export interface MessageSourceRecord {
   offset: string;
 }
 
-export interface PlatformEventDocument {
+/** Slots of `receivedAt` (time-slots.ts), for retention. */
+export interface PlatformEventDocument extends TimeSlots {
   /** The platform event id. */
   _id: string;
   type: string;
@@ -79,7 +82,8 @@ export type AttemptOutcome =
   | { status: 'failed'; reason: string }
   | { status: 'retrying'; nextAttemptAt: Date };
 
-export interface DeliveryAttemptDocument {
+/** Slots of the delivery's creation (time-slots.ts): an attempt is pruned with its delivery. */
+export interface DeliveryAttemptDocument extends TimeSlots {
   /** `<delivery id>:<number>`; a duplicate send gets `<delivery id>:<number>~<token>`. */
   _id: string;
   deliveryId: string;

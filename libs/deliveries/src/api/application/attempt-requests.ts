@@ -8,6 +8,7 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../../storage/delivery.documents';
+import { storedDelivery, type StoredDelivery } from '../../storage/stored-delivery';
 import { DeliveryQueueRepository } from '../delivery-queue.repository';
 import { DeliveryRepository } from '../delivery.repository';
 import { requestedAttempt, testDelivery, testEventId, type TestDelivery } from './queue-entries';
@@ -21,7 +22,7 @@ import { requestedAttempt, testDelivery, testEventId, type TestDelivery } from '
 @Injectable()
 export class AttemptRequests {
   private readonly events: Collection<PlatformEventDocument>;
-  private readonly summaries: Collection<DeliveryDocument>;
+  private readonly summaries: Collection<StoredDelivery>;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -29,7 +30,7 @@ export class AttemptRequests {
     @Inject(DATABASE_CONNECTION) connection: Connection,
   ) {
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
-    this.summaries = connection.collection<DeliveryDocument>(DELIVERIES_COLLECTION);
+    this.summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
   }
 
   /**
@@ -58,7 +59,7 @@ export class AttemptRequests {
     const test = testDelivery(webhook, testEventId(), requestedBy, now);
     // In this order, so a worker that claims the attempt finds its body and its summary.
     await this.events.insertOne(test.event);
-    await this.summaries.insertOne(test.delivery);
+    await this.summaries.insertOne(storedDelivery(test.delivery));
     // The event id is 96 random bits: a duplicate key here would be a broken random source.
     if (!(await this.queue.insert(test.entry))) {
       throw new Error(`Test delivery ${test.entry._id} collided with an existing delivery`);

@@ -7,6 +7,7 @@ import {
   type DeliveryQueueDocument,
   type PlatformEventDocument,
 } from '../../storage/delivery.documents';
+import { timeSlotsOf } from '../../storage/time-slots';
 
 /**
  * The queue entry of an attempt someone asked for, due now: the next attempt of the delivery.
@@ -80,6 +81,7 @@ export function testDelivery(
       body,
       webhookIds: [webhook.id],
       receivedAt: now,
+      ...timeSlotsOf(now),
     },
     delivery: {
       _id: deliveryId,

@@ -37,6 +37,12 @@ export class ListDeliveriesQueryDto {
   @IsIn(DELIVERY_EVENT_TYPES)
   eventType?: string;
 
+  @ApiPropertyOptional({ description: "The platform event's id: its deliveries to every webhook" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  eventId?: string;
+
   @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true })

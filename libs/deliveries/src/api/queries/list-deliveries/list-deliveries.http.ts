@@ -22,6 +22,7 @@ export class ListDeliveriesHttp {
           webhookId: query.webhookId,
           status: query.status,
           eventType: query.eventType,
+          eventId: query.eventId,
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,
         },
