@@ -51,3 +51,5 @@ export { DeliveryReadiness } from './engine/delivery-readiness';
 export { ensureDeliveryIndexes } from './storage/delivery-indexes';
 export { timeSlotsOf, SLOT_LEVELS, type TimeSlots } from './storage/time-slots';
 export { storedDelivery, deliveryOf, type StoredDelivery } from './storage/stored-delivery';
+export { DeliveryPruner } from './retention/delivery-pruner';
+export { RetentionMetrics } from './retention/retention-metrics';

@@ -7,9 +7,11 @@ import {
   DeliveryEngine,
   DeliveryIntake,
   DeliveryMetrics,
+  DeliveryPruner,
   DeliveryReadiness,
   EndpointHealth,
   HttpSender,
+  RetentionMetrics,
   RetryPolicyFollowerModule,
 } from '@app/deliveries';
 import { WebhookCommandsModule } from '@app/webhooks';
@@ -18,7 +20,7 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 /**
  * The delivery side of the worker: matches platform events to webhooks (SubscriptionsModule), makes
  * and records attempts with the retry policy it follows from the event store, and pauses failing
- * webhooks through their own command (WebhookCommandsModule).
+ * webhooks through their own command (WebhookCommandsModule); prunes what retention lets go.
  */
 @Module({
   imports: [CqrsModule, SubscriptionsModule, RetryPolicyFollowerModule, WebhookCommandsModule],
@@ -34,6 +36,8 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
     DeliveryEngine,
     DeliveryIntake,
     DeliveryReadiness,
+    RetentionMetrics,
+    DeliveryPruner,
   ],
   exports: [DeliveryIntake, DeliveryEngine, DeliveryReadiness],
 })

@@ -1,0 +1,157 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import type { Collection, Document } from 'mongodb';
+import { AppConfig } from '@app/config';
+import { CLOCK, Lease, MongoLeaseStore, type Clock } from '@app/event-store';
+import { DATABASE_CONNECTION, DRAIN_ORDER, GracefulShutdown } from '@app/platform';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  PLATFORM_EVENTS_COLLECTION,
+} from '../storage/delivery.documents';
+import { RetentionMetrics } from './retention-metrics';
+import { pruneSlots, type PruneControl } from './slot-pruner';
+
+const DAY_MS = 86_400_000;
+/** How often a pass runs (the first shortly after start). */
+const PASS_INTERVAL_MS = 10 * 60_000;
+const FIRST_PASS_AFTER_MS = 30_000;
+/**
+ * How far before the cutoff the first pass of a process looks (later passes start where the last
+ * one ended, less a margin for late writers): history older than this was pruned by earlier runs.
+ */
+const FIRST_PASS_LOOKBACK_MS = 400 * DAY_MS;
+const LATER_PASS_MARGIN_MS = 2 * DAY_MS;
+/** Rest between steps, so a pass never takes the database from the deliveries going on. */
+const STEP_PAUSE_MS = 20;
+const LEASE_NAME = 'delivery-pruner';
+
+/**
+ * Retention: deletes finished deliveries, their attempts, and the platform events kept for
+ * deduplication once they are DELIVERY_RETENTION_DAYS old, in the background, in bounded steps
+ * (slot-pruner.ts). One worker prunes at a time (a lease); a stopping worker ends its pass after
+ * the step under way. A delivery still unfinished at the cutoff keeps its summary until it ends
+ * (its older attempts and its event go, and a later attempt of it ends failed for want of a body).
+ */
+@Injectable()
+export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryPruner.name);
+  private readonly lease: Lease;
+  private readonly collections: Record<PrunedCollection, Collection<Document>>;
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<void>;
+  private stopping = false;
+  /** The cutoff of the last complete pass: the next one starts a margin before it. */
+  private prunedBefore?: number;
+
+  constructor(
+    @Inject(DATABASE_CONNECTION) connection: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly metrics: RetentionMetrics,
+    shutdown: GracefulShutdown,
+  ) {
+    this.lease = new Lease(new MongoLeaseStore(connection), LEASE_NAME, { ttlMs: 60_000, clock });
+    this.collections = {
+      deliveries: connection.collection(DELIVERIES_COLLECTION),
+      attempts: connection.collection(DELIVERY_ATTEMPTS_COLLECTION),
+      events: connection.collection(PLATFORM_EVENTS_COLLECTION),
+    };
+    shutdown.register({
+      name: 'retention: end the pruning pass',
+      order: DRAIN_ORDER.stopIntake,
+      run: () => this.stop(),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.schedule(), FIRST_PASS_AFTER_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** One pass now (if this process gets the lease); resolves with what it deleted. */
+  async runPass(): Promise<{ deleted: number } | null> {
+    if (this.stopping || !(await this.lease.acquire())) return null;
+    this.lease.keep(() => this.logger.warn('another worker took over pruning'));
+    const now = this.clock.now().getTime();
+    const beforeMs = now - this.config.deliveryRetentionDays * DAY_MS;
+    const fromMs =
+      this.prunedBefore === undefined
+        ? beforeMs - FIRST_PASS_LOOKBACK_MS
+        : Math.min(this.prunedBefore - LATER_PASS_MARGIN_MS, beforeMs);
+    const control: PruneControl = {
+      mayGoOn: () => !this.stopping && this.lease.isHeld(5_000),
+      pause: () => delay(STEP_PAUSE_MS),
+    };
+    const started = Date.now();
+    let deleted = 0;
+    try {
+      for (const [name, filter] of TARGETS) {
+        const range = { filter, fromMs, beforeMs };
+        const count = await pruneSlots(this.collections[name], range, control);
+        this.metrics.pruned.inc({ collection: name }, count);
+        deleted += count;
+        if (!control.mayGoOn()) return { deleted };
+      }
+    } finally {
+      // Held for one pass only: the next may fall to any worker.
+      await this.lease.release().catch(() => undefined);
+    }
+    this.prunedBefore = beforeMs;
+    if (deleted > 0) {
+      this.logger.log(
+        `pruned ${deleted} records older than ${new Date(beforeMs).toISOString()} in ${Date.now() - started} ms`,
+      );
+    }
+    return { deleted };
+  }
+
+  private schedule(): void {
+    if (this.stopping) return;
+    this.pass = this.runPass()
+      .then(() => undefined)
+      .catch((error: Error) => this.logger.warn(`pruning pass failed: ${error.message}`))
+      .finally(() => {
+        this.pass = undefined;
+        if (this.stopping) return;
+        this.timer = setTimeout(() => this.schedule(), PASS_INTERVAL_MS);
+        this.timer.unref();
+      });
+  }
+}
+
+type PrunedCollection = 'deliveries' | 'attempts' | 'events';
+
+/**
+ * What a pass deletes, in this order: the finished deliveries, then every attempt and event of
+ * the period. A pass cut short leaves at worst attempts and events of deliveries already gone,
+ * which the next pass deletes; never a listed delivery without its attempts.
+ */
+const TARGETS: ReadonlyArray<[PrunedCollection, Document]> = [
+  ['deliveries', { status: 'succeeded' }],
+  ['deliveries', { status: 'failed' }],
+  ['attempts', {}],
+  ['events', {}],
+];
