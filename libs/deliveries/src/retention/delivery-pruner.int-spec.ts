@@ -10,7 +10,7 @@ import {
   DELIVERY_ATTEMPTS_COLLECTION,
   PLATFORM_EVENTS_COLLECTION,
 } from '../storage/delivery.documents';
-import { storedDelivery } from '../storage/stored-delivery';
+import { storedDelivery, type StoredDelivery } from '../storage/stored-delivery';
 import { DeliveryPruner } from './delivery-pruner';
 import { RetentionMetrics } from './retention-metrics';
 
@@ -86,7 +86,7 @@ describe('DeliveryPruner (real database)', () => {
   });
 
   it('given thousands of expired deliveries in one second, when a pass runs, then all go in bounded steps and a newer one in the same hour stays', async () => {
-    const summaries = connection.collection(DELIVERIES_COLLECTION);
+    const summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
     const base = daysAgo(30, -3_600_000 - 5_000).getTime();
     const expired = Array.from({ length: 2_400 }, (_, i) =>
       storedDelivery({

@@ -17,7 +17,7 @@ import {
   PLATFORM_EVENTS_COLLECTION,
 } from '../storage/delivery.documents';
 import { RetentionMetrics } from './retention-metrics';
-import { pruneSlots, type PruneControl } from './slot-pruner';
+import { pruneSlots, type PruneControl, type PrunableRecord } from './slot-pruner';
 
 const DAY_MS = 86_400_000;
 /** How often a pass runs (the first shortly after start). */
@@ -44,7 +44,7 @@ const LEASE_NAME = 'delivery-pruner';
 export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryPruner.name);
   private readonly lease: Lease;
-  private readonly collections: Record<PrunedCollection, Collection<Document>>;
+  private readonly collections: Record<PrunedCollection, Collection<PrunableRecord>>;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   private stopping = false;
@@ -60,9 +60,9 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.lease = new Lease(new MongoLeaseStore(connection), LEASE_NAME, { ttlMs: 60_000, clock });
     this.collections = {
-      deliveries: connection.collection(DELIVERIES_COLLECTION),
-      attempts: connection.collection(DELIVERY_ATTEMPTS_COLLECTION),
-      events: connection.collection(PLATFORM_EVENTS_COLLECTION),
+      deliveries: connection.collection<PrunableRecord>(DELIVERIES_COLLECTION),
+      attempts: connection.collection<PrunableRecord>(DELIVERY_ATTEMPTS_COLLECTION),
+      events: connection.collection<PrunableRecord>(PLATFORM_EVENTS_COLLECTION),
     };
     shutdown.register({
       name: 'retention: end the pruning pass',

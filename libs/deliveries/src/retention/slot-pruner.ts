@@ -7,7 +7,7 @@ export const PRUNE_STEP = 500;
 
 export interface PruneRange {
   /** What to prune: the records matching `filter` whose time lies in [fromMs, beforeMs). */
-  filter: Filter<Document>;
+  filter: Document;
   fromMs: number;
   beforeMs: number;
 }
@@ -27,13 +27,18 @@ export interface PruneControl {
  * most about PRUNE_STEP records, so pruning never holds the database for long, whatever the
  * history; it can stop after any step and resume with the next pass. Returns how many it deleted.
  */
+/** What pruning reads of a record: its id (always a string here) and its slots. */
+export interface PrunableRecord extends Partial<TimeSlots> {
+  _id: string;
+}
+
 export async function pruneSlots(
-  collection: Collection<Document & Partial<TimeSlots>>,
+  collection: Collection<PrunableRecord>,
   range: PruneRange,
   control: PruneControl,
 ): Promise<number> {
   let deleted = 0;
-  const walk = walkSlots<Document>(
+  const walk = walkSlots<PrunableRecord>(
     (query, limit) => {
       const cursor = collection.find(query, { projection: { _id: 1, byTenth: 1 } });
       return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
@@ -51,11 +56,15 @@ export async function pruneSlots(
   for await (const { slot, records } of walk) {
     if (!control.mayGoOn()) break;
     if (slot && slotWithin(slot, range.fromMs, range.beforeMs)) {
-      const result = await collection.deleteMany({ ...range.filter, ...slotFilter(slot) });
+      const result = await collection.deleteMany({
+        ...range.filter,
+        ...slotFilter(slot),
+      });
       deleted += result.deletedCount;
     } else {
       for (const record of records) {
-        const result = await collection.deleteOne({ ...range.filter, _id: record._id });
+        const only = { ...range.filter, _id: record._id } as Filter<PrunableRecord>;
+        const result = await collection.deleteOne(only);
         deleted += result.deletedCount;
       }
     }
@@ -68,6 +77,6 @@ export async function pruneSlots(
  * A record's time as its finest slot tells it (to the tenth of a second): the same for every
  * collection, whichever time its slots were computed from (an attempt's are its delivery's).
  */
-function slotTimeOf(record: Document): number {
-  return (record as Partial<TimeSlots>).byTenth! * SLOT_LEVELS[SLOT_LEVELS.length - 1].widthMs;
+function slotTimeOf(record: PrunableRecord): number {
+  return (record.byTenth ?? NaN) * SLOT_LEVELS[SLOT_LEVELS.length - 1].widthMs;
 }
