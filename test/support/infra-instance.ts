@@ -120,3 +120,25 @@ async function freePorts(count: number): Promise<number[]> {
     );
   }
 }
+
+/**
+ * Runs SQL through `scripts/infra sql` (psql, as the script itself reaches its PostgreSQL cluster)
+ * in the database under the default instance's FerretDB, or a named instance's when `env` sets
+ * LOCAL_INFRA_INSTANCE; the process's own LOCAL_POSTGRES_PORT, if any, applies. Resolves with
+ * psql's output: one line per row, columns separated by `|`, nothing else.
+ */
+export function infraSql(sql: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = execFile(
+      'bash',
+      [INFRA, 'sql'],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: COMMAND_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        if (!error) return done(`${stdout}`);
+        fail(new Error(`scripts/infra sql failed (${error.code ?? 'killed'}): ${stderr}\n${sql}`));
+      },
+    );
+    // From stdin, so that several statements each print their rows (psql -c prints the last only).
+    child.stdin?.end(sql);
+  });
+}
