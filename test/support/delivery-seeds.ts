@@ -15,6 +15,11 @@ import {
   storedDelivery,
   timeSlotsOf,
   type StoredDelivery,
+  ALL_EVENTS,
+  DELIVERY_SLOTS_COLLECTION,
+  entriesFor,
+  scopesOf,
+  type SlotEntry,
 } from '@app/deliveries';
 
 /** One delivery to seed, as a worker would have recorded it. */
@@ -129,6 +134,10 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
     ...timeSlotsOf(seed.at),
     source: { topic: 'platform.licenses', partition: 0, offset: '1' },
   };
+  await listInDirectory(db, [
+    ...entriesFor([ALL_EVENTS], seed.at),
+    ...entriesFor(scopesOf(summary), seed.at),
+  ]);
   await db
     .collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION)
     .insertOne(event)
@@ -157,4 +166,11 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
     await db.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION).insertOne(entry);
   }
   return { _id: id, eventId, summary, attempts };
+}
+
+/** The slot directory entries of what is seeded, as a worker writes them (duplicates are fine). */
+export async function listInDirectory(db: Db, entries: SlotEntry[]): Promise<void> {
+  const unique = [...new Map(entries.map((entry) => [entry._id, entry])).values()];
+  const slots = db.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
+  await Promise.all(unique.map((entry) => slots.insertOne(entry).catch(() => undefined)));
 }

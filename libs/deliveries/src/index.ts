@@ -53,3 +53,5 @@ export { timeSlotsOf, SLOT_LEVELS, type TimeSlots } from './storage/time-slots';
 export { storedDelivery, deliveryOf, type StoredDelivery } from './storage/stored-delivery';
 export { DeliveryPruner } from './retention/delivery-pruner';
 export { RetentionMetrics } from './retention/retention-metrics';
+export { DELIVERY_SLOTS_COLLECTION, entriesFor, type SlotEntry } from './storage/slot-directory';
+export { ALL_EVENTS, scopesOf } from './storage/delivery-scopes';

@@ -12,7 +12,21 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
-import { walkSlots, type SlotReader } from '../storage/slot-walk';
+import {
+  ALL_DELIVERIES,
+  eventTypeScope,
+  FINISHED_STATUSES,
+  statusScope,
+  webhookScope,
+} from '../storage/delivery-scopes';
+import {
+  childrenOf,
+  DELIVERY_SLOTS_COLLECTION,
+  type SlotEntry,
+  type SlotScope,
+} from '../storage/slot-directory';
+import { walkSlots } from '../storage/slot-walk';
+import { slotFilter } from '../storage/time-slots';
 import { deliveryOf, type StoredDelivery } from '../storage/stored-delivery';
 import { deliveryEqualities, type DeliveryListFilter } from './application/delivery-list.filter';
 import {
@@ -29,7 +43,7 @@ const CLOCK_SKEW_MS = DAY_MS;
  * The api's reads of what the workers recorded: delivery summaries (lists, filters), their
  * attempts, and the events' bodies. The api never writes these; it only adds queue entries.
  *
- * Lists walk the summaries by the time slots of their creation (storage/slot-walk.ts), so a page
+ * Lists walk the directory of the time slots that hold summaries (storage/slot-walk.ts), so a page
  * costs about what it shows, however many deliveries are kept; the walk reaches back as far as
  * retention keeps deliveries (DELIVERY_RETENTION_DAYS, and a day more for the pruner's pace).
  */
@@ -38,6 +52,7 @@ export class DeliveryRepository {
   private readonly deliveries: Collection<StoredDelivery>;
   private readonly attempts: Collection<DeliveryAttemptDocument>;
   private readonly events: Collection<PlatformEventDocument>;
+  private readonly slots: Collection<SlotEntry>;
   private readonly retentionMs: number;
 
   constructor(
@@ -48,6 +63,7 @@ export class DeliveryRepository {
     this.deliveries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
     this.attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+    this.slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
     this.retentionMs = (config.deliveryRetentionDays + 1) * DAY_MS;
   }
 
@@ -64,19 +80,25 @@ export class DeliveryRepository {
       now + CLOCK_SKEW_MS,
     );
     const fromMs = Math.max(filter.from?.getTime() ?? -Infinity, now - this.retentionMs);
+    const comesAfter = (stored: StoredDelivery) =>
+      !after || compareListOrder(after, positionOf(stored)) < 0;
+    const equalities = deliveryEqualities(filter);
+    const scope = listScopeOf(filter);
     const found: DeliveryDocument[] = [];
-    const walk = walkSlots(this.reader(), {
-      filter: deliveryEqualities(filter),
-      fromMs,
-      toMs,
-      order: 'newest',
-      probe: Math.max(limit, 20) + 1,
-      timeOf: (stored) => stored.createdAt.getTime(),
-      compare: (a, b) => compareListOrder(positionOf(a), positionOf(b)),
-    });
+    if (!scope) {
+      // One event's deliveries, or work in progress: few enough to read at once.
+      const rows = await this.deliveries.find(equalities).toArray();
+      return rows
+        .filter((row) => row.createdAt.getTime() >= fromMs && row.createdAt.getTime() < toMs)
+        .filter(comesAfter)
+        .sort((a, b) => compareListOrder(positionOf(a), positionOf(b)))
+        .slice(0, limit)
+        .map(deliveryOf);
+    }
+    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest');
     for await (const { records } of walk) {
       for (const stored of records) {
-        if (after && compareListOrder(after, positionOf(stored)) >= 0) continue;
+        if (!comesAfter(stored)) continue;
         found.push(deliveryOf(stored));
         if (found.length >= limit) return found;
       }
@@ -106,24 +128,52 @@ export class DeliveryRepository {
    * slot so a large recovery never holds them all in memory.
    */
   async *failedSince(webhookId: string, since: Date): AsyncIterable<DeliveryDocument> {
-    const walk = walkSlots(this.reader(), {
-      filter: { webhookId, status: 'failed' },
-      fromMs: since.getTime(),
-      toMs: this.clock.now().getTime() + CLOCK_SKEW_MS,
-      order: 'oldest',
-      probe: 200,
-      timeOf: (stored) => stored.createdAt.getTime(),
-      compare: (a, b) => compareListOrder(positionOf(b), positionOf(a)),
-    });
+    const toMs = this.clock.now().getTime() + CLOCK_SKEW_MS;
+    const walk = this.walk(
+      webhookScope(webhookId),
+      { webhookId, status: 'failed' },
+      since.getTime(),
+      toMs,
+      'oldest',
+    );
     for await (const { records } of walk) {
       for (const stored of records) yield deliveryOf(stored);
     }
   }
 
-  private reader(): SlotReader<StoredDelivery> {
-    return (query, limit) => {
-      const cursor = this.deliveries.find(query);
-      return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
-    };
+  private walk(
+    scope: SlotScope,
+    equalities: Record<string, string>,
+    fromMs: number,
+    toMs: number,
+    order: 'newest' | 'oldest',
+  ) {
+    const newestFirst = (a: StoredDelivery, b: StoredDelivery) =>
+      compareListOrder(positionOf(a), positionOf(b));
+    return walkSlots<StoredDelivery>({
+      children: (parent) => childrenOf(this.slots, parent),
+      scope,
+      readSlot: (entry) => this.deliveries.find({ ...equalities, ...slotFilter(entry) }).toArray(),
+      fromMs,
+      toMs,
+      order,
+      timeOf: (stored) => stored.createdAt.getTime(),
+      compare: order === 'newest' ? newestFirst : (a, b) => newestFirst(b, a),
+    });
   }
+}
+
+/**
+ * The directory scope a filtered list walks: the webhook's, else the event type's, else the
+ * finished status's, else every delivery's; none for one event's deliveries or for work in
+ * progress (pending, retrying), which are read at once. The other filters are equalities on
+ * each slot read.
+ */
+function listScopeOf(filter: DeliveryListFilter): SlotScope | null {
+  if (filter.eventId) return null;
+  if (filter.webhookId) return webhookScope(filter.webhookId);
+  if (filter.eventType) return eventTypeScope(filter.eventType);
+  if (filter.status)
+    return FINISHED_STATUSES.includes(filter.status) ? statusScope(filter.status) : null;
+  return ALL_DELIVERIES;
 }

@@ -26,6 +26,13 @@ import {
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
 import { ensureDeliveryIndexes } from '../storage/delivery-indexes';
+import { ALL_EVENTS } from '../storage/delivery-scopes';
+import {
+  DELIVERY_SLOTS_COLLECTION,
+  entriesFor,
+  SlotDirectoryWriter,
+  type SlotEntry,
+} from '../storage/slot-directory';
 import type { StoredDelivery } from '../storage/stored-delivery';
 import { retryTransient } from '../storage/transient-retry';
 import { AttemptRunner } from './attempt-runner';
@@ -60,6 +67,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly claims: DeliveryClaims;
   private readonly poller: QueuePoller;
   private readonly eventInserts: BatchInserter<PlatformEventDocument>;
+  private readonly directory: SlotDirectoryWriter;
   private readonly stopping = new AbortController();
   private readonly ready: Promise<void>;
   private started = false;
@@ -83,6 +91,9 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       lingerMs: 5,
       maxConcurrentFlushes: 2,
     });
+    this.directory = new SlotDirectoryWriter(
+      connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION),
+    );
     this.claims = new DeliveryClaims(
       connection.collection<DeliveryClaimDocument>(DELIVERY_CLAIMS_COLLECTION),
       this.owner,
@@ -96,6 +107,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
         deliveries: connection.collection<StoredDelivery>(DELIVERIES_COLLECTION),
       },
       this.claims,
+      this.directory,
       signal,
     );
     this.dispatcher = new DeliveryDispatcher(
@@ -176,7 +188,9 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Records a platform event's first sight (batched): `duplicate` when its id was seen before. */
-  recordEvent(document: PlatformEventDocument): Promise<InsertOutcome> {
+  async recordEvent(document: PlatformEventDocument): Promise<InsertOutcome> {
+    // Listed first (for retention), written next.
+    await this.directory.register(entriesFor([ALL_EVENTS], document.receivedAt));
     return this.eventInserts.insert(document);
   }
 

@@ -15,6 +15,8 @@ import {
   storedProgress,
   type StoredDelivery,
 } from '../storage/stored-delivery';
+import { scopesOf } from '../storage/delivery-scopes';
+import { entriesFor, type SlotDirectoryWriter } from '../storage/slot-directory';
 import { timeSlotsOf, type SlotField } from '../storage/time-slots';
 import { retryTransient } from '../storage/transient-retry';
 import { PermanentWriteError } from '../storage/write-errors';
@@ -57,6 +59,7 @@ export class DeliveryRecorder {
   constructor(
     private readonly collections: RecorderCollections,
     private readonly claims: DeliveryClaims,
+    private readonly directory: SlotDirectoryWriter,
     private readonly signal: AbortSignal,
   ) {
     this.attemptInserts = new BatchInserter(collections.attempts, BATCHING);
@@ -118,6 +121,7 @@ export class DeliveryRecorder {
       this.attemptInserts.flush(),
       this.queueInserts.flush(),
       this.summaryInserts.flush(),
+      this.directory.flush(),
     ]);
   }
 
@@ -125,6 +129,7 @@ export class DeliveryRecorder {
     this.attemptInserts.stop();
     this.queueInserts.stop();
     this.summaryInserts.stop();
+    this.directory.stop();
   }
 
   /** Lands the attempt, or finds who landed it first; returns the record that counts. */
@@ -161,6 +166,8 @@ export class DeliveryRecorder {
   }
 
   private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {
+    // Listed first, written next: a summary is never in a slot its scopes' directory lacks.
+    await this.directory.register(entriesFor(scopesOf(summary), summary.createdAt));
     if (!job.hasSummary) {
       if ((await this.summaryInserts.insert(storedDelivery(summary))) === 'inserted') return;
     }

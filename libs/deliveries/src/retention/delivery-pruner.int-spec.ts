@@ -4,7 +4,10 @@ import type { AppConfig } from '@app/config';
 import { FixedClock } from '@app/event-store';
 import { GracefulShutdown, ShutdownState } from '@app/platform';
 import { dropTestDatabase, openTestDatabase } from '../../../../test/support/test-database';
-import { seedDelivery } from '../../../../test/support/delivery-seeds';
+import { listInDirectory, seedDelivery } from '../../../../test/support/delivery-seeds';
+import { scopesOf } from '../storage/delivery-scopes';
+import { DELIVERY_SLOTS_COLLECTION, entriesFor, type SlotEntry } from '../storage/slot-directory';
+import { timeSlotsOf } from '../storage/time-slots';
 import {
   DELIVERIES_COLLECTION,
   DELIVERY_ATTEMPTS_COLLECTION,
@@ -107,7 +110,13 @@ describe('DeliveryPruner (real database)', () => {
       }),
     );
     await summaries.insertMany(expired);
+    const scopes = scopesOf({ webhookId: WEBHOOK, eventType: 'license.created', status: 'failed' });
+    await listInDirectory(
+      connection.db!,
+      expired.flatMap((stored) => entriesFor(scopes, stored.createdAt)),
+    );
     // Less than the retention period old: the cutoff falls inside its hour, not before it.
+    await listInDirectory(connection.db!, entriesFor(scopes, daysAgo(30, 60_000)));
     await summaries.insertOne(
       storedDelivery({
         _id: 'dlv_kept',
@@ -131,6 +140,14 @@ describe('DeliveryPruner (real database)', () => {
 
     expect(result?.deleted).toBe(2_400);
     expect((await summaries.find({}).toArray()).map((d) => d._id)).toEqual(['dlv_kept']);
+    // The emptied slots left the directory; the kept delivery's are still listed.
+    const tenths = await connection
+      .collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION)
+      .find({ level: 4 })
+      .toArray();
+    expect(new Set(tenths.map((entry) => entry.slot))).toEqual(
+      new Set([timeSlotsOf(daysAgo(30, 60_000)).byTenth]),
+    );
   });
 
   it('given two workers, when both run a pass at once, then the lease lets one prune at a time and each record goes once', async () => {

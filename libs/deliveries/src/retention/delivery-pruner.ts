@@ -17,18 +17,14 @@ import {
   PLATFORM_EVENTS_COLLECTION,
 } from '../storage/delivery.documents';
 import { RetentionMetrics } from './retention-metrics';
-import { pruneSlots, type PruneControl, type PrunableRecord } from './slot-pruner';
+import { ALL_DELIVERIES, ALL_EVENTS, FINISHED_STATUSES } from '../storage/delivery-scopes';
+import { DELIVERY_SLOTS_COLLECTION, type SlotEntry } from '../storage/slot-directory';
+import { pruneSlots, type PruneControl, type PrunePlan, type PrunableRecord } from './slot-pruner';
 
 const DAY_MS = 86_400_000;
 /** How often a pass runs (the first shortly after start). */
 const PASS_INTERVAL_MS = 10 * 60_000;
 const FIRST_PASS_AFTER_MS = 30_000;
-/**
- * How far before the cutoff the first pass of a process looks (later passes start where the last
- * one ended, less a margin for late writers): history older than this was pruned by earlier runs.
- */
-const FIRST_PASS_LOOKBACK_MS = 400 * DAY_MS;
-const LATER_PASS_MARGIN_MS = 2 * DAY_MS;
 /** Rest between steps, so a pass never takes the database from the deliveries going on. */
 const STEP_PAUSE_MS = 20;
 const LEASE_NAME = 'delivery-pruner';
@@ -45,11 +41,10 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(DeliveryPruner.name);
   private readonly lease: Lease;
   private readonly collections: Record<PrunedCollection, Collection<PrunableRecord>>;
+  private readonly slots: Collection<SlotEntry>;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
   private stopping = false;
-  /** The cutoff of the last complete pass: the next one starts a margin before it. */
-  private prunedBefore?: number;
 
   constructor(
     @Inject(DATABASE_CONNECTION) connection: Connection,
@@ -64,6 +59,7 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
       attempts: connection.collection<PrunableRecord>(DELIVERY_ATTEMPTS_COLLECTION),
       events: connection.collection<PrunableRecord>(PLATFORM_EVENTS_COLLECTION),
     };
+    this.slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
     shutdown.register({
       name: 'retention: end the pruning pass',
       order: DRAIN_ORDER.stopIntake,
@@ -95,12 +91,7 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
   async runPass(): Promise<{ deleted: number } | null> {
     if (this.stopping || !(await this.lease.acquire())) return null;
     this.lease.keep(() => this.logger.warn('another worker took over pruning'));
-    const now = this.clock.now().getTime();
-    const beforeMs = now - this.config.deliveryRetentionDays * DAY_MS;
-    const fromMs =
-      this.prunedBefore === undefined
-        ? beforeMs - FIRST_PASS_LOOKBACK_MS
-        : Math.min(this.prunedBefore - LATER_PASS_MARGIN_MS, beforeMs);
+    const beforeMs = this.clock.now().getTime() - this.config.deliveryRetentionDays * DAY_MS;
     const control: PruneControl = {
       mayGoOn: () => !this.stopping && this.lease.isHeld(5_000),
       pause: () => delay(STEP_PAUSE_MS),
@@ -108,24 +99,47 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
     const started = Date.now();
     let deleted = 0;
     try {
-      for (const [name, filter] of TARGETS) {
-        const range = { filter, fromMs, beforeMs };
-        const count = await pruneSlots(this.collections[name], range, control);
-        this.metrics.pruned.inc({ collection: name }, count);
-        deleted += count;
-        if (!control.mayGoOn()) return { deleted };
+      for (const plan of this.plans(beforeMs)) {
+        deleted += await pruneSlots(this.slots, plan, control);
+        if (!control.mayGoOn()) break;
       }
     } finally {
       // Held for one pass only: the next may fall to any worker.
       await this.lease.release().catch(() => undefined);
+      this.metrics.pruned.inc(deleted);
     }
-    this.prunedBefore = beforeMs;
     if (deleted > 0) {
       this.logger.log(
         `pruned ${deleted} records older than ${new Date(beforeMs).toISOString()} in ${Date.now() - started} ms`,
       );
     }
     return { deleted };
+  }
+
+  /**
+   * The events first (their own directory scope), then the deliveries with their attempts: an
+   * emptied delivery slot loses every scope's entries, the events' included.
+   */
+  private plans(beforeMs: number): PrunePlan[] {
+    const { deliveries, attempts, events } = this.collections;
+    return [
+      {
+        scope: ALL_EVENTS,
+        targets: [{ collection: events, filter: {} }],
+        entries: 'own-scope',
+        beforeMs,
+      },
+      {
+        scope: ALL_DELIVERIES,
+        targets: [
+          ...FINISHED_STATUSES.map((status) => ({ collection: deliveries, filter: { status } })),
+          { collection: attempts, filter: {} },
+        ],
+        keeper: deliveries,
+        entries: 'every-scope',
+        beforeMs,
+      },
+    ];
   }
 
   private schedule(): void {
@@ -143,15 +157,3 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
 }
 
 type PrunedCollection = 'deliveries' | 'attempts' | 'events';
-
-/**
- * What a pass deletes, in this order: the finished deliveries, then every attempt and event of
- * the period. A pass cut short leaves at worst attempts and events of deliveries already gone,
- * which the next pass deletes; never a listed delivery without its attempts.
- */
-const TARGETS: ReadonlyArray<[PrunedCollection, Document]> = [
-  ['deliveries', { status: 'succeeded' }],
-  ['deliveries', { status: 'failed' }],
-  ['attempts', {}],
-  ['events', {}],
-];

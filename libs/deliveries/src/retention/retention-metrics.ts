@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 
-/** What retention did, on the worker's `/metrics`: records pruned, by collection. */
+/** What retention did, on the worker's `/metrics`: deliveries, attempts and events pruned. */
 @Injectable()
 export class RetentionMetrics {
-  readonly pruned: Counter<'collection'>;
+  readonly pruned: Counter;
 
   constructor(registry: Registry) {
     this.pruned = new Counter({
       name: 'webhook_delivery_records_pruned_total',
-      help: 'Records deleted by retention (DELIVERY_RETENTION_DAYS), by collection',
-      labelNames: ['collection'],
+      help: 'Deliveries, attempts and platform events deleted by retention (DELIVERY_RETENTION_DAYS)',
       registers: [registry],
     });
   }

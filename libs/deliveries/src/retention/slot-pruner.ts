@@ -1,14 +1,33 @@
 import type { Collection, Document, Filter } from 'mongodb';
-import { slotWithin, walkSlots } from '../storage/slot-walk';
-import { SLOT_LEVELS, slotFilter, type TimeSlots } from '../storage/time-slots';
+import { childrenOf, rootOf, type SlotEntry, type SlotScope } from '../storage/slot-directory';
+import { slotEndMs, slotFilter, slotStartMs } from '../storage/time-slots';
 
-/** Records are pruned a slot at a time, each step deleting at most about this many. */
-export const PRUNE_STEP = 500;
+/** A record pruning deletes: its id is a string (delivery, attempt and event ids). */
+export interface PrunableRecord {
+  _id: string;
+}
 
-export interface PruneRange {
-  /** What to prune: the records matching `filter` whose time lies in [fromMs, beforeMs). */
+/** One collection to prune, and which of its records (e.g. only finished deliveries). */
+export interface PruneTarget {
+  collection: Collection<PrunableRecord>;
   filter: Document;
-  fromMs: number;
+}
+
+export interface PrunePlan {
+  /** The directory scope whose slots the targets' records are in. */
+  scope: SlotScope;
+  targets: readonly PruneTarget[];
+  /**
+   * The collection whose records keep a slot listed when some are left (deliveries not finished
+   * yet); without it, an emptied slot's entry always goes.
+   */
+  keeper?: Collection<PrunableRecord>;
+  /**
+   * Whose entries an emptied slot loses: every scope's (the deliveries' slots: nothing is left
+   * there in any scope), or its own scope's only (the events' slots).
+   */
+  entries: 'every-scope' | 'own-scope';
+  /** Records in slots that end at or before this time are pruned. */
   beforeMs: number;
 }
 
@@ -20,63 +39,53 @@ export interface PruneControl {
 }
 
 /**
- * Deletes expired records of one collection in bounded steps: it walks the range oldest first by
- * the records' time slots (slot-walk.ts) and deletes each slot the walk found small enough with one
- * equality-only `deleteMany`, which MongoDB and FerretDB both answer from an index, or, where a
- * slot straddles the end of the range, the expired records of it one by one. Every query costs at
- * most about PRUNE_STEP records, so pruning never holds the database for long, whatever the
- * history; it can stop after any step and resume with the next pass. Returns how many it deleted.
+ * Deletes expired records in bounded steps: down the directory of the scope's slots, oldest first
+ * (slot-directory.ts), one finest slot (a tenth of a second of records) per step, each target with
+ * one equality-only `deleteMany` that MongoDB and FerretDB both answer from an index; then the
+ * directory entries of what it emptied. A slot that straddles the cutoff waits for the next pass.
+ * It can stop after any step and resume with the next pass. Returns how many records it deleted.
  */
-/** What pruning reads of a record: its id (always a string here) and its slots. */
-export interface PrunableRecord extends Partial<TimeSlots> {
-  _id: string;
-}
-
 export async function pruneSlots(
-  collection: Collection<PrunableRecord>,
-  range: PruneRange,
+  entries: Collection<SlotEntry>,
+  plan: PrunePlan,
   control: PruneControl,
 ): Promise<number> {
   let deleted = 0;
-  const walk = walkSlots<PrunableRecord>(
-    (query, limit) => {
-      const cursor = collection.find(query, { projection: { _id: 1, byTenth: 1 } });
-      return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
-    },
-    {
-      filter: range.filter,
-      fromMs: range.fromMs,
-      toMs: range.beforeMs,
-      order: 'oldest',
-      probe: PRUNE_STEP,
-      timeOf: slotTimeOf,
-      compare: (a, b) => slotTimeOf(a) - slotTimeOf(b),
-    },
-  );
-  for await (const { slot, records } of walk) {
-    if (!control.mayGoOn()) break;
-    if (slot && slotWithin(slot, range.fromMs, range.beforeMs)) {
-      const result = await collection.deleteMany({
-        ...range.filter,
-        ...slotFilter(slot),
-      });
-      deleted += result.deletedCount;
-    } else {
-      for (const record of records) {
-        const only = { ...range.filter, _id: record._id } as Filter<PrunableRecord>;
-        const result = await collection.deleteOne(only);
-        deleted += result.deletedCount;
+
+  const dropEntry = async (entry: SlotEntry) => {
+    if (plan.entries === 'every-scope') await entries.deleteMany({ at: entry.at });
+    else await entries.deleteOne({ _id: entry._id });
+  };
+
+  /** Prunes under `parent`; true when nothing is left under it. */
+  const visit = async (parent: string): Promise<boolean> => {
+    const children = await childrenOf(entries, parent);
+    let emptied = 0;
+    for (const entry of children) {
+      if (!control.mayGoOn()) return false;
+      // In slot order: the rest start later still.
+      if (slotStartMs(entry) >= plan.beforeMs) break;
+      let empty: boolean;
+      if (entry.level === plan.scope.finest) {
+        if (slotEndMs(entry) > plan.beforeMs) break;
+        for (const { collection, filter } of plan.targets) {
+          const only = { ...filter, ...slotFilter(entry) } as Filter<PrunableRecord>;
+          deleted += (await collection.deleteMany(only)).deletedCount;
+        }
+        const left = plan.keeper && (await plan.keeper.findOne(slotFilter(entry)));
+        empty = !left;
+        await control.pause();
+      } else {
+        empty = await visit(entry._id);
+      }
+      if (empty) {
+        await dropEntry(entry);
+        emptied++;
       }
     }
-    await control.pause();
-  }
-  return deleted;
-}
+    return emptied === children.length;
+  };
 
-/**
- * A record's time as its finest slot tells it (to the tenth of a second): the same for every
- * collection, whichever time its slots were computed from (an attempt's are its delivery's).
- */
-function slotTimeOf(record: PrunableRecord): number {
-  return (record.byTenth ?? NaN) * SLOT_LEVELS[SLOT_LEVELS.length - 1].widthMs;
+  await visit(rootOf(plan.scope.key));
+  return deleted;
 }

@@ -6,6 +6,7 @@ import {
   DELIVERY_QUEUE_COLLECTION,
   PLATFORM_EVENTS_COLLECTION,
 } from './delivery.documents';
+import { DELIVERY_SLOTS_COLLECTION } from './slot-directory';
 import { SLOT_LEVELS } from './time-slots';
 
 /** One index per time-slot field: each walk and prune query is an equality on one of them. */
@@ -36,6 +37,8 @@ const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
     { webhookId: 1 },
   ],
   [DELIVERY_CLAIMS_COLLECTION]: [{ key: 1 }, { leaseUntil: 1 }],
+  // A slot's children (lists walk down), a slot's entries in every scope (retention).
+  [DELIVERY_SLOTS_COLLECTION]: [{ parent: 1 }, { at: 1 }],
 };
 
 export async function ensureDeliveryIndexes(connection: Connection): Promise<void> {

@@ -1,106 +1,74 @@
-import {
-  childSlots,
-  daySlots,
-  isFinestLevel,
-  slotEndMs,
-  slotFilter,
-  slotStartMs,
-  type Slot,
-} from './time-slots';
-
-/** Reads records: those matching `query`, at most `limit` of them (none: all), in any order. */
-export type SlotReader<T> = (query: Record<string, unknown>, limit?: number) => Promise<T[]>;
+import { rootOf, type SlotEntry, type SlotScope } from './slot-directory';
+import { slotEndMs, slotStartMs } from './time-slots';
 
 export interface SlotWalkOptions<T> {
-  /** The equalities every record must match (webhook, status, ...), handed to the reader as is. */
-  filter: Record<string, unknown>;
+  /** The directory's entries under one entry (slot-directory.ts), in slot order. */
+  children: (parent: string) => Promise<SlotEntry[]>;
+  scope: SlotScope;
+  /** Reads the records of one slot at the scope's finest level (the list's other filters applied). */
+  readSlot: (entry: SlotEntry) => Promise<T[]>;
   /** The time range to walk: [fromMs, toMs). */
   fromMs: number;
   toMs: number;
   order: 'newest' | 'oldest';
-  /**
-   * How many records a slot may hold and still be read whole: a slot with fewer is read in one
-   * query, a fuller one is split into its smaller slots (the finest are always read whole).
-   */
-  probe: number;
   /** A record's time: the one its slot fields were computed from. */
   timeOf: (record: T) => number;
   /** Orders the records of one slot as the walk goes (ties in time included). */
   compare: (a: T, b: T) => number;
-  /** Probes made at once when a slot is split (the walk still yields in order). */
+  /** Finest slots read at once ahead of the consumer (the walk still yields in order). */
   concurrency?: number;
 }
 
-/** The records of one slot, complete; `slot` is null for the whole range read at once. */
+/** The records of one finest slot, those inside the range, in order. */
 export interface SlotRecords<T> {
-  slot: Slot | null;
+  entry: SlotEntry;
   records: T[];
 }
 
 /**
- * Walks the records of [fromMs, toMs) slot by slot, newest (or oldest) first, yielding each slot's
- * records in order (those outside the range left out). Each query reads either at most `probe` records ("does this slot hold fewer
- * than that? then here they all are"), or one slot of the finest level. No query has a range, a
- * sort or a count, which the embedded FerretDB would evaluate over everything the equalities
- * leave: the cost of a walk is what it yields plus a few probes, never the history kept.
- *
- * The whole range is probed first, so a filter that matches few records (one event's deliveries,
- * a quiet webhook) costs one query; then days, hours, minutes, seconds and tenths, only as deep as
- * the records are dense. A consumer stops the walk by leaving its loop.
+ * Walks a scope's records of [fromMs, toMs) slot by slot, newest (or oldest) first: down the
+ * directory (the scope's days, then the hours of each, ...) to the finest slots that hold records,
+ * each read with one equality query. No query has a range, a sort, a count or a limit, which the
+ * embedded FerretDB would evaluate over every row its equalities leave: a walk costs the slots it
+ * reads and the few directory entries above them, never the history kept. A consumer stops the
+ * walk by leaving its loop.
  */
-export async function* walkSlots<T>(
-  read: SlotReader<T>,
+export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator<SlotRecords<T>> {
+  if (options.fromMs >= options.toMs) return;
+  yield* visit(rootOf(options.scope.key), options);
+}
+
+async function* visit<T>(
+  parent: string,
   options: SlotWalkOptions<T>,
 ): AsyncGenerator<SlotRecords<T>> {
-  const { fromMs, toMs } = options;
-  if (fromMs >= toMs) return;
-  const inRange = (record: T): boolean => {
-    const at = options.timeOf(record);
-    return at >= fromMs && at < toMs;
-  };
-  const complete = (records: T[]): T[] => records.filter(inRange).sort(options.compare);
-
-  const whole = await read(options.filter, options.probe);
-  if (whole.length < options.probe) {
-    yield { slot: null, records: complete(whole) };
+  const entries = (await options.children(parent)).filter(
+    (entry) => slotStartMs(entry) < options.toMs && slotEndMs(entry) > options.fromMs,
+  );
+  if (options.order === 'newest') entries.reverse();
+  const finest = entries.filter((entry) => entry.level === options.scope.finest);
+  if (finest.length < entries.length) {
+    // Above the finest level: one entry at a time, depth first.
+    for (const entry of entries) yield* visit(entry._id, options);
     return;
   }
-  yield* walkChildren(daySlots(fromMs, toMs, options.order), read, options, complete);
-}
-
-async function* walkChildren<T>(
-  slots: Slot[],
-  read: SlotReader<T>,
-  options: SlotWalkOptions<T>,
-  complete: (records: T[]) => T[],
-): AsyncGenerator<SlotRecords<T>> {
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  for (let start = 0; start < slots.length; start += concurrency) {
-    const window = slots.slice(start, start + concurrency);
-    const probes = window.map((slot) => {
-      const probe = read(
-        { ...options.filter, ...slotFilter(slot) },
-        isFinestLevel(slot.level) ? undefined : options.probe,
-      );
-      // Probes ahead of a consumer that stops early are left unread: never an unhandled rejection.
-      probe.catch(() => undefined);
-      return probe;
+  const concurrency = Math.max(1, options.concurrency ?? 3);
+  for (let start = 0; start < finest.length; start += concurrency) {
+    const window = finest.slice(start, start + concurrency);
+    const reads = window.map((entry) => {
+      const read = options.readSlot(entry);
+      // Reads ahead of a consumer that stops early are left unread: never an unhandled rejection.
+      read.catch(() => undefined);
+      return read;
     });
-    for (const [index, slot] of window.entries()) {
-      const records = await probes[index];
-      if (records.length === 0) continue;
-      if (isFinestLevel(slot.level) || records.length < options.probe) {
-        const found = complete(records);
-        if (found.length > 0) yield { slot, records: found };
-        continue;
-      }
-      const children = childSlots(slot, options.fromMs, options.toMs, options.order);
-      yield* walkChildren(children, read, options, complete);
+    for (const [index, entry] of window.entries()) {
+      const records = (await reads[index])
+        .filter((record) => {
+          const at = options.timeOf(record);
+          return at >= options.fromMs && at < options.toMs;
+        })
+        .sort(options.compare);
+      if (records.length > 0) yield { entry, records };
     }
   }
-}
-
-/** Whether the slot lies wholly inside [fromMs, toMs) (a pruner deletes whole slots only). */
-export function slotWithin(slot: Slot, fromMs: number, toMs: number): boolean {
-  return slotStartMs(slot) >= fromMs && slotEndMs(slot) <= toMs;
 }

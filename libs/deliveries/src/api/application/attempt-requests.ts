@@ -8,6 +8,13 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../../storage/delivery.documents';
+import { ALL_EVENTS, scopesOf } from '../../storage/delivery-scopes';
+import {
+  DELIVERY_SLOTS_COLLECTION,
+  entriesFor,
+  SlotDirectoryWriter,
+  type SlotEntry,
+} from '../../storage/slot-directory';
 import { storedDelivery, type StoredDelivery } from '../../storage/stored-delivery';
 import { DeliveryQueueRepository } from '../delivery-queue.repository';
 import { DeliveryRepository } from '../delivery.repository';
@@ -23,6 +30,7 @@ import { requestedAttempt, testDelivery, testEventId, type TestDelivery } from '
 export class AttemptRequests {
   private readonly events: Collection<PlatformEventDocument>;
   private readonly summaries: Collection<StoredDelivery>;
+  private readonly directory: SlotDirectoryWriter;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -31,6 +39,9 @@ export class AttemptRequests {
   ) {
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
     this.summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
+    this.directory = new SlotDirectoryWriter(
+      connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION),
+    );
   }
 
   /**
@@ -57,7 +68,12 @@ export class AttemptRequests {
     now: Date,
   ): Promise<TestDelivery> {
     const test = testDelivery(webhook, testEventId(), requestedBy, now);
-    // In this order, so a worker that claims the attempt finds its body and its summary.
+    // In this order, so a worker that claims the attempt finds its body and its summary, and
+    // lists and retention find both.
+    await this.directory.register([
+      ...entriesFor([ALL_EVENTS], test.event.receivedAt),
+      ...entriesFor(scopesOf(test.delivery), test.delivery.createdAt),
+    ]);
     await this.events.insertOne(test.event);
     await this.summaries.insertOne(storedDelivery(test.delivery));
     // The event id is 96 random bits: a duplicate key here would be a broken random source.

@@ -1,0 +1,351 @@
+/**
+ * The delivery log at scale (`npm run bench:delivery-log`): what each admin read of deliveries costs
+ * with 100,000 finished deliveries kept and with N (default 1,000,000), and how fast retention
+ * prunes them while the reads go on.
+ *
+ *   1. seeds finished deliveries as the worker records them (summary, one attempt each, one event
+ *      per 10 deliveries), 1,000 per second of creation time, over 10,000 webhook ids and the
+ *      catalogue's event types, 1 in 20 failed;
+ *   2. at 100,000 and at N: p50/p95 over HTTP of each read (GET /deliveries unfiltered, by
+ *      webhook, status, event type, event id, a time range, the next page by cursor, and
+ *      GET /deliveries/:id), side by side;
+ *   3. prunes all of them (the pruner as a worker runs it, its clock 31 days ahead), printing the
+ *      prune rate and GET /deliveries latency meanwhile.
+ *
+ * Flags: --n <count> (1000000), --reads <per kind> (40), --no-prune. Uses MONGODB_URI (and
+ * KAFKA_BROKERS) when set, else the local servers (scripts/infra start); a fresh database, dropped
+ * at the end. Starts the built api (npm run build when dist/ is older than the sources).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Connection } from 'mongoose';
+import { Registry } from 'prom-client';
+import type { AppConfig } from '@app/config';
+import {
+  ALL_EVENTS,
+  DELIVERY_SLOTS_COLLECTION,
+  entriesFor,
+  scopesOf,
+  type DeliveryDocument,
+  type SlotEntry,
+  attemptIdOf,
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  deliveryIdOf,
+  DeliveryPruner,
+  ensureDeliveryIndexes,
+  PLATFORM_EVENTS_COLLECTION,
+  RetentionMetrics,
+  storedDelivery,
+  timeSlotsOf,
+  type DeliveryAttemptDocument,
+  type PlatformEventDocument,
+  type StoredDelivery,
+} from '@app/deliveries';
+import { FixedClock } from '@app/event-store';
+import { GracefulShutdown, ShutdownState, signAccessToken } from '@app/platform';
+import { EVENT_TYPES } from '@app/webhooks';
+import {
+  ensureAppsBuilt,
+  freePort,
+  killAppProcesses,
+  startApp,
+  startedLine,
+  type AppProcess,
+} from './support/app-processes';
+import { connect, dropAndClose, uniqueDatabaseName, withDatabase } from './support/database';
+import { ApiClient } from './support/http-client';
+import { resolveServers } from './support/infra';
+import { formatCount, summarize } from './support/stats';
+
+const DAY_MS = 86_400_000;
+const WEBHOOKS = 10_000;
+const FAN_OUT = 10;
+const SEED_BATCH = 1_000;
+
+interface Flags {
+  n: number;
+  reads: number;
+  prune: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { n: 1_000_000, reads: 40, prune: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--no-prune') flags.prune = false;
+    else if (flag === '--n') flags.n = Number(argv[++i]);
+    else if (flag === '--reads') flags.reads = Number(argv[++i]);
+    else throw new Error(`unknown flag ${flag}`);
+  }
+  if (!(flags.n >= 100_000)) throw new Error('--n must be at least 100000');
+  return flags;
+}
+
+const webhookIds = Array.from({ length: WEBHOOKS }, (_, i) => {
+  const hex = i.toString(16).padStart(12, '0');
+  return `7e57be9c-0000-4000-8000-${hex}`;
+});
+
+/** Delivery i of the seeded history: its event, webhook, time and outcome. */
+function seededDelivery(i: number, endMs: number, n: number) {
+  const event = Math.floor(i / FAN_OUT);
+  const eventId = `evt_bench_${event}`;
+  const webhookId = webhookIds[(event * FAN_OUT + (i % FAN_OUT) * 997) % WEBHOOKS];
+  const createdAt = new Date(endMs - (n - i));
+  const failed = i % 20 === 0;
+  const eventType = EVENT_TYPES[event % EVENT_TYPES.length];
+  return { eventId, webhookId, createdAt, failed, eventType, id: deliveryIdOf(eventId, webhookId) };
+}
+
+/** Directory entries written so far (the worker keeps such a cache too). */
+const listedBefore = new Set<string>();
+
+async function seed(connection: Connection, from: number, to: number, endMs: number, n: number) {
+  const summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
+  const attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
+  const events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
+  const slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
+  const started = performance.now();
+  for (let batch = from; batch < to; batch += SEED_BATCH) {
+    const rows: StoredDelivery[] = [];
+    const tries: DeliveryAttemptDocument[] = [];
+    const bodies: PlatformEventDocument[] = [];
+    const entries = new Map<string, SlotEntry>();
+    const list = (listed: SlotEntry[]) => {
+      for (const entry of listed) if (!listedBefore.has(entry._id)) entries.set(entry._id, entry);
+    };
+    for (let i = batch; i < Math.min(to, batch + SEED_BATCH); i++) {
+      const d = seededDelivery(i, endMs, n);
+      const at = new Date(d.createdAt.getTime() + 40);
+      const status = d.failed ? 500 : 200;
+      const summary: DeliveryDocument = {
+        _id: d.id,
+        webhookId: d.webhookId,
+        eventId: d.eventId,
+        eventType: d.eventType,
+        environment: 'production',
+        status: d.failed ? 'failed' : 'succeeded',
+        attemptCount: 1,
+        scheduledAttempts: 1,
+        nextAttemptAt: null,
+        lastAttempt: { number: 1, at, responseStatus: status, error: null, durationMs: 40 },
+        failureReason: d.failed ? 'HTTP 500 (one-shot retry policy)' : null,
+        createdAt: d.createdAt,
+        updatedAt: at,
+        finishedAt: at,
+        source: { topic: 'platform.licenses', partition: i % 3, offset: String(i) },
+      };
+      rows.push(storedDelivery(summary));
+      list(entriesFor(scopesOf(summary), d.createdAt));
+      tries.push({
+        _id: attemptIdOf(d.id, 1),
+        deliveryId: d.id,
+        webhookId: d.webhookId,
+        eventId: d.eventId,
+        number: 1,
+        at,
+        trigger: 'automatic',
+        requestedBy: null,
+        url: 'https://receiver.example.com/hooks',
+        requestHeaders: { 'content-type': 'application/json', 'webhook-id': d.eventId },
+        responseStatus: status,
+        responseBody: d.failed ? 'internal error' : 'ok',
+        durationMs: 40,
+        error: d.failed ? 'HTTP 500' : null,
+        outcome: d.failed
+          ? { status: 'failed', reason: 'HTTP 500 (one-shot retry policy)' }
+          : { status: 'succeeded' },
+        scheduledAttempts: 1,
+        token: 'bench',
+        ...timeSlotsOf(d.createdAt),
+      });
+      if (i % FAN_OUT === 0) {
+        list(entriesFor([ALL_EVENTS], d.createdAt));
+        bodies.push({
+          _id: d.eventId,
+          type: d.eventType,
+          environment: 'production',
+          body: JSON.stringify({ id: d.eventId, type: d.eventType, data: { licenseId: i } }),
+          webhookIds: [d.webhookId],
+          receivedAt: d.createdAt,
+          ...timeSlotsOf(d.createdAt),
+        });
+      }
+    }
+    // As the worker does: the directory first, then the records.
+    if (entries.size > 0) await slots.insertMany([...entries.values()], { ordered: false });
+    for (const id of entries.keys()) listedBefore.add(id);
+    await Promise.all([
+      summaries.insertMany(rows, { ordered: false }),
+      attempts.insertMany(tries, { ordered: false }),
+      bodies.length > 0 ? events.insertMany(bodies, { ordered: false }) : Promise.resolve(),
+    ]);
+    const done = Math.min(to, batch + SEED_BATCH);
+    if (done % 50_000 === 0 || done === to) {
+      const rate = ((done - from) * 1000) / (performance.now() - started);
+      console.log(`  seeded ${formatCount(done)} deliveries (${formatCount(rate)}/s)`);
+    }
+  }
+}
+
+interface ReadKind {
+  label: string;
+  path: (i: number) => string;
+}
+
+function readKinds(endMs: number, n: number, cursor: string): ReadKind[] {
+  const pick = (i: number) => seededDelivery((i * 7_919) % n, endMs, n);
+  const minute = (i: number) => {
+    const from = pick(i).createdAt.getTime();
+    return `from=${new Date(from).toISOString()}&to=${new Date(from + 60_000).toISOString()}`;
+  };
+  return [
+    { label: 'GET /deliveries?limit=20', path: () => '/deliveries?limit=20' },
+    { label: '&webhookId=', path: (i) => `/deliveries?limit=20&webhookId=${pick(i).webhookId}` },
+    { label: '&status=failed', path: () => '/deliveries?limit=20&status=failed' },
+    { label: '&eventType=', path: (i) => `/deliveries?limit=20&eventType=${pick(i).eventType}` },
+    { label: '&eventId=', path: (i) => `/deliveries?limit=20&eventId=${pick(i).eventId}` },
+    { label: '&from=&to= (1 minute)', path: (i) => `/deliveries?limit=20&${minute(i)}` },
+    { label: 'next page (&cursor=)', path: () => `/deliveries?limit=20&cursor=${cursor}` },
+    { label: 'GET /deliveries/:id', path: (i) => `/deliveries/${pick(i).id}` },
+  ];
+}
+
+async function measure(
+  client: ApiClient,
+  token: string,
+  kinds: ReadKind[],
+  reads: number,
+): Promise<Map<string, { p50: number; p95: number }>> {
+  const figures = new Map<string, { p50: number; p95: number }>();
+  for (const kind of kinds) {
+    for (let i = 0; i < 3; i++) await client.request('GET', kind.path(i), token);
+    const times: number[] = [];
+    for (let i = 0; i < reads; i++) {
+      times.push((await client.request('GET', kind.path(i + 3), token)).elapsedMs);
+    }
+    const { p50, p95 } = summarize(times);
+    figures.set(kind.label, { p50, p95 });
+  }
+  return figures;
+}
+
+async function prune(connection: Connection, client: ApiClient, token: string, n: number) {
+  const pruner = new DeliveryPruner(
+    connection,
+    new FixedClock(new Date(Date.now() + 31 * DAY_MS)),
+    { deliveryRetentionDays: 30 } as AppConfig,
+    new RetentionMetrics(new Registry()),
+    new GracefulShutdown(new ShutdownState()),
+  );
+  const latencies: number[] = [];
+  let pruning = true;
+  const reading = (async () => {
+    while (pruning) {
+      latencies.push((await client.request('GET', '/deliveries?limit=20', token)).elapsedMs);
+      await delay(200);
+    }
+  })();
+  const started = performance.now();
+  const pass = await pruner.runPass();
+  const elapsedMs = performance.now() - started;
+  pruning = false;
+  await reading;
+  const deleted = pass?.deleted ?? 0;
+  const left = await connection.collection(DELIVERIES_COLLECTION).countDocuments({});
+  const reads = summarize(latencies);
+  console.log('');
+  console.log(
+    `prune: ${formatCount(deleted)} records (${formatCount(n)} deliveries, their attempts and ` +
+      `events) in ${(elapsedMs / 1000).toFixed(1)} s = ${formatCount((deleted * 1000) / elapsedMs)} records/s; ` +
+      `${formatCount(left)} deliveries left`,
+  );
+  console.log(
+    `  GET /deliveries?limit=20 meanwhile (${latencies.length} reads): p50 ${reads.p50.toFixed(1)} ms, ` +
+      `p95 ${reads.p95.toFixed(1)} ms, p99 ${reads.p99.toFixed(1)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const servers = resolveServers();
+  const dbName = uniqueDatabaseName('bench_delivery_log');
+  const stateDir = mkdtempSync(join(tmpdir(), 'bench-delivery-log-'));
+  let connection: Connection | undefined;
+  let api: AppProcess | undefined;
+  const cleanUp = async () => {
+    await api?.stop().catch(() => undefined);
+    await dropAndClose(connection);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    killAppProcesses();
+    void cleanUp().finally(() => process.exit(130));
+  });
+  try {
+    console.log('delivery log benchmark');
+    console.log(`  database: ${dbName} (fresh, dropped at the end); N = ${formatCount(flags.n)}`);
+    const build = ensureAppsBuilt();
+    connection = await connect(servers.mongoUri, dbName, 20);
+    await ensureDeliveryIndexes(connection);
+    const jwtSecret = randomBytes(36).toString('base64url');
+    const port = await freePort();
+    api = await startApp(
+      'api',
+      {
+        PORT: String(port),
+        MONGODB_URI: withDatabase(servers.mongoUri, dbName),
+        KAFKA_BROKERS: servers.kafkaBrokers,
+        AUTH_JWT_SECRET: jwtSecret,
+        SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        LOCAL_STATE_DIR: stateDir,
+        LOG_LEVEL: 'warn',
+      },
+      port,
+    );
+    console.log(`  api:      ${startedLine(api, build)}`);
+    const token = signAccessToken(jwtSecret, { id: 'bench-auditor', role: 'auditor' }, 7200);
+    const client = new ApiClient(api.url);
+    // The history ends a minute ago, 1,000 deliveries per second of creation time.
+    const endMs = Date.now() - 60_000;
+    const small = Math.min(100_000, flags.n);
+    console.log(`seeding ${formatCount(small)} deliveries`);
+    await seed(connection, flags.n - small, flags.n, endMs, flags.n);
+    const first = await client.request<{ nextCursor: string }>(
+      'GET',
+      '/deliveries?limit=20',
+      token,
+    );
+    const kinds = readKinds(endMs, flags.n, first.body.nextCursor);
+    const atSmall = await measure(client, token, kinds, flags.reads);
+    console.log(`seeding ${formatCount(flags.n - small)} more`);
+    await seed(connection, 0, flags.n - small, endMs, flags.n);
+    const atN = await measure(client, token, kinds, flags.reads);
+
+    console.log('');
+    const head = `${'read'.padEnd(28)} ${'100,000: p50'.padStart(13)} ${'p95'.padStart(8)} ${`${formatCount(flags.n)}: p50`.padStart(15)} ${'p95'.padStart(8)}`;
+    console.log(head);
+    for (const kind of kinds) {
+      const a = atSmall.get(kind.label)!;
+      const b = atN.get(kind.label)!;
+      const ms = (v: number) => `${v.toFixed(1)} ms`;
+      console.log(
+        `${kind.label.padEnd(28)} ${ms(a.p50).padStart(13)} ${ms(a.p95).padStart(8)} ${ms(b.p50).padStart(15)} ${ms(b.p95).padStart(8)}`,
+      );
+    }
+    if (flags.prune) await prune(connection, client, token, flags.n);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  killAppProcesses();
+  process.exit(1);
+});
