@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import type { Collection, Document } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { AppConfig } from '@app/config';
 import { CLOCK, Lease, MongoLeaseStore, type Clock } from '@app/event-store';
 import { DATABASE_CONNECTION, DRAIN_ORDER, GracefulShutdown } from '@app/platform';
