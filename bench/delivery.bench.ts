@@ -333,6 +333,34 @@ async function countRecords(connection: Connection, wanted: number): Promise<Rec
   return { history, queue, wanted, elapsedMs: performance.now() - started, countMs };
 }
 
+/**
+ * What the delivery collections hold, as the database sizes them (collStats): on FerretDB, the
+ * PostgreSQL tables with the row versions updates leave until vacuumed, so it tracks what was
+ * written.
+ */
+async function storedBytes(
+  connection: Connection,
+): Promise<{ tableBytes: number; indexBytes: number; collections: number }> {
+  const db = connection.db!;
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter(
+      (name) =>
+        name.startsWith('deliver') || name === 'platform_events' || name === 'endpoint_failures',
+    );
+  let tableBytes = 0;
+  let indexBytes = 0;
+  for (const name of names) {
+    const stats = (await db.command({ collStats: name })) as {
+      size?: number;
+      totalIndexSize?: number;
+    };
+    tableBytes += stats.size ?? 0;
+    indexBytes += stats.totalIndexSize ?? 0;
+  }
+  return { tableBytes, indexBytes, collections: names.length };
+}
+
 interface CpuMark {
   atMs: number;
   worker?: number;
@@ -573,6 +601,7 @@ async function main(): Promise<void> {
       connection,
       (Math.round(flags.rate * flags.seconds) + 1) * flags.webhooks,
     );
+    const stored = await storedBytes(connection);
 
     // Results.
     const publishMs = run.endMs - run.startMs;
@@ -626,6 +655,13 @@ async function main(): Promise<void> {
           `(incl. the warm-up's ${flags.webhooks}), ${formatCount(records.queue)} in the delivery ` +
           `queue, ${formatSeconds(records.elapsedMs)} after the wait (one count took ` +
           `${formatMs(records.countMs)})`,
+      ],
+      [
+        'bytes stored',
+        `${formatCount(stored.tableBytes / records.history)} B of documents and ` +
+          `${formatCount(stored.indexBytes / records.history)} B of indexes per delivery ` +
+          `(${stored.collections} delivery collections, as the database reports their size, ` +
+          `rewritten versions included until vacuumed)`,
       ],
       ['receiver', `${formatCount(receiver.connections())} connections opened in all (keep-alive)`],
     ];
