@@ -198,8 +198,9 @@ interface ReadKind {
   path: (i: number) => string;
 }
 
-function readKinds(endMs: number, n: number, cursor: string): ReadKind[] {
-  const pick = (i: number) => seededDelivery((i * 7_919) % n, endMs, n);
+function readKinds(endMs: number, n: number, small: number, cursor: string): ReadKind[] {
+  // Among the newest `small`, seeded first: the same deliveries are read at both sizes.
+  const pick = (i: number) => seededDelivery(n - 1 - ((i * 7_919) % small), endMs, n);
   const minute = (i: number) => {
     const from = pick(i).createdAt.getTime();
     return `from=${new Date(from).toISOString()}&to=${new Date(from + 60_000).toISOString()}`;
@@ -231,6 +232,7 @@ async function measure(
     }
     const { p50, p95 } = summarize(times);
     figures.set(kind.label, { p50, p95 });
+    console.log(`  ${kind.label}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
   }
   return figures;
 }
@@ -321,7 +323,7 @@ async function main(): Promise<void> {
       '/deliveries?limit=20',
       token,
     );
-    const kinds = readKinds(endMs, flags.n, first.body.nextCursor);
+    const kinds = readKinds(endMs, flags.n, small, first.body.nextCursor);
     const atSmall = await measure(client, token, kinds, flags.reads);
     console.log(`seeding ${formatCount(flags.n - small)} more`);
     await seed(connection, 0, flags.n - small, endMs, flags.n);
