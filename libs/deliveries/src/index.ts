@@ -49,7 +49,7 @@ export { DeliveryIntake } from './engine/delivery-intake';
 export { DeliveryMetrics } from './engine/delivery-metrics';
 export { DeliveryReadiness } from './engine/delivery-readiness';
 export { ensureDeliveryIndexes } from './storage/delivery-indexes';
-export { timeSlotsOf, SLOT_LEVELS, type TimeSlots } from './storage/time-slots';
+export { timeSlotsOf, type TimeSlots } from './storage/time-slots';
 export { storedDelivery, deliveryOf, type StoredDelivery } from './storage/stored-delivery';
 export { DeliveryPruner } from './retention/delivery-pruner';
 export { RetentionMetrics } from './retention/retention-metrics';

@@ -95,7 +95,7 @@ export class DeliveryRepository {
         .slice(0, limit)
         .map(deliveryOf);
     }
-    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest');
+    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', Math.min(toMs - 1, now));
     for await (const { records } of walk) {
       for (const stored of records) {
         if (!comesAfter(stored)) continue;
@@ -147,6 +147,7 @@ export class DeliveryRepository {
     fromMs: number,
     toMs: number,
     order: 'newest' | 'oldest',
+    startHintMs?: number,
   ) {
     const newestFirst = (a: StoredDelivery, b: StoredDelivery) =>
       compareListOrder(positionOf(a), positionOf(b));
@@ -157,6 +158,7 @@ export class DeliveryRepository {
       fromMs,
       toMs,
       order,
+      startHintMs,
       timeOf: (stored) => stored.createdAt.getTime(),
       compare: order === 'newest' ? newestFirst : (a, b) => newestFirst(b, a),
     });

@@ -7,10 +7,9 @@ import {
   PLATFORM_EVENTS_COLLECTION,
 } from './delivery.documents';
 import { DELIVERY_SLOTS_COLLECTION } from './slot-directory';
-import { SLOT_LEVELS } from './time-slots';
 
-/** One index per time-slot field: each walk and prune query is an equality on one of them. */
-const BY_SLOT: Record<string, 1>[] = SLOT_LEVELS.map(({ field }) => ({ [field]: 1 }));
+/** Slots are read (lists) and deleted (retention) by the tenth of a second. */
+const BY_TENTH = { byTenth: 1 } as const;
 
 /**
  * The indexes the delivery collections need, one per query the code makes. On MongoDB they serve
@@ -19,17 +18,18 @@ const BY_SLOT: Record<string, 1>[] = SLOT_LEVELS.map(({ field }) => ({ [field]: 
  * serves which query.
  */
 const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
-  [PLATFORM_EVENTS_COLLECTION]: BY_SLOT,
+  [PLATFORM_EVENTS_COLLECTION]: [BY_TENTH],
   [DELIVERIES_COLLECTION]: [
-    ...BY_SLOT,
-    // A filtered list: the filter's field, then the slot the walk reads (MongoDB); FerretDB
-    // intersects the two fields' indexes.
-    { webhookId: 1, byHour: 1 },
-    { status: 1, byHour: 1 },
-    { eventType: 1, byHour: 1 },
+    // A slot of every delivery, of an event type's, of a status's (the other filters are
+    // evaluated over the slot's few records).
+    BY_TENTH,
+    // A webhook's slot, by the second.
+    { webhookId: 1, bySecond: 1 },
+    // One event's deliveries; the deliveries in progress (pending, retrying).
     { eventId: 1 },
+    { status: 1 },
   ],
-  [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }, ...BY_SLOT],
+  [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }, BY_TENTH],
   [DELIVERY_QUEUE_COLLECTION]: [
     { dueAt: 1 },
     { trigger: 1, dueAt: 1 },

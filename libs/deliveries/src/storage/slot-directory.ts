@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { LRUCache } from 'lru-cache';
 import { BatchInserter } from './batch-inserter';
-import { SLOT_LEVELS, timeSlotsOf } from './time-slots';
+import { SLOT_LEVELS, slotNumber } from './time-slots';
 
 export const DELIVERY_SLOTS_COLLECTION = 'delivery_slots';
 
@@ -48,12 +48,11 @@ export function entryId(scope: string, level: number, slot: number): string {
 
 /** The entries that list time `at` in each scope, from the day down to the scope's finest level. */
 export function entriesFor(scopes: readonly SlotScope[], at: Date): SlotEntry[] {
-  const slots = timeSlotsOf(at);
   const entries: SlotEntry[] = [];
   for (const scope of scopes) {
     let parent = rootOf(scope.key);
     for (let level = 0; level <= scope.finest; level++) {
-      const slot = slots[SLOT_LEVELS[level].field];
+      const slot = slotNumber(level, at);
       const id = entryId(scope.key, level, slot);
       entries.push({ _id: id, parent, level, slot, at: `${level}|${slot}` });
       parent = id;

@@ -1,4 +1,4 @@
-import { rootOf, type SlotEntry, type SlotScope } from './slot-directory';
+import { entriesFor, rootOf, type SlotEntry, type SlotScope } from './slot-directory';
 import { slotEndMs, slotStartMs } from './time-slots';
 
 export interface SlotWalkOptions<T> {
@@ -11,12 +11,15 @@ export interface SlotWalkOptions<T> {
   fromMs: number;
   toMs: number;
   order: 'newest' | 'oldest';
+  /**
+   * Where records most likely start, in walk order (e.g. now, for a newest-first list whose range
+   * ends in the future): the directory along it is read at once. Default: the range's start.
+   */
+  startHintMs?: number;
   /** A record's time: the one its slot fields were computed from. */
   timeOf: (record: T) => number;
   /** Orders the records of one slot as the walk goes (ties in time included). */
   compare: (a: T, b: T) => number;
-  /** Finest slots read at once ahead of the consumer (the walk still yields in order). */
-  concurrency?: number;
 }
 
 /** The records of one finest slot, those inside the range, in order. */
@@ -35,7 +38,34 @@ export interface SlotRecords<T> {
  */
 export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator<SlotRecords<T>> {
   if (options.fromMs >= options.toMs) return;
-  yield* visit(rootOf(options.scope.key), options);
+  yield* visit(rootOf(options.scope.key), { ...options, children: prefetchedPath(options) });
+}
+
+/**
+ * The directory reads, with those along the path to where the walk starts (the newest or oldest
+ * instant of the range) asked for at once: where records are, that is where they are (a list's
+ * first page is the last moments), so a walk often needs one round trip down, not one per level.
+ */
+function prefetchedPath<T>(options: SlotWalkOptions<T>): (parent: string) => Promise<SlotEntry[]> {
+  const asked = new Map<string, Promise<SlotEntry[]>>();
+  const children = (parent: string) => {
+    let found = asked.get(parent);
+    if (!found) {
+      found = options.children(parent);
+      asked.set(parent, found);
+    }
+    return found;
+  };
+  const start =
+    options.startHintMs ?? (options.order === 'newest' ? options.toMs - 1 : options.fromMs);
+  if (Number.isFinite(start) && start >= options.fromMs && start < options.toMs) {
+    const path = entriesFor([options.scope], new Date(start));
+    for (const parent of path.map((entry) => entry.parent)) {
+      // Read ahead; an error surfaces when the walk asks for it.
+      children(parent).catch(() => undefined);
+    }
+  }
+  return children;
 }
 
 async function* visit<T>(
@@ -52,9 +82,10 @@ async function* visit<T>(
     for (const entry of entries) yield* visit(entry._id, options);
     return;
   }
-  const concurrency = Math.max(1, options.concurrency ?? 3);
-  for (let start = 0; start < finest.length; start += concurrency) {
-    const window = finest.slice(start, start + concurrency);
+  // One slot first (often enough for a page), then up to 4 at a time as the walk goes on.
+  let size = 1;
+  for (let start = 0; start < finest.length; start += size, size = Math.min(size * 2, 4)) {
+    const window = finest.slice(start, start + size);
     const reads = window.map((entry) => {
       const read = options.readSlot(entry);
       // Reads ahead of a consumer that stops early are left unread: never an unhandled rejection.
