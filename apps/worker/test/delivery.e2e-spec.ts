@@ -244,7 +244,8 @@ describe('event ingest and delivery (api, worker, Kafka, database, HTTPS receive
       expect(letter.headers['x-original-topic']).toBe(rig.topics.activations);
       expect(Number(letter.headers['x-original-offset'])).toBeGreaterThanOrEqual(0);
     }
-    expect((await deliveriesOf(hook.id)).map((d) => d.eventId).sort()).toEqual(
+    // Recorded once the receiver has answered: wait for both records, then check they are these.
+    expect((await settled(hook.id, 2)).map((d) => d.eventId).sort()).toEqual(
       [before.id, after.id].sort(),
     );
   });

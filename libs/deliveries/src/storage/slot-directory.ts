@@ -67,6 +67,8 @@ export function entriesFor(scopes: readonly SlotScope[], at: Date): SlotEntry[] 
  */
 export class SlotDirectoryWriter {
   private readonly written = new LRUCache<string, true>({ max: 200_000 });
+  /** Entries being written: a second writer of one waits for the first (one insert each). */
+  private readonly writing = new Map<string, Promise<unknown>>();
   private readonly inserts: BatchInserter<SlotEntry>;
 
   constructor(entries: Collection<SlotEntry>) {
@@ -78,10 +80,24 @@ export class SlotDirectoryWriter {
   }
 
   async register(entries: readonly SlotEntry[]): Promise<void> {
-    const fresh = entries.filter((entry) => !this.written.has(entry._id));
-    if (fresh.length === 0) return;
-    await Promise.all(fresh.map((entry) => this.inserts.insert(entry)));
-    for (const entry of fresh) this.written.set(entry._id, true);
+    const waits: Promise<unknown>[] = [];
+    for (const entry of entries) {
+      if (this.written.has(entry._id)) continue;
+      let write = this.writing.get(entry._id);
+      if (!write) {
+        write = this.inserts.insert(entry).then(
+          () => this.written.set(entry._id, true),
+          (error: unknown) => {
+            this.writing.delete(entry._id);
+            throw error;
+          },
+        );
+        write.then(() => this.writing.delete(entry._id)).catch(() => undefined);
+        this.writing.set(entry._id, write);
+      }
+      waits.push(write);
+    }
+    await Promise.all(waits);
   }
 
   /** Forgets entries retention deleted, so they are written again should a record come back. */
