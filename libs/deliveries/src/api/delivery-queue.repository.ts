@@ -21,16 +21,16 @@ export class DeliveryQueueRepository {
     this.queue = connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
   }
 
-  /** The earliest due entry of each of these deliveries that has one. */
+  /**
+   * The earliest due entry of each of these deliveries that has one: one equality read per
+   * delivery, all at once (a page's worth), so it costs the page, never the queue's backlog.
+   */
   async nextOf(deliveryIds: readonly string[]): Promise<Map<string, DeliveryQueueDocument>> {
-    if (deliveryIds.length === 0) return new Map();
-    const entries =
-      deliveryIds.length === 1
-        ? await this.queue.find({ deliveryId: deliveryIds[0] }).toArray()
-        : // `$in` is evaluated by FerretDB over the whole queue, which holds outstanding work only.
-          await this.queue.find({ deliveryId: { $in: [...deliveryIds] } }).toArray();
+    const found = await Promise.all(
+      deliveryIds.map((deliveryId) => this.queue.find({ deliveryId }).toArray()),
+    );
     const next = new Map<string, DeliveryQueueDocument>();
-    for (const entry of entries) {
+    for (const entry of found.flat()) {
       const known = next.get(entry.deliveryId);
       if (!known || entry.dueAt < known.dueAt) next.set(entry.deliveryId, entry);
     }
