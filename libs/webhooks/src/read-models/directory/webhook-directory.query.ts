@@ -24,7 +24,7 @@ export type WebhookOrders = Record<WebhookSort, SortedList<WebhookListDocument>>
  * The list's answer from the in-memory orders: the same items, totals, counts and cursors as the
  * database query on the read model (webhook-list.query.ts). One walk over the order: the page
  * starts at the cursor (a binary search) and the counts take every webhook the filters leave,
- * plain comparisons in memory (about a millisecond for 10,000 webhooks).
+ * plain comparisons in memory (2-3 ms for 10,000 webhooks).
  */
 export function listFromOrders(orders: WebhookOrders, params: ListWebhooksParams): WebhookListPage {
   const sort = params.sort ?? 'name';

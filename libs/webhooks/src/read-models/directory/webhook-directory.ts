@@ -11,7 +11,7 @@ export const WEBHOOK_DIRECTORY_PROJECTION = 'webhook-directory';
  * Every webhook as the list and detail views show it, held in the api's memory: the webhooks are
  * configuration (thousands, not millions), and the embedded database evaluates anything but
  * equality in its own process, decoding every row, so a filtered, sorted, counted list of 10,000
- * webhooks took seconds there; here it takes about a millisecond.
+ * webhooks took seconds there; here it takes a few milliseconds.
  *
  * Built from the webhook events by a runner with an in-memory checkpoint, like the worker's
  * subscription index: every api process rebuilds it from the log when it starts, then follows
