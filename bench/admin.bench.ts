@@ -15,12 +15,13 @@
  *      writes), so its latency includes the projection;
  *   2. reads: BENCH_READS sequential requests of each kind of list an auditor makes (plain, by
  *      environment, status, event type, name search, URL search, sort=updatedAt, the 5th page
- *      through nextCursor), each kind stopping early once it has taken BENCH_READ_SECONDS (on
+ *      through nextCursor), then one webhook's history, each kind stopping early once it has taken BENCH_READ_SECONDS (on
  *      FerretDB a list of 10,000 webhooks takes seconds, and 200 of each would take most of an
  *      hour); the figures say how many requests each kind got;
- *   3. where the list's time goes: its database work alone, from this process straight against
- *      the read-model collection: each of its find and three countDocuments on its own, and for
- *      the plain list also the whole query as the api runs it; BENCH_RAW_READS=0 skips it;
+ *   3. the same lists from the durable read-model collection, from this process: each of its
+ *      find and three countDocuments on its own, and for the plain list the whole query (the api
+ *      answers from its in-memory webhook directory instead, so this is what it no longer pays);
+ *      BENCH_RAW_READS=0 skips it;
  *   4. ProjectionRebuilder.rebuild(WebhookListProjection) run from this process while the api
  *      keeps serving, and whether the api's list still shows the same total afterwards (right after
  *      the swap, and once the old collection has been dropped).
@@ -124,6 +125,8 @@ interface ReadKind {
   label: string;
   /** The query string of GET /api/v1/webhooks. */
   query: Record<string, string>;
+  /** Another route than the list (a webhook's history): no raw database timings. */
+  path?: string;
   /** The same list as listWebhooks parameters, for the raw database timings. */
   params: ListWebhooksParams;
 }
@@ -242,6 +245,19 @@ function readKinds(eventType: string): ReadKind[] {
   ];
 }
 
+/** A webhook's history (created, then deactivated): its own stream, whatever the log holds. */
+function historyKind(webhookId: string | undefined): ReadKind[] {
+  if (!webhookId) return [];
+  return [
+    {
+      label: 'history of one webhook',
+      query: {},
+      path: `/webhooks/${webhookId}/history`,
+      params: { limit: PAGE },
+    },
+  ];
+}
+
 /** The cursor read: follows nextCursor from the first page to page CURSOR_PAGE (or the last). */
 async function cursorKind(client: ApiClient, token: string): Promise<ReadKind> {
   // `cursor` is that of page `page`; page 1 has none.
@@ -274,7 +290,7 @@ async function measureReads(
   token: string,
   kind: ReadKind,
 ): Promise<ReadFigures> {
-  const path = listPath(kind.query);
+  const path = kind.path ?? listPath(kind.query);
   for (let i = 0; i < WARM_UP_READS; i++) await client.request('GET', path, token);
   const latenciesMs: number[] = [];
   let last: ListPage | undefined;
@@ -289,13 +305,17 @@ async function measureReads(
   return { kind, latenciesMs, total: last?.total ?? Number.NaN, items: last?.items.length ?? 0 };
 }
 
-/** The collection the api's list reads now (the list projection's checkpoint names it). */
+/**
+ * The durable list read model's current collection: its highest generation marker says which (a
+ * fresh database has no legacy `webhook-list` checkpoint document, which this used to read).
+ */
 async function listCollectionName(connection: Connection): Promise<string> {
-  const checkpoint = await connection.db
-    ?.collection<{ _id: string; collection: string }>('projection_checkpoints')
-    .findOne({ _id: new WebhookListProjection().name });
-  if (!checkpoint) throw new Error('the webhook list projection has no checkpoint yet');
-  return checkpoint.collection;
+  const projection = new WebhookListProjection();
+  const current = await new CheckpointStore(connection).current(
+    projection.name,
+    `${projection.collectionBase}_g1`,
+  );
+  return current.collection;
 }
 
 function latencyText(latenciesMs: readonly number[]): string {
@@ -390,14 +410,26 @@ async function main(): Promise<void> {
 
     // 2. Reads over HTTP.
     const filterType = eventTypes.includes('license.created') ? 'license.created' : eventTypes[0];
-    const kinds = [...readKinds(filterType), await cursorKind(client, auditorToken)];
+    const inactive = await client.request<ListPage>(
+      'GET',
+      listPath({ status: 'inactive' }),
+      auditorToken,
+    );
+    const kinds = [
+      ...readKinds(filterType),
+      await cursorKind(client, auditorToken),
+      ...historyKind(inactive.body.items[0]?.id),
+    ];
     const reads: ReadFigures[] = [];
     for (const kind of kinds) {
       step(
         `reads: ${kind.label}, ${settings.reads} requests` +
           (settings.readSeconds > 0 ? ` or ${settings.readSeconds} s` : ''),
       );
-      reads.push(await measureReads(client, auditorToken, kind));
+      const figures = await measureReads(client, auditorToken, kind);
+      reads.push(figures);
+      // Printed at once too, so a later failure does not lose what was measured.
+      step(`  ${latencyText(figures.latenciesMs)}; n=${figures.latenciesMs.length}`);
     }
 
     // 3. The same lists' database work alone, from this process.
@@ -405,6 +437,7 @@ async function main(): Promise<void> {
     if (settings.rawReads > 0) {
       const collection = connection.db!.collection(await listCollectionName(connection));
       for (const [index, kind] of kinds.entries()) {
+        if (kind.path) continue;
         step(`list queries alone: ${kind.label}, ${settings.rawReads} times each`);
         // The whole query once for the plain list: against its HTTP figure, what the api adds.
         const whole = index === 0;
@@ -476,7 +509,7 @@ async function main(): Promise<void> {
       rows.push([
         `  ${read.kind.label}`,
         `${latencyText(read.latenciesMs)}; n=${read.latenciesMs.length}; ` +
-          `${formatCount(read.total)} match`,
+          (read.kind.path ? `${read.items} entries` : `${formatCount(read.total)} match`),
       ]);
     }
     if (raw.length > 0) {

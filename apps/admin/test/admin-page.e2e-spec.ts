@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // (DOM types for the functions these tests hand to the page, which run in the browser.)
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { RetryPolicyFollower } from '@app/deliveries';
 import { signAccessToken, type Role } from '@app/platform';
 import {
@@ -460,6 +460,68 @@ describe('the admin page in a real browser', () => {
       );
     }
   }, 90_000);
+
+  it('never has a second refresh of the deliveries log in flight while a slow answer is on its way', async () => {
+    const context = await signedInContext(browser, token('auditor'), VIEWPORTS.desktop);
+    contexts.push(context);
+    // The page's own count of the log's requests in flight: a request counts from its fetch until
+    // its answer arrives or the page aborts it (a request aborted is no longer the page's).
+    await context.addInitScript(() => {
+      const stats = { inFlight: 0, most: 0, started: 0 };
+      Object.assign(window, { deliveryLoads: stats });
+      const original = window.fetch.bind(window);
+      window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (!url.includes('/api/v1/deliveries?')) return original(input, init);
+        let open = true;
+        const done = () => {
+          if (open) stats.inFlight--;
+          open = false;
+        };
+        stats.inFlight++;
+        stats.started++;
+        stats.most = Math.max(stats.most, stats.inFlight);
+        init?.signal?.addEventListener('abort', done);
+        return original(input, init).finally(done);
+      };
+    });
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    const loads = () =>
+      page.evaluate(
+        () => (window as unknown as { deliveryLoads: Record<string, number> }).deliveryLoads,
+      );
+    // The page's timers run only when the test moves its clock: the poll ticks are the test's.
+    await page.clock.install();
+    // The log's answers are held until the test lets them through: a slow api, on demand.
+    const held: Route[] = [];
+    await page.route(/\/api\/v1\/deliveries\?/, (route) => void held.push(route));
+    const releaseLatest = () => held.at(-1)!.continue();
+
+    await page.goto(`${rig.api.url}/admin/deliveries`);
+    await page.getByRole('heading', { name: 'Webhook Deliveries' }).waitFor();
+    await eventually(() => held.length > 0, 'the first load');
+    const first = await loads();
+    expect(first.inFlight).toBe(1);
+
+    // Three poll intervals and three clicks on Refresh while the first answer is held.
+    await page.clock.runFor(3 * 3_000 + 500);
+    for (let click = 0; click < 3; click++) {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    expect(await loads()).toMatchObject({ inFlight: 1, started: first.started });
+
+    // Once it is answered, the clicks asked for one more load: exactly one, after it, and the
+    // poll ticks during that one start nothing either.
+    await releaseLatest();
+    await eventually(async () => (await loads()).started === first.started + 1, 'the refresh');
+    await page.clock.runFor(3 * 3_000 + 500);
+    expect(await loads()).toMatchObject({ inFlight: 1, started: first.started + 1 });
+    await releaseLatest();
+    await eventually(async () => (await loads()).inFlight === 0, 'the last answer');
+    expect((await loads()).most).toBe(1);
+    expect(errors).toEqual([]);
+  });
 
   it('sends a test event from a webhook and shows its delivery', async () => {
     const created = await createViaApi('Test Target');

@@ -12,7 +12,7 @@ import {
   MetricsModule,
 } from '@app/platform';
 import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
-import { WebhooksModule } from '@app/webhooks';
+import { WebhookDirectoryReadiness, WebhooksModule } from '@app/webhooks';
 import { AdminPageModule } from './admin-page/admin-page.module';
 
 @Module({
@@ -23,8 +23,12 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     EventStoreModule.forRoot(),
     AuthModule,
     CryptoModule,
-    // The api never uses Kafka: a broker outage must not take it out of a load balancer.
-    HealthModule.forRoot({ indicators: [DatabaseHealthIndicator] }),
+    // The api never uses Kafka: a broker outage must not take it out of a load balancer. It is
+    // ready once its in-memory webhook directory has caught up with the event log.
+    HealthModule.forRoot({
+      indicators: [DatabaseHealthIndicator, WebhookDirectoryReadiness],
+      imports: [WebhooksModule],
+    }),
     IdempotencyModule,
     MetricsModule,
     WebhooksModule,

@@ -30,11 +30,13 @@ describe('api health probes', () => {
         status: 'ok',
         info: {
           database: { status: 'up', latencyMs: expect.any(Number) },
+          webhooks: { status: 'up' },
           lifecycle: { status: 'up' },
         },
         error: {},
         details: {
           database: { status: 'up', latencyMs: expect.any(Number) },
+          webhooks: { status: 'up' },
           lifecycle: { status: 'up' },
         },
       });
@@ -127,10 +129,12 @@ describe('api health probes', () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({
         status: 'error',
-        info: { lifecycle: { status: 'up' } },
+        // The webhook directory stays up: it is in memory, caught up before the outage.
+        info: { webhooks: { status: 'up' }, lifecycle: { status: 'up' } },
         error: { database: { status: 'down', message: expect.any(String) } },
         details: {
           database: { status: 'down', message: expect.any(String) },
+          webhooks: { status: 'up' },
           lifecycle: { status: 'up' },
         },
       });

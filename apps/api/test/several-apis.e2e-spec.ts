@@ -8,7 +8,9 @@ const JWT_SECRET = 'e2e-test-signing-key-that-is-long-enough-0123456789';
 
 /**
  * Two api processes (in-process apps, each with its own connection and projection host) on one
- * database: both run the durable webhook-list projection, one as its writer, the other following.
+ * database: both run the durable webhook-list projection, one as its writer, the other following,
+ * and each answers lists and details from its own in-memory webhook directory, brought up to the
+ * log's head before every read.
  */
 describe('several apis on one database', () => {
   let first: TestApp;
@@ -95,6 +97,36 @@ describe('several apis on one database', () => {
 
     const lists = await Promise.all(apis.map((api) => call(api, 'GET', '/webhooks?limit=50')));
     for (const list of lists) expect(list.body.total).toBe(12);
+  });
+
+  it("shows a write made through one api in the other api's very next read: details, lists and counts", async () => {
+    for (let i = 0; i < 6; i++) {
+      const [writer, other] = i % 2 ? [second, first] : [first, second];
+      const name = `Fresh ${i} ${Date.now()}`;
+      const created = await call(writer, 'POST', '/webhooks', {
+        name,
+        url: `https://fresh.example.com/${i}`,
+        environment: 'development',
+        eventTypes: ['license.created'],
+      });
+      expect(created.status).toBe(201);
+      // No waiting: the other api reads the log's head before it answers.
+      const seen = await call(other, 'GET', `/webhooks/${created.body.id}`);
+      expect(seen).toMatchObject({ status: 200, etag: '"1"', body: { name, status: 'active' } });
+      const search = `/webhooks?search=${encodeURIComponent(name)}`;
+      expect((await call(other, 'GET', search)).body).toMatchObject({
+        total: 1,
+        counts: { active: 1, inactive: 0 },
+      });
+
+      const paused = await call(other, 'POST', `/webhooks/${created.body.id}/deactivate`);
+      expect(paused.status).toBe(200);
+      expect((await call(writer, 'GET', `${search}&status=inactive`)).body).toMatchObject({
+        total: 1,
+        counts: { active: 0, inactive: 1 },
+        items: [{ id: created.body.id, status: 'inactive', version: 2 }],
+      });
+    }
   });
 
   it('goes on writing and showing writes through the api that stays when the other stops', async () => {

@@ -123,6 +123,26 @@ describe('EventStore on the real database', () => {
     expect(secondPage.events.map((event) => event.type)).toEqual(['G2', 'G3']);
   });
 
+  it('reads the log past its first commits one by one and then by bucket, without a gap', async () => {
+    const start = await store.headPosition();
+    // More commits than a read fetches one by one, so the rest comes from the bucket read.
+    for (let index = 0; index < 20; index++) {
+      await store.append(`webhook-tail-${index}`, 0, [testEvent(`T${index}`)]);
+    }
+    const batch = await store.readLog(start, 1000);
+    expect(batch.torn).toBe(false);
+    expect(store.eventsOf(batch.commits).map((event) => event.type)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `T${index}`),
+    );
+    const sequences = batch.commits.map((commit) => commit.sequence);
+    expect(sequences).toEqual(sequences.map((_, index) => sequences[0] + index));
+    // At the end: nothing more, and the head found from a known position is the same.
+    expect((await store.readLog(batch.position, 1000)).commits).toEqual([]);
+    expect(await store.headPosition(batch.position)).toBe(batch.position);
+    expect(await store.headPosition(start)).toBe(batch.position);
+    expect(await store.headPosition()).toBe(batch.position);
+  });
+
   it('reads an old event shape as the new one through the upcaster chain', async () => {
     const upcasters = new UpcasterRegistry()
       .register('SecretRotated', 1, (event) => ({

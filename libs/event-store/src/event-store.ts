@@ -47,6 +47,8 @@ export interface EventStoreOptions {
 const APPEND_CONTENTION_TIMEOUT_MS = 30_000;
 /** Lost races in a row after which a writer looks for the log's end instead of stepping by one. */
 const BLIND_STEPS = 4;
+/** Commits a log read fetches one by one (point lookups) before it reads whole buckets. */
+const TAIL_PROBES = 8;
 
 /**
  * An append-only event store on MongoDB (or FerretDB), without transactions, change streams or
@@ -189,10 +191,18 @@ export class EventStore {
     return { events: this.eventsOf(batch.commits), position: batch.position };
   }
 
-  /** The position of the last event in the log (0 when empty). */
-  async headPosition(): Promise<number> {
+  /**
+   * The position of the last event in the log (0 when empty). `known` is a position the caller
+   * has already read, the last event of its commit (a projection's position): the search then
+   * starts there, so when nothing was appended since it costs one point lookup, and otherwise
+   * O(log of what was).
+   */
+  async headPosition(known = 0): Promise<number> {
+    const knownSequence = sequenceOf(known);
+    const end = await this.visibleEnd(knownSequence);
+    if (end === knownSequence && known > 0) return known;
     const last = await this.commits.findOne(
-      { sequence: await this.visibleEnd(0) },
+      { sequence: end },
       { projection: { sequence: 1, events: 1 } },
     );
     return last ? positionOf(last.sequence, last.events.length - 1) : 0;
@@ -200,14 +210,27 @@ export class EventStore {
 
   /**
    * Reads the commits that directly follow the one holding `after`, up to about `maxEvents`
-   * events (never splitting a commit), bucket by bucket: equality on `bucket`, which FerretDB
-   * pushes down to its backend.
+   * events (never splitting a commit). First one by one, by equality on `sequence`: a reader at
+   * the log's end (a projection following it live) then pays one point lookup per new commit,
+   * where the bucket read below would have FerretDB decode the rest of the bucket, up to 1,023
+   * commits, on every poll. A reader further behind goes on bucket by bucket: equality on
+   * `bucket`, which FerretDB pushes down to its backend.
    */
   async readLog(after: number, maxEvents: number): Promise<LogBatch> {
     const commits: CommitDocument[] = [];
     let sequence = sequenceOf(after);
     let position = after;
     let eventCount = 0;
+    for (let probe = 0; probe < TAIL_PROBES; probe++) {
+      const next = await this.commits.findOne({ sequence: sequence + 1 });
+      // Missing: the end of the visible log (the log is contiguous, so nothing after it is visible).
+      if (!next) return { commits, position, torn: false };
+      commits.push(next);
+      sequence = next.sequence;
+      position = positionOf(sequence, next.events.length - 1);
+      eventCount += next.events.length;
+      if (eventCount >= maxEvents) return { commits, position, torn: false };
+    }
     for (;;) {
       const bucket = bucketOf(sequence + 1);
       const found = await this.commits

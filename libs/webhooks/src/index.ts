@@ -4,3 +4,4 @@ export * from './read-models/webhook-list.projection';
 export * from './webhook-commands.module';
 export * from './commands/pause-webhook/pause-webhook.command';
 export * from './read-models/subscription-index';
+export { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';

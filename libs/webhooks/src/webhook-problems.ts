@@ -6,7 +6,8 @@ import {
   WebhookNotFoundError,
   WebhookValidationError,
 } from './domain/webhook.errors';
-import { InvalidCursorError } from './read-models/webhook-list.query';
+import { WebhookDirectoryBehindError } from './application/webhook-directory.host';
+import { InvalidCursorError } from './read-models/webhook-list.cursor';
 
 /** How the webhook domain's failures read as RFC 9457 problems. */
 export function registerWebhookProblems(): () => void {
@@ -49,6 +50,13 @@ export function registerWebhookProblems(): () => void {
       type: 'invalid-cursor',
       title: 'Invalid cursor',
       detail: error.message,
+    })),
+    ProblemDetailsFilter.register(WebhookDirectoryBehindError, () => ({
+      status: 503,
+      type: 'webhooks-catching-up',
+      title: 'The webhook list is catching up',
+      detail: 'This api has not read the latest webhook changes yet; try again.',
+      headers: { 'Retry-After': '1' },
     })),
     ProblemDetailsFilter.register(AppendContentionError, () => ({
       status: 503,

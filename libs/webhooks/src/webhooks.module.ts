@@ -2,6 +2,8 @@ import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost, UpcasterRegistry } from '@app/event-store';
 import { WebhookCommandExecutor } from './application/webhook-command.executor';
+import { WebhookDirectoryHost } from './application/webhook-directory.host';
+import { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
 import { WebhookReader } from './application/webhook-reader';
 import { WebhookRepository } from './application/webhook-repository';
 import { WebhookSecrets } from './application/webhook-secrets';
@@ -22,8 +24,10 @@ import { WebhookListProjection } from './read-models/webhook-list.projection';
 import { registerWebhookProblems } from './webhook-problems';
 
 /**
- * Webhook management for the api: commands through the CommandBus, reads through the QueryBus, and
- * the list read model kept by a projection running in this app.
+ * Webhook management for the api: commands through the CommandBus, reads through the QueryBus
+ * (lists and details from the in-memory webhook directory), and the durable list read model
+ * (`rm_webhooks`, for tools that read the collection and for rebuilds) kept by a projection
+ * running in this app.
  */
 @Module({
   imports: [CqrsModule],
@@ -40,6 +44,8 @@ import { registerWebhookProblems } from './webhook-problems';
     WebhookRepository,
     WebhookSecrets,
     WebhookCommandExecutor,
+    WebhookDirectoryHost,
+    WebhookDirectoryReadiness,
     WebhookReader,
     CreateWebhookHandler,
     UpdateWebhookHandler,
@@ -48,6 +54,7 @@ import { registerWebhookProblems } from './webhook-problems';
     DeleteWebhookHandler,
     ...WEBHOOK_QUERY_HANDLERS,
   ],
+  exports: [WebhookDirectoryReadiness],
 })
 export class WebhooksModule implements OnModuleInit, OnModuleDestroy {
   private unregisterProblems?: () => void;

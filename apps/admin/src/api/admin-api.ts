@@ -43,8 +43,8 @@ export class AdminApi {
     return this.client.get('/event-types');
   }
 
-  listWebhooks(query: WebhookListQuery): Promise<WebhookPage> {
-    return this.client.get('/webhooks', { ...query });
+  listWebhooks(query: WebhookListQuery, signal?: AbortSignal): Promise<WebhookPage> {
+    return this.client.get('/webhooks', { ...query }, signal);
   }
 
   async webhook(id: string): Promise<Webhook> {
@@ -105,12 +105,12 @@ export class AdminApi {
     return (await this.client.request<Delivery>(path, { method: 'POST', body: {} })).body;
   }
 
-  listDeliveries(query: DeliveryListQuery): Promise<DeliveryPage> {
-    return this.client.get('/deliveries', { ...query });
+  listDeliveries(query: DeliveryListQuery, signal?: AbortSignal): Promise<DeliveryPage> {
+    return this.client.get('/deliveries', { ...query }, signal);
   }
 
-  delivery(id: string): Promise<DeliveryDetail> {
-    return this.client.get(`/deliveries/${encodeURIComponent(id)}`);
+  delivery(id: string, signal?: AbortSignal): Promise<DeliveryDetail> {
+    return this.client.get(`/deliveries/${encodeURIComponent(id)}`, undefined, signal);
   }
 
   async retryDelivery(id: string): Promise<Delivery> {

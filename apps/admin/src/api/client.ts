@@ -14,6 +14,8 @@ export interface RequestOptions {
   /** Sent as `If-Match: "<version>"`: the write applies only to this version (412 otherwise). */
   ifMatch?: number;
   query?: Record<string, string | number | undefined | null>;
+  /** Aborts the request (the view asked another question meanwhile). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,8 +42,11 @@ export class ApiClient {
         method: options.method ?? 'GET',
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
       });
-    } catch {
+    } catch (error) {
+      // Aborted on purpose: whoever aborted it drops the answer; not a network failure.
+      if (options.signal?.aborted) throw error;
       throw new ApiError(
         toProblem(0, {
           title: 'Network error',
@@ -58,8 +63,8 @@ export class ApiClient {
     return { body: body as T, version: etagVersion(response.headers), headers: response.headers };
   }
 
-  async get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
-    return (await this.request<T>(path, { query })).body;
+  async get<T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal): Promise<T> {
+    return (await this.request<T>(path, { query, signal })).body;
   }
 }
 

@@ -24,16 +24,17 @@ export function DeliveriesPage() {
   const catalogue = useLoad('event-types', () => api.eventTypes());
   const webhooks = useLoad('webhook-names', () => api.listWebhooks({ limit: 100 }));
   const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
-  const list = useLoad(JSON.stringify(query), () => api.listDeliveries(query));
-  const { reload } = list;
+  const list = useLoad(JSON.stringify(query), (signal) => api.listDeliveries(query, signal));
+  const { reload, refreshIfIdle } = list;
 
+  // A tick while the last answer is still on its way is skipped: one request in flight at most.
   useEffect(() => {
     if (filters.cursor) return;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') reload();
+      if (document.visibilityState === 'visible') refreshIfIdle();
     }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [filters.cursor, reload]);
+  }, [filters.cursor, refreshIfIdle]);
 
   const names = new Map((webhooks.data?.items ?? []).map((webhook) => [webhook.id, webhook.name]));
   const filteredWebhookUnknown =

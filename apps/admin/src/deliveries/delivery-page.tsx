@@ -13,7 +13,7 @@ export function DeliveryPage() {
   const { id = '' } = useParams();
   usePageTitle(`Delivery ${id}`);
   const { api, can } = useSession();
-  const delivery = useLoad(`delivery:${id}`, () => api.delivery(id));
+  const delivery = useLoad(`delivery:${id}`, (signal) => api.delivery(id, signal));
   const webhook = useLoad(`delivery-webhook:${delivery.data?.webhookId ?? ''}`, () =>
     delivery.data ? api.webhook(delivery.data.webhookId) : Promise.resolve(null),
   );

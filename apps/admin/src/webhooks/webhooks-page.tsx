@@ -33,8 +33,8 @@ export function WebhooksPage() {
   const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
   // The offset travels with its answer, so "Showing 21–40" never labels the previous page's rows.
   const offset = pagesBefore * PAGE_SIZE;
-  const list = useLoad(JSON.stringify(query), async () => ({
-    ...(await api.listWebhooks(query)),
+  const list = useLoad(JSON.stringify(query), async (signal) => ({
+    ...(await api.listWebhooks(query, signal)),
     offset,
   }));
   const canWrite = can('write');

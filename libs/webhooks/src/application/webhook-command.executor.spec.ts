@@ -14,7 +14,7 @@ import {
   WEBHOOK_EVENT_SCHEMA_VERSIONS,
   type WebhookEvent,
 } from '../domain/webhook.events';
-import { WEBHOOK_LIST_PROJECTION } from '../read-models/webhook-list.projection';
+import { WEBHOOK_DIRECTORY_PROJECTION } from '../read-models/directory/webhook-directory';
 import { WebhookCommandExecutor } from './webhook-command.executor';
 import type { LoadedWebhook, WebhookRepository } from './webhook-repository';
 
@@ -71,7 +71,7 @@ describe('WebhookCommandExecutor', () => {
     repository = new InMemoryWebhookRepository(clock);
     waitFor = jest.fn((_position: number, _timeoutMs: number) => Promise.resolve());
     const projections = {
-      names: [WEBHOOK_LIST_PROJECTION],
+      names: [WEBHOOK_DIRECTORY_PROJECTION],
       runner: () => ({ waitFor }),
     } as unknown as ProjectionHost;
     const config = { secretRotationGraceHours: 24, webhooksAllowHttp: false } as AppConfig;
@@ -104,7 +104,9 @@ describe('WebhookCommandExecutor', () => {
   });
 
   it('given the list view does not get there in time, when a write is committed, then it still succeeds, with a warning', async () => {
-    waitFor.mockRejectedValue(new ProjectionWaitTimeoutError(WEBHOOK_LIST_PROJECTION, 1000, 3000));
+    waitFor.mockRejectedValue(
+      new ProjectionWaitTimeoutError(WEBHOOK_DIRECTORY_PROJECTION, 1000, 3000),
+    );
 
     const outcome = await executor.execute(createWebhook(), request, {
       consistency: 'read-your-writes',

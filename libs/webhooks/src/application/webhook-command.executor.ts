@@ -4,7 +4,7 @@ import { CLOCK, ConcurrencyError, ProjectionHost, type Clock } from '@app/event-
 import { decide, type WebhookCommand } from '../domain/webhook.commands';
 import { evolve, type ExistingWebhook } from '../domain/webhook.events';
 import { WebhookNotFoundError } from '../domain/webhook.errors';
-import { WEBHOOK_LIST_PROJECTION } from '../read-models/webhook-list.projection';
+import { WEBHOOK_DIRECTORY_PROJECTION } from '../read-models/directory/webhook-directory';
 import type { Consistency } from './consistency';
 import type { RequestMetadata } from './request-metadata';
 import { WebhookRepository } from './webhook-repository';
@@ -29,9 +29,9 @@ export interface ExecuteOptions {
 /** Retries of a command without If-Match that lost a race to another writer of the same webhook. */
 const UNCONDITIONAL_ATTEMPTS = 3;
 /**
- * How long a read-your-writes command waits for the list view. Normally it takes one or two poll
- * intervals (the writer of the view may be another api process); longer only while the view's
- * writer is being replaced, and then the write answers anyway.
+ * How long a read-your-writes command waits for the list view (this api's in-memory webhook
+ * directory). The append wakes it at once, so normally it takes one read of the new commit;
+ * longer only while the api is still catching up at boot, and then the write answers anyway.
  */
 const READ_YOUR_WRITES_WAIT_MS = 3000;
 
@@ -109,10 +109,10 @@ export class WebhookCommandExecutor {
    */
   private async showInListView(position: number, consistency: Consistency): Promise<void> {
     if (consistency !== 'read-your-writes') return;
-    if (!this.projections.names.includes(WEBHOOK_LIST_PROJECTION)) return;
+    if (!this.projections.names.includes(WEBHOOK_DIRECTORY_PROJECTION)) return;
     try {
       await this.projections
-        .runner(WEBHOOK_LIST_PROJECTION)
+        .runner(WEBHOOK_DIRECTORY_PROJECTION)
         .waitFor(position, READ_YOUR_WRITES_WAIT_MS);
     } catch (error) {
       this.logger.warn(

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, ProjectionHost, type Clock } from '@app/event-store';
-import type { Collection, Document } from 'mongodb';
+import { CLOCK, type Clock } from '@app/event-store';
 import { WebhookNotFoundError } from '../domain/webhook.errors';
-import type { WebhookListDocument } from '../read-models/webhook-list.document';
-import { WEBHOOK_LIST_PROJECTION } from '../read-models/webhook-list.projection';
-import { listWebhooks, type ListWebhooksParams } from '../read-models/webhook-list.query';
+import type { ListWebhooksParams } from '../read-models/webhook-list.params';
+import { WebhookDirectoryHost } from './webhook-directory.host';
 import { historyEntry, type HistoryEntry } from './webhook-history';
 import { WebhookRepository } from './webhook-repository';
 import { WebhookSecrets, type RevealedSecrets } from './webhook-secrets';
@@ -23,26 +21,27 @@ export interface HistoryPage {
   nextAfter: number | null;
 }
 
-/** The read side: the list view for lists and details, the event stream for history and as-of. */
+/**
+ * The read side: the api's in-memory webhook directory for lists and details (caught up with the
+ * log's head first), the webhook's own event stream for history, as-of and the secret.
+ */
 @Injectable()
 export class WebhookReader {
   constructor(
-    private readonly projections: ProjectionHost,
+    private readonly directory: WebhookDirectoryHost,
     private readonly repository: WebhookRepository,
     private readonly secrets: WebhookSecrets,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async list(params: ListWebhooksParams): Promise<WebhookPage> {
-    const page = await listWebhooks(this.listView(), params);
+    const page = (await this.directory.current()).list(params);
     return { ...page, items: page.items.map(viewOfDocument) };
   }
 
   /** Deleted webhooks stay readable (auditors), with status `deleted`. */
   async get(webhookId: string): Promise<WebhookView> {
-    const doc = await (this.listView() as unknown as Collection<WebhookListDocument>).findOne({
-      _id: webhookId,
-    });
+    const doc = (await this.directory.current()).get(webhookId);
     if (!doc) throw new WebhookNotFoundError(webhookId);
     return viewOfDocument(doc);
   }
@@ -57,6 +56,7 @@ export class WebhookReader {
     });
   }
 
+  /** O(this webhook's events): its stream, read by `streamId` equality. */
   async history(webhookId: string, after = 0, limit = 50): Promise<HistoryPage> {
     const { events } = await this.repository.load(webhookId);
     if (events.length === 0) throw new WebhookNotFoundError(webhookId);
@@ -74,9 +74,5 @@ export class WebhookReader {
       throw new WebhookNotFoundError(webhookId);
     }
     return { ...this.secrets.reveal(state, this.clock.now()), version };
-  }
-
-  private listView(): Collection<Document> {
-    return this.projections.runner(WEBHOOK_LIST_PROJECTION).collection;
   }
 }

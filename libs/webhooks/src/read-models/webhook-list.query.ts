@@ -1,37 +1,22 @@
 import type { Collection, Document, Filter, Sort } from 'mongodb';
-import type { Environment, EventType } from '../domain/event-catalogue';
+import {
+  decodeCursor,
+  encodeCursor,
+  InvalidCursorError,
+  type WebhookSort,
+} from './webhook-list.cursor';
 import type { WebhookListDocument } from './webhook-list.document';
 
-export type WebhookSort = 'name' | 'updatedAt';
+import type { ListWebhooksParams, WebhookListPage } from './webhook-list.params';
 
-export interface ListWebhooksParams {
-  /** Case-insensitive substring of the name or the URL. */
-  search?: string;
-  environment?: Environment;
-  status?: 'active' | 'inactive';
-  eventType?: EventType;
-  /** `name`: A to Z; `updatedAt`: most recently changed first. */
-  sort?: WebhookSort;
-  limit: number;
-  cursor?: string;
-}
+export { InvalidCursorError, type WebhookSort };
+export type { ListWebhooksParams, WebhookListPage };
 
-export interface WebhookListPage {
-  items: WebhookListDocument[];
-  /** Webhooks matching the filter (all pages). */
-  total: number;
-  /** Per status, for the other filters: what the status filter would show. */
-  counts: { active: number; inactive: number };
-  /** Pass as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
-
-/** The cursor is invalid (tampered with, or from another sort order). */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-
-/** Reads the webhook list read model: filters, search, keyset pagination, totals and counts. */
+/**
+ * Reads the durable webhook list read model (a collection): filters, search, keyset pagination,
+ * totals and counts. The api answers from its in-memory WebhookDirectory instead (the same
+ * answers, see webhook-directory.query.ts); this one serves tools that read the collection.
+ */
 export async function listWebhooks(
   collection: Collection<Document>,
   params: ListWebhooksParams,
@@ -82,34 +67,14 @@ function baseFilter(params: ListWebhooksParams): Filter<WebhookListDocument> {
   return filter;
 }
 
-function encodeCursor(sort: WebhookSort, last: WebhookListDocument): string {
-  const key = sort === 'name' ? last.nameLower : last.updatedAt.toISOString();
-  return Buffer.from(JSON.stringify([sort, key, last._id])).toString('base64url');
-}
-
 function afterCursor(sort: WebhookSort, cursor: string): Filter<WebhookListDocument> {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('The cursor is not one this API returned');
+  const after = decodeCursor(sort, cursor);
+  if (after.sort === 'name') {
+    const key = after.nameLower;
+    return { $or: [{ nameLower: { $gt: key } }, { nameLower: key, _id: { $gt: after.id } }] };
   }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 3 ||
-    decoded[0] !== sort ||
-    typeof decoded[1] !== 'string' ||
-    typeof decoded[2] !== 'string'
-  ) {
-    throw new InvalidCursorError('The cursor does not belong to this sort order');
-  }
-  const [, key, id] = decoded as [string, string, string];
-  if (sort === 'name') {
-    return { $or: [{ nameLower: { $gt: key } }, { nameLower: key, _id: { $gt: id } }] };
-  }
-  const at = new Date(key);
-  if (Number.isNaN(at.getTime())) throw new InvalidCursorError('The cursor is damaged');
-  return { $or: [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $gt: id } }] };
+  const at = after.updatedAt;
+  return { $or: [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $gt: after.id } }] };
 }
 
 function escapeRegExp(text: string): string {

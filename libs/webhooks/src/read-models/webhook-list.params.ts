@@ -1,0 +1,25 @@
+import type { Environment, EventType } from '../domain/event-catalogue';
+import type { WebhookSort } from './webhook-list.cursor';
+import type { WebhookListDocument } from './webhook-list.document';
+
+export interface ListWebhooksParams {
+  /** Case-insensitive substring of the name or the URL. */
+  search?: string;
+  environment?: Environment;
+  status?: 'active' | 'inactive';
+  eventType?: EventType;
+  /** `name`: A to Z; `updatedAt`: most recently changed first. */
+  sort?: WebhookSort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface WebhookListPage {
+  items: WebhookListDocument[];
+  /** Webhooks matching the filter (all pages). */
+  total: number;
+  /** Per status, for the other filters: what the status filter would show. */
+  counts: { active: number; inactive: number };
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
