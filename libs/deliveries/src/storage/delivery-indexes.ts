@@ -10,6 +10,7 @@ import { SLOT_LEVELS } from './time-slots';
 
 /** One index per time-slot field: each walk and prune query is an equality on one of them. */
 const BY_SLOT: Record<string, 1>[] = SLOT_LEVELS.map(({ field }) => ({ [field]: 1 }));
+import { DELIVERY_QUEUE_LANES_COLLECTION } from './queue-layout';
 
 /**
  * The indexes the delivery collections need, one per query the code makes. On MongoDB they serve
@@ -29,12 +30,15 @@ const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
     { eventId: 1 },
   ],
   [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }, ...BY_SLOT],
+  // Polls read a lane by equality (and, for the minute under way, `dueAt` within it); the
+  // recorder removes an attempt's entries by delivery and attempt; the api reads by delivery.
   [DELIVERY_QUEUE_COLLECTION]: [
-    { dueAt: 1 },
-    { trigger: 1, dueAt: 1 },
+    { lane: 1, dueAt: 1 },
     { deliveryId: 1, attempt: 1 },
     { webhookId: 1 },
   ],
+  // Polls list a slot's lanes by equality. `delivery_queue_slots` is read whole (by `_id`).
+  [DELIVERY_QUEUE_LANES_COLLECTION]: [{ slot: 1 }],
   [DELIVERY_CLAIMS_COLLECTION]: [{ key: 1 }, { leaseUntil: 1 }],
 };
 
