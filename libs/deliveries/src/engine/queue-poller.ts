@@ -57,9 +57,9 @@ export class QueuePoller {
 
   constructor(
     private readonly store: QueueStore,
-    private readonly claims: DeliveryClaims,
+    private readonly claims: Pick<DeliveryClaims, 'claim' | 'release'>,
     private readonly dispatcher: DeliveryDispatcher,
-    private readonly bodies: EventBodies,
+    private readonly bodies: Pick<EventBodies, 'bodyOf'>,
     private readonly options: QueuePollerOptions,
   ) {
     this.directory = new LaneDirectory(store, options.intervalMs);
