@@ -22,6 +22,8 @@ export interface DueRetrySeed {
   prefix?: string;
   /** Requested ("retry now") rather than scheduled. */
   manual?: boolean;
+  /** One stored event per delivery (so a receiver tells them apart) rather than one per webhook. */
+  eventPerDelivery?: boolean;
 }
 
 /**
@@ -35,18 +37,21 @@ export async function seedDueRetries(
 ): Promise<DeliveryQueueDocument[]> {
   const entries: DeliveryQueueDocument[] = [];
   const events: PlatformEventDocument[] = [];
+  const eventFor = (eventId: string, webhookId: string): PlatformEventDocument => ({
+    _id: eventId,
+    type: 'license.created',
+    environment: 'production',
+    body: JSON.stringify({ id: eventId, type: 'license.created', data: {} }),
+    webhookIds: [webhookId],
+    receivedAt: new Date(),
+  });
   for (const seed of seeds) {
-    const eventId = `evt_seed_${seed.prefix ?? seed.webhookId}`;
-    events.push({
-      _id: eventId,
-      type: 'license.created',
-      environment: 'production',
-      body: JSON.stringify({ id: eventId, type: 'license.created', data: {} }),
-      webhookIds: [seed.webhookId],
-      receivedAt: new Date(),
-    });
+    const shared = `evt_seed_${seed.prefix ?? seed.webhookId}`;
+    if (!seed.eventPerDelivery) events.push(eventFor(shared, seed.webhookId));
     for (let n = 0; n < seed.count; n++) {
       const deliveryId = `dlv_${seed.prefix ?? seed.webhookId}-${n}`;
+      const eventId = seed.eventPerDelivery ? `${shared}-${n}` : shared;
+      if (seed.eventPerDelivery) events.push(eventFor(eventId, seed.webhookId));
       const dueAt = seed.dueAt(n);
       entries.push(
         inLane({
