@@ -6,6 +6,7 @@ import {
   directoryOf,
   inLane,
   PLATFORM_EVENTS_COLLECTION,
+  timeSlotsOf,
   type DeliveryQueueDocument,
   type PlatformEventDocument,
   type QueueLaneDocument,
@@ -37,13 +38,15 @@ export async function seedDueRetries(
 ): Promise<DeliveryQueueDocument[]> {
   const entries: DeliveryQueueDocument[] = [];
   const events: PlatformEventDocument[] = [];
+  const receivedAt = new Date();
   const eventFor = (eventId: string, webhookId: string): PlatformEventDocument => ({
     _id: eventId,
     type: 'license.created',
     environment: 'production',
     body: JSON.stringify({ id: eventId, type: 'license.created', data: {} }),
     webhookIds: [webhookId],
-    receivedAt: new Date(),
+    receivedAt,
+    ...timeSlotsOf(receivedAt),
   });
   for (const seed of seeds) {
     const shared = `evt_seed_${seed.prefix ?? seed.webhookId}`;
