@@ -44,8 +44,10 @@ interface Rig {
   clock: { now: number };
 }
 
-function rig(limits: Partial<DispatchLimits> = {}): Rig {
-  const store = new InMemoryQueueStore();
+function rig(
+  limits: Partial<DispatchLimits> = {},
+  store: InMemoryQueueStore = new InMemoryQueueStore(),
+): Rig {
   const claims = fakeClaims();
   const started: DeliveryJob[] = [];
   const ends = new Map<string, () => void>();
@@ -99,7 +101,8 @@ async function pollAgain(r: Rig): Promise<void> {
 describe('QueuePoller', () => {
   let current: Rig | undefined;
   afterEach(() => current?.poller.stop());
-  const make = (limits?: Partial<DispatchLimits>) => (current = rig(limits));
+  const make = (limits?: Partial<DispatchLimits>, store?: InMemoryQueueStore) =>
+    (current = rig(limits, store));
 
   it('given a backlog of scheduled retries, when a send is asked for, then the requested one goes first', async () => {
     const r = make({ concurrency: 1, perWebhook: 1 });
@@ -110,6 +113,25 @@ describe('QueuePoller', () => {
 
     expect(r.started.map((job) => job.id)).toEqual(['test-1']);
     expect(r.started[0].trigger).toBe('manual');
+  });
+
+  it('given a poll stuck on a slow database read, when a send is asked for, then the look for requested sends takes it anyway', async () => {
+    let release!: () => void;
+    const slow = new (class extends InMemoryQueueStore {
+      override async slots() {
+        await new Promise<void>((resolve) => (release = resolve));
+        return super.slots();
+      }
+    })();
+    const r = make({}, slow);
+    r.poller.start();
+    r.store.add(queueEntry('test-1', 'wh-ok', new Date(START), { attempt: 1, manual: true }));
+
+    await r.poller.lookForRequested();
+    await flush();
+
+    expect(r.started.map((job) => job.id)).toEqual(['test-1']);
+    release();
   });
 
   it('given one webhook with thousands of due retries, when polled, then every other webhook gets its due entries and the big backlog is read only as far as its free slots', async () => {

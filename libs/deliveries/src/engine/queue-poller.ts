@@ -14,6 +14,12 @@ import { SlotBudget } from './slot-budget';
 const RETRY_LATER_MS = 5_000;
 /** After an attempt from the queue ends, the next poll comes this soon (so caps, not the interval, set the pace). */
 const WAKE_AFTER_MS = 20;
+/**
+ * Requested sends are looked for this often (at most), apart from the polls: one index-served read
+ * that is almost always empty, so a send someone asked for waits neither for the poll interval nor
+ * for a poll busy with a backlog.
+ */
+const REQUESTED_EVERY_MS = 250;
 
 export interface QueuePollerOptions {
   intervalMs: number;
@@ -39,8 +45,12 @@ export class QueuePoller {
   private readonly logger = new Logger(QueuePoller.name);
   private readonly directory: LaneDirectory;
   private timer?: NodeJS.Timeout;
+  private requestedTimer?: NodeJS.Timeout;
   private wake?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  private lookingForRequested?: Promise<void>;
+  /** Attempts picked and being claimed now (by a poll or a look for requested sends), by key. */
+  private readonly claiming = new Set<string>();
   private stopped = true;
   /** Entries to pass over for a while (claimed elsewhere, held here), by entry id. */
   private readonly later = new Map<string, { until: number; lane: string }>();
@@ -69,6 +79,10 @@ export class QueuePoller {
     if (!this.stopped) return;
     this.stopped = false;
     this.timer = setInterval(() => void this.poll(), this.options.intervalMs);
+    this.requestedTimer = setInterval(
+      () => void this.lookForRequested(),
+      Math.min(REQUESTED_EVERY_MS, this.options.intervalMs),
+    );
     void this.poll();
   }
 
@@ -76,8 +90,9 @@ export class QueuePoller {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.requestedTimer);
     clearTimeout(this.wake);
-    await this.polling;
+    await Promise.all([this.polling, this.lookingForRequested]);
   }
 
   /** One poll at a time; a poll that took something looks again at once. */
@@ -86,6 +101,27 @@ export class QueuePoller {
       .catch((error: Error) => this.logger.warn(`delivery queue poll failed: ${error.message}`))
       .finally(() => (this.polling = undefined));
     return this.polling;
+  }
+
+  /** Takes requested sends only (between polls); one look at a time. */
+  lookForRequested(): Promise<void> {
+    this.lookingForRequested ??= this.takeRequested()
+      .catch((error: Error) =>
+        this.logger.warn(`looking for requested sends failed: ${error.message}`),
+      )
+      .finally(() => (this.lookingForRequested = undefined));
+    return this.lookingForRequested;
+  }
+
+  private async takeRequested(): Promise<void> {
+    if (this.stopped || this.dispatcher.freeSlots === 0) return;
+    const now = this.options.now();
+    const lanes = await this.directory.manualLanes();
+    if (lanes.length === 0) return;
+    const budget = new SlotBudget(this.dispatcher, this.options.hostOf);
+    const seen = new Set<string>();
+    const picked = await this.takeManual(lanes, budget, seen, now);
+    await this.claimAndDispatch(picked, now);
   }
 
   private async pollUntilFull(): Promise<void> {
@@ -105,23 +141,42 @@ export class QueuePoller {
     const budget = new SlotBudget(this.dispatcher, this.options.hostOf);
     const seen = new Set<string>();
     // Requested sends first: every manual lane gets its share before any scheduled one.
-    const picked = (
-      await Promise.all(
-        manual
-          .filter((lane) => !this.isResting(lane.webhookId, now))
-          .map((lane) => this.takeFromLanes([lane], budget, seen, now)),
-      )
-    ).flat();
+    const picked = await this.takeManual(manual, budget, seen, now);
     picked.push(...(await this.takeScheduled(budget, seen, now)));
+    return this.claimAndDispatch(picked, now);
+  }
+
+  private async takeManual(
+    lanes: QueueLaneDocument[],
+    budget: SlotBudget,
+    seen: Set<string>,
+    now: Date,
+  ): Promise<DeliveryQueueDocument[]> {
+    const taken = await Promise.all(
+      lanes
+        .filter((lane) => !this.isResting(lane.webhookId, now))
+        .map((lane) => this.takeFromLanes([lane], budget, seen, now)),
+    );
+    return taken.flat();
+  }
+
+  /** Claims what was picked and hands what it won to the dispatcher; returns how many. */
+  private async claimAndDispatch(picked: DeliveryQueueDocument[], now: Date): Promise<number> {
     if (picked.length === 0) return 0;
-    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
-    const won = await this.claims.claim(picked, now, leaseUntil);
-    const wonKeys = new Set(won.map((outcome) => outcome.claim.key));
-    for (const entry of picked) {
-      if (!wonKeys.has(keyOf(entry))) this.passOver(entry, now);
+    const keys = picked.map(keyOf);
+    for (const key of keys) this.claiming.add(key);
+    try {
+      const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
+      const won = await this.claims.claim(picked, now, leaseUntil);
+      const wonKeys = new Set(won.map((outcome) => outcome.claim.key));
+      for (const entry of picked) {
+        if (!wonKeys.has(keyOf(entry))) this.passOver(entry, now);
+      }
+      await Promise.all(won.map((outcome) => this.dispatch(outcome)));
+      return won.length;
+    } finally {
+      for (const key of keys) this.claiming.delete(key);
     }
-    await Promise.all(won.map((outcome) => this.dispatch(outcome)));
-    return won.length;
   }
 
   /** Due lanes by webhook, in turns: each webhook gets up to its free slots, oldest lanes first. */
@@ -182,6 +237,7 @@ export class QueuePoller {
   private takable(entry: DeliveryQueueDocument, seen: Set<string>, now: Date): boolean {
     const key = keyOf(entry);
     if (this.later.has(entry._id) || this.inFlight.has(key) || seen.has(key)) return false;
+    if (this.claiming.has(key)) return false;
     if (this.dispatcher.holds(entry.deliveryId)) {
       // Its delivery is under way here (from Kafka, or the attempt's other entry).
       this.passOver(entry, now);
