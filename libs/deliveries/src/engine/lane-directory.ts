@@ -86,9 +86,16 @@ export class LaneDirectory {
     return byWebhook;
   }
 
-  /** The lane was read empty: forget it, and unlist it (in the background: it only saves reads). */
-  empty(lane: QueueLaneDocument): void {
+  /**
+   * The lane was read empty: forget it, and unlist it (in the background: it only saves reads).
+   * A scheduled lane is unlisted only once its slot has settled, when no writer should still be
+   * adding to it: a worker killed between the unlisting and its second look would otherwise leave
+   * an entry that landed just then unlisted. (A manual lane is listed again by the next request
+   * for its webhook, which writes the listing even when its entry exists.)
+   */
+  empty(lane: QueueLaneDocument, now: number): void {
     this.known.delete(lane._id);
+    if (lane.slot !== MANUAL_SLOT && slotStartOf(lane.slot) + SLOT_MS + SETTLING_MS > now) return;
     void this.store
       .unlistLane(lane)
       .catch((error: Error) => this.logger.warn(`unlisting lane ${lane._id}: ${error.message}`));

@@ -221,7 +221,7 @@ export class QueuePoller {
         wanted + this.passedOverIn(lane._id),
         underWay ? now : undefined,
       );
-      if (entries.length === 0 && !underWay) this.directory.empty(lane);
+      if (entries.length === 0 && !underWay) this.directory.empty(lane, now.getTime());
       for (const entry of entries) {
         if (wanted === 0) break;
         if (!this.takable(entry, seen, now)) continue;
