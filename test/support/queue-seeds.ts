@@ -12,6 +12,7 @@ import {
   type QueueLaneDocument,
   type QueueSlotDocument,
 } from '@app/deliveries';
+import { UPGRADED_MARK } from '../../libs/deliveries/src/storage/queue-layout-upgrade';
 
 export interface DueRetrySeed {
   webhookId: string;
@@ -95,9 +96,11 @@ export async function seedDueRetries(
     db.collection<QueueLaneDocument>(DELIVERY_QUEUE_LANES_COLLECTION),
     [...lanes.values()],
   );
+  // Written as this version writes them, so a worker starting on them has nothing to file into
+  // lanes (as if one had started on the empty queue before).
   await insertIgnoringDuplicates(
     db.collection<QueueSlotDocument>(DELIVERY_QUEUE_SLOTS_COLLECTION),
-    [...slots.values()],
+    [...slots.values(), { _id: UPGRADED_MARK, start: new Date(0) }],
   );
   return entries;
 }

@@ -3,7 +3,7 @@ import { directoryOf, inLane } from './queue-layout';
 import { insertOnce, type QueueCollections } from './queue-store';
 
 /** Kept in `delivery_queue_slots` once the queue's entries all have lanes (never a `due:` slot). */
-const UPGRADED_MARK = 'layout:lanes';
+export const UPGRADED_MARK = 'layout:lanes';
 
 /**
  * Files the entries written before the queue had lanes (an upgrade with retries waiting) into
