@@ -22,6 +22,7 @@ import {
   type QueueLaneDocument,
   type QueueSlotDocument,
 } from '../storage/queue-layout';
+import { ListingInserts } from '../storage/listing-inserts';
 import { retryTransient } from '../storage/transient-retry';
 import { PermanentWriteError } from '../storage/write-errors';
 import type { DeliveryClaims } from './delivery-claims';
@@ -62,6 +63,8 @@ export class DeliveryRecorder {
   private readonly queueInserts: BatchInserter<DeliveryQueueDocument>;
   private readonly laneInserts: BatchInserter<QueueLaneDocument>;
   private readonly slotInserts: BatchInserter<QueueSlotDocument>;
+  private readonly laneListings: ListingInserts<QueueLaneDocument>;
+  private readonly slotListings: ListingInserts<QueueSlotDocument>;
   private readonly summaryInserts: BatchInserter<StoredDelivery>;
 
   constructor(
@@ -73,6 +76,8 @@ export class DeliveryRecorder {
     this.queueInserts = new BatchInserter(collections.queue, BATCHING);
     this.laneInserts = new BatchInserter(collections.lanes, BATCHING);
     this.slotInserts = new BatchInserter(collections.slots, BATCHING);
+    this.laneListings = new ListingInserts(this.laneInserts);
+    this.slotListings = new ListingInserts(this.slotInserts);
     this.summaryInserts = new BatchInserter(collections.deliveries, BATCHING);
   }
 
@@ -179,8 +184,8 @@ export class DeliveryRecorder {
   private async insertQueued(entry: DeliveryQueueDocument): Promise<void> {
     await this.queueInserts.insert(entry);
     const listing = directoryOf(entry);
-    await this.laneInserts.insert(listing.lane);
-    if (listing.slot) await this.slotInserts.insert(listing.slot);
+    await this.laneListings.insert(listing.lane);
+    if (listing.slot) await this.slotListings.insert(listing.slot);
   }
 
   private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {
