@@ -10,6 +10,7 @@ import { configureApi } from '../../apps/api/src/configure-api';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { startReceiver, type Receiver } from './receiver';
 import { startTestApp, type TestApp } from './test-app';
+import { eventually } from './within';
 
 export const RIG_JWT_SECRET = 'delivery-e2e-signing-key-that-is-long-enough-0123456789';
 
@@ -168,19 +169,5 @@ export function platformEvent(
   };
 }
 
-/**
- * Resolves once `condition` holds, checking it every 20 ms; rejects after `timeoutMs` naming what
- * was awaited. For state that offers no callback (another component's read model).
- */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+// Kept in within.ts (tests without the apps use it too); re-exported for the suites that import it here.
+export { eventually };

@@ -20,6 +20,12 @@ import {
   entriesFor,
   scopesOf,
   type SlotEntry,
+  DELIVERY_QUEUE_LANES_COLLECTION,
+  DELIVERY_QUEUE_SLOTS_COLLECTION,
+  directoryOf,
+  inLane,
+  type QueueLaneDocument,
+  type QueueSlotDocument,
 } from '@app/deliveries';
 
 /** One delivery to seed, as a worker would have recorded it. */
@@ -147,7 +153,7 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
     await db.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION).insertMany(attempts);
   }
   if (nextAttemptAt) {
-    const entry: DeliveryQueueDocument = {
+    const entry: DeliveryQueueDocument = inLane({
       _id: attemptIdOf(id, attempts.length + 1),
       deliveryId: id,
       webhookId: seed.webhookId,
@@ -162,8 +168,20 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
       scheduledAttempts: attempts.length,
       deliveryCreatedAt: seed.at,
       enqueuedAt: seed.at,
-    };
+    });
     await db.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION).insertOne(entry);
+    const listing = directoryOf(entry);
+    // Listed as the worker lists it (a duplicate: another seeded delivery listed the lane).
+    await db
+      .collection<QueueLaneDocument>(DELIVERY_QUEUE_LANES_COLLECTION)
+      .insertOne(listing.lane)
+      .catch(() => undefined);
+    if (listing.slot) {
+      await db
+        .collection<QueueSlotDocument>(DELIVERY_QUEUE_SLOTS_COLLECTION)
+        .insertOne(listing.slot)
+        .catch(() => undefined);
+    }
   }
   return { _id: id, eventId, summary, attempts };
 }

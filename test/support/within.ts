@@ -25,3 +25,20 @@ export function deferred<T = void>(): {
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * Resolves once `condition` holds, checking it every 20 ms; rejects after `timeoutMs` naming what
+ * was awaited. For state that offers no callback (another component's read model).
+ */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,4 +1,5 @@
 export * from './storage/delivery.documents';
+export * from './storage/queue-layout';
 export * from './domain/delivery-id';
 export {
   DEFAULT_RETRY_POLICY,

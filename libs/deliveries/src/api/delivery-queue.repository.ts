@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '@app/event-store';
 import { DATABASE_CONNECTION } from '@app/platform';
 import {
   DELIVERY_QUEUE_COLLECTION,
   type DeliveryQueueDocument,
 } from '../storage/delivery.documents';
+import {
+  DELIVERY_QUEUE_LANES_COLLECTION,
+  DELIVERY_QUEUE_SLOTS_COLLECTION,
+  directoryOf,
+  type QueueLaneDocument,
+  type QueueSlotDocument,
+} from '../storage/queue-layout';
+import { insertOnce } from '../storage/queue-store';
 
 /**
  * The api's side of `delivery_queue`: it only adds entries (requested attempts), which a worker
@@ -16,9 +23,13 @@ import {
 @Injectable()
 export class DeliveryQueueRepository {
   private readonly queue: Collection<DeliveryQueueDocument>;
+  private readonly lanes: Collection<QueueLaneDocument>;
+  private readonly slots: Collection<QueueSlotDocument>;
 
   constructor(@Inject(DATABASE_CONNECTION) connection: Connection) {
     this.queue = connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
+    this.lanes = connection.collection<QueueLaneDocument>(DELIVERY_QUEUE_LANES_COLLECTION);
+    this.slots = connection.collection<QueueSlotDocument>(DELIVERY_QUEUE_SLOTS_COLLECTION);
   }
 
   /**
@@ -37,14 +48,16 @@ export class DeliveryQueueRepository {
     return next;
   }
 
-  /** Adds an entry; false when one with this id exists (the same attempt was asked for already). */
+  /**
+   * Adds an entry, then lists its lane (queue-layout.ts), also when the entry was there already
+   * (a request that failed between the two writes is repaired by asking again). False when one
+   * with this id existed (the same attempt was asked for already).
+   */
   async insert(entry: DeliveryQueueDocument): Promise<boolean> {
-    try {
-      await this.queue.insertOne(entry);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    const inserted = await insertOnce(this.queue, entry);
+    const listing = directoryOf(entry);
+    await insertOnce(this.lanes, listing.lane);
+    if (listing.slot) await insertOnce(this.slots, listing.slot);
+    return inserted;
   }
 }

@@ -34,6 +34,14 @@ import {
   type SlotEntry,
 } from '../storage/slot-directory';
 import type { StoredDelivery } from '../storage/stored-delivery';
+import {
+  DELIVERY_QUEUE_LANES_COLLECTION,
+  DELIVERY_QUEUE_SLOTS_COLLECTION,
+  type QueueLaneDocument,
+  type QueueSlotDocument,
+} from '../storage/queue-layout';
+import { fileUnlanedEntries } from '../storage/queue-layout-upgrade';
+import { MongoQueueStore, type QueueCollections } from '../storage/queue-store';
 import { retryTransient } from '../storage/transient-retry';
 import { AttemptRunner } from './attempt-runner';
 import { DeliveryClaims, type ClaimHandle } from './delivery-claims';
@@ -72,6 +80,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly ready: Promise<void>;
   private started = false;
   private readonly connection: Connection;
+  private readonly queueCollections: QueueCollections;
 
   constructor(
     private readonly runner: AttemptRunner,
@@ -99,11 +108,15 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.owner,
       signal,
     );
-    const queue = connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION);
+    this.queueCollections = {
+      queue: connection.collection<DeliveryQueueDocument>(DELIVERY_QUEUE_COLLECTION),
+      lanes: connection.collection<QueueLaneDocument>(DELIVERY_QUEUE_LANES_COLLECTION),
+      slots: connection.collection<QueueSlotDocument>(DELIVERY_QUEUE_SLOTS_COLLECTION),
+    };
     this.recorder = new DeliveryRecorder(
       {
         attempts: connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION),
-        queue,
+        ...this.queueCollections,
         deliveries: connection.collection<StoredDelivery>(DELIVERIES_COLLECTION),
       },
       this.claims,
@@ -122,7 +135,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       (job) => this.hostOf(job.webhookId),
     );
     this.poller = new QueuePoller(
-      queue,
+      new MongoQueueStore(this.queueCollections),
       this.claims,
       this.dispatcher,
       new EventBodies(events, signal),
@@ -147,6 +160,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureDeliveryIndexes(this.connection);
+    const filed = await fileUnlanedEntries(this.queueCollections);
+    if (filed > 0) this.logger.log(`${filed} queue entries from before lanes filed into lanes`);
     // Not awaited: /health answers while the index catches up (and says so).
     void this.ready.then(() => {
       if (this.stopping.signal.aborted) return;

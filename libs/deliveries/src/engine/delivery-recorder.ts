@@ -18,6 +18,13 @@ import {
 import { scopesOf } from '../storage/delivery-scopes';
 import { entriesFor, type SlotDirectoryWriter } from '../storage/slot-directory';
 import { timeSlotsOf, type SlotField } from '../storage/time-slots';
+import {
+  directoryOf,
+  inLane,
+  type QueueLaneDocument,
+  type QueueSlotDocument,
+} from '../storage/queue-layout';
+import { ListingInserts } from '../storage/listing-inserts';
 import { retryTransient } from '../storage/transient-retry';
 import { PermanentWriteError } from '../storage/write-errors';
 import type { DeliveryClaims } from './delivery-claims';
@@ -32,6 +39,8 @@ export type AttemptRecord = Omit<
 export interface RecorderCollections {
   attempts: Collection<DeliveryAttemptDocument>;
   queue: Collection<DeliveryQueueDocument>;
+  lanes: Collection<QueueLaneDocument>;
+  slots: Collection<QueueSlotDocument>;
   deliveries: Collection<StoredDelivery>;
 }
 
@@ -54,6 +63,10 @@ export class DeliveryRecorder {
   private readonly logger = new Logger(DeliveryRecorder.name);
   private readonly attemptInserts: BatchInserter<DeliveryAttemptDocument>;
   private readonly queueInserts: BatchInserter<DeliveryQueueDocument>;
+  private readonly laneInserts: BatchInserter<QueueLaneDocument>;
+  private readonly slotInserts: BatchInserter<QueueSlotDocument>;
+  private readonly laneListings: ListingInserts<QueueLaneDocument>;
+  private readonly slotListings: ListingInserts<QueueSlotDocument>;
   private readonly summaryInserts: BatchInserter<StoredDelivery>;
 
   constructor(
@@ -64,6 +77,10 @@ export class DeliveryRecorder {
   ) {
     this.attemptInserts = new BatchInserter(collections.attempts, BATCHING);
     this.queueInserts = new BatchInserter(collections.queue, BATCHING);
+    this.laneInserts = new BatchInserter(collections.lanes, BATCHING);
+    this.slotInserts = new BatchInserter(collections.slots, BATCHING);
+    this.laneListings = new ListingInserts(this.laneInserts);
+    this.slotListings = new ListingInserts(this.slotInserts);
     this.summaryInserts = new BatchInserter(collections.deliveries, BATCHING);
   }
 
@@ -120,6 +137,8 @@ export class DeliveryRecorder {
     await Promise.all([
       this.attemptInserts.flush(),
       this.queueInserts.flush(),
+      this.laneInserts.flush(),
+      this.slotInserts.flush(),
       this.summaryInserts.flush(),
       this.directory.flush(),
     ]);
@@ -128,6 +147,8 @@ export class DeliveryRecorder {
   stop(): void {
     this.attemptInserts.stop();
     this.queueInserts.stop();
+    this.laneInserts.stop();
+    this.slotInserts.stop();
     this.summaryInserts.stop();
     this.directory.stop();
   }
@@ -160,9 +181,16 @@ export class DeliveryRecorder {
     return existing;
   }
 
+  /**
+   * The entry, then its lane's and slot's listing (queue-layout.ts), in that order: a poller that
+   * finds a lane empty and unlists it looks again afterwards, so an entry is never left unlisted.
+   * A duplicate is the same document written before (a repeated step, a listed lane): nothing to do.
+   */
   private async insertQueued(entry: DeliveryQueueDocument): Promise<void> {
-    // A duplicate is the same entry written before (a repeated step): nothing to do.
     await this.queueInserts.insert(entry);
+    const listing = directoryOf(entry);
+    await this.laneListings.insert(listing.lane);
+    if (listing.slot) await this.slotListings.insert(listing.slot);
   }
 
   private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {
@@ -198,7 +226,7 @@ function nextAttemptEntry(
   attempt: DeliveryAttemptDocument,
 ): DeliveryQueueDocument {
   const outcome = attempt.outcome as { status: 'retrying'; nextAttemptAt: Date };
-  return {
+  return inLane({
     _id: attemptIdOf(job.id, attempt.number + 1),
     deliveryId: job.id,
     webhookId: job.webhookId,
@@ -213,12 +241,12 @@ function nextAttemptEntry(
     scheduledAttempts: attempt.scheduledAttempts,
     deliveryCreatedAt: job.createdAt,
     enqueuedAt: attempt.at,
-  };
+  });
 }
 
 /** The entry that holds a job's attempt in the queue (parked: no room in memory for it now). */
 function entryFor(job: DeliveryJob, dueAt: Date, now: Date): DeliveryQueueDocument {
-  return {
+  return inLane({
     _id: attemptIdOf(job.id, job.attempt),
     deliveryId: job.id,
     webhookId: job.webhookId,
@@ -233,7 +261,7 @@ function entryFor(job: DeliveryJob, dueAt: Date, now: Date): DeliveryQueueDocume
     scheduledAttempts: job.scheduledAttempts,
     deliveryCreatedAt: job.createdAt,
     enqueuedAt: now,
-  };
+  });
 }
 
 function summaryAfter(job: DeliveryJob, attempt: DeliveryAttemptDocument): DeliveryDocument {

@@ -8,6 +8,8 @@ import {
 } from './delivery.documents';
 import { DELIVERY_SLOTS_COLLECTION } from './slot-directory';
 
+import { DELIVERY_QUEUE_LANES_COLLECTION } from './queue-layout';
+
 /** Slots are read (lists) and deleted (retention) by the tenth of a second. */
 const BY_TENTH = { byTenth: 1 } as const;
 
@@ -30,12 +32,15 @@ const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
     { status: 1 },
   ],
   [DELIVERY_ATTEMPTS_COLLECTION]: [{ deliveryId: 1, number: 1 }, BY_TENTH],
+  // Polls read a lane by equality (and, for the minute under way, `dueAt` within it); the
+  // recorder removes an attempt's entries by delivery and attempt; the api reads by delivery.
   [DELIVERY_QUEUE_COLLECTION]: [
-    { dueAt: 1 },
-    { trigger: 1, dueAt: 1 },
+    { lane: 1, dueAt: 1 },
     { deliveryId: 1, attempt: 1 },
     { webhookId: 1 },
   ],
+  // Polls list a slot's lanes by equality. `delivery_queue_slots` is read whole (by `_id`).
+  [DELIVERY_QUEUE_LANES_COLLECTION]: [{ slot: 1 }],
   [DELIVERY_CLAIMS_COLLECTION]: [{ key: 1 }, { leaseUntil: 1 }],
   // A slot's children (lists walk down), a slot's entries in every scope (retention).
   [DELIVERY_SLOTS_COLLECTION]: [{ parent: 1 }, { at: 1 }],

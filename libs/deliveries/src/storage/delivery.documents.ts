@@ -11,8 +11,9 @@ import type { TimeSlots } from './time-slots';
  *   insert of attempt n is the point where that attempt becomes true: whoever inserts it decides
  *   what follows (done, failed, or the next retry), and a second insert of the same attempt (a
  *   crash, a rebalance, an expired claim) loses, so no attempt is recorded twice.
- * - `delivery_queue`: due work, insert-only: attempt n of a delivery is due at `dueAt`. Removed
- *   once that attempt is recorded and what follows it is written.
+ * - `delivery_queue`: due work, insert-only: attempt n of a delivery is due at `dueAt`, filed in a
+ *   lane (queue-layout.ts) that a poll finds by equality. Removed once that attempt is recorded and
+ *   what follows it is written.
  * - `delivery_claims`: who is making attempt n right now, insert-only with an epoch: a claim is
  *   won by inserting `<delivery>:<n>#<epoch>`; an expired one is superseded by the next epoch.
  * - `deliveries`: one summary per delivery (status, counts, the last attempt, when the next is
@@ -160,6 +161,8 @@ export interface DeliveryQueueDocument {
   /** The number of the attempt this entry makes. */
   attempt: number;
   dueAt: Date;
+  /** `manual/<webhook>` or `due:<minute>/<webhook>` (queue-layout.ts): what a poll reads by. */
+  lane: string;
   trigger: AttemptTrigger;
   /** One shot: a failure ends the delivery instead of scheduling retries (re-sends, tests). */
   oneShot: boolean;

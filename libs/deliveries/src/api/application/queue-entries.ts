@@ -8,6 +8,7 @@ import {
   type PlatformEventDocument,
 } from '../../storage/delivery.documents';
 import { timeSlotsOf } from '../../storage/time-slots';
+import { inLane } from '../../storage/queue-layout';
 
 /**
  * The queue entry of an attempt someone asked for, due now: the next attempt of the delivery.
@@ -26,7 +27,7 @@ export function requestedAttempt(
 ): DeliveryQueueDocument {
   const number = summary.attemptCount + 1;
   const finished = summary.status === 'succeeded' || summary.status === 'failed';
-  return {
+  return inLane({
     _id: finished ? attemptIdOf(summary._id, number) : `${attemptIdOf(summary._id, number)}:now`,
     deliveryId: summary._id,
     webhookId: summary.webhookId,
@@ -41,7 +42,7 @@ export function requestedAttempt(
     scheduledAttempts: summary.scheduledAttempts,
     deliveryCreatedAt: summary.createdAt,
     enqueuedAt: now,
-  };
+  });
 }
 
 /** A fresh id per test, so every test is a delivery of its own (ids are derived from event ids). */
@@ -99,7 +100,7 @@ export function testDelivery(
       updatedAt: now,
       finishedAt: null,
     },
-    entry: {
+    entry: inLane({
       _id: attemptIdOf(deliveryId, 1),
       deliveryId,
       webhookId: webhook.id,
@@ -114,6 +115,6 @@ export function testDelivery(
       scheduledAttempts: 0,
       deliveryCreatedAt: now,
       enqueuedAt: now,
-    },
+    }),
   };
 }
