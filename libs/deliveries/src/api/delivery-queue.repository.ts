@@ -49,15 +49,17 @@ export class DeliveryQueueRepository {
   }
 
   /**
-   * Adds an entry, then lists its lane (queue-layout.ts), also when the entry was there already
-   * (a request that failed between the two writes is repaired by asking again). False when one
-   * with this id existed (the same attempt was asked for already).
+   * Adds an entry in its listed lane (queue-layout.ts). False when one with this id existed (the
+   * same attempt was asked for already).
    */
   async insert(entry: DeliveryQueueDocument): Promise<boolean> {
-    const inserted = await insertOnce(this.queue, entry);
+    // Listed before (a crash in between strands nothing) and after (a poller may unlist a manual
+    // lane it read empty in between).
     const listing = directoryOf(entry);
-    await insertOnce(this.lanes, listing.lane);
     if (listing.slot) await insertOnce(this.slots, listing.slot);
+    await insertOnce(this.lanes, listing.lane);
+    const inserted = await insertOnce(this.queue, entry);
+    await insertOnce(this.lanes, listing.lane);
     return inserted;
   }
 }

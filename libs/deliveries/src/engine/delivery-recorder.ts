@@ -187,10 +187,12 @@ export class DeliveryRecorder {
    * A duplicate is the same document written before (a repeated step, a listed lane): nothing to do.
    */
   private async insertQueued(entry: DeliveryQueueDocument): Promise<void> {
-    await this.queueInserts.insert(entry);
+    // Listed first: a process killed between the two writes leaves a listed lane without the
+    // entry (read empty, unlisted later), never an entry no poller can find.
     const listing = directoryOf(entry);
-    await this.laneListings.insert(listing.lane);
     if (listing.slot) await this.slotListings.insert(listing.slot);
+    await this.laneListings.insert(listing.lane);
+    await this.queueInserts.insert(entry);
   }
 
   private async writeSummary(job: DeliveryJob, summary: DeliveryDocument): Promise<void> {

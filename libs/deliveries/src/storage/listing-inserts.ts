@@ -6,8 +6,7 @@ import type { BatchInserter } from './batch-inserter';
  * one batch, which FerretDB answers in a way that makes the whole batch retry with back-off.
  *
  * Callers that come while an insert of the id is under way share the next one, which starts only
- * once that one is over: it is sent after every sharer's entry has landed, so the rule that a
- * listing is written after its entry (queue-layout.ts) still holds for each of them.
+ * once that one is over, so each caller's listing is durable when its insert resolves.
  */
 export class ListingInserts<T extends { _id: string }> {
   private readonly running = new Map<string, Promise<unknown>>();

@@ -10,16 +10,18 @@ import type { AttemptTrigger, DeliveryQueueDocument } from './delivery.documents
  * - `due:<minute>/<webhook>`: scheduled attempts (retries, parked deliveries) due within that
  *   minute since the epoch (`dueAt` decides within it).
  *
- * Two small directories say which lanes hold entries, each written by unique insert after the
- * entry itself (a duplicate means it is listed already):
+ * Two small directories say which lanes hold entries, each written by unique insert before the
+ * entry itself (a duplicate means it is listed already), so a writer killed in between leaves a
+ * listing without an entry, never an entry no poller finds:
  * - `delivery_queue_lanes`: one document per non-empty lane (`_id` the lane, its slot and webhook),
  *   found by `slot` equality.
  * - `delivery_queue_slots`: one document per minute slot that has lanes (never `manual`, which is
  *   always looked at), read whole at a worker's start and now and then, so nothing due is missed.
  *
- * A poller removes a directory document only after finding what it lists empty, and then looks
- * again (and puts it back when something arrived in between): a writer inserts its entry before
- * the directory document, so an entry is never left unlisted.
+ * A poller removes a directory document only after finding what it lists empty (a minute lane
+ * only once its minute is well past, when no writer adds to it), and then looks again (and puts it
+ * back when something arrived in between); a requested attempt's manual lane, which a poller may
+ * unlist at any time, is listed again by its writer after the entry.
  */
 export const DELIVERY_QUEUE_LANES_COLLECTION = 'delivery_queue_lanes';
 export const DELIVERY_QUEUE_SLOTS_COLLECTION = 'delivery_queue_slots';
