@@ -10,6 +10,7 @@ import {
   DELIVERY_QUEUE_LANES_COLLECTION,
   DELIVERY_QUEUE_SLOTS_COLLECTION,
   directoryOf,
+  MANUAL_SLOT,
   type QueueLaneDocument,
   type QueueSlotDocument,
 } from '../storage/queue-layout';
@@ -46,6 +47,21 @@ export class DeliveryQueueRepository {
       if (!known || entry.dueAt < known.dueAt) next.set(entry.deliveryId, entry);
     }
     return next;
+  }
+
+  /**
+   * The attempts asked for (and not made yet) of these deliveries, by delivery: only those of
+   * webhooks with a manual lane listed are looked up (one small read, usually none; a scheduled
+   * retry is already on its summary), so a page of the log costs no queue reads at all.
+   */
+  async requestedOf(
+    deliveries: readonly { _id: string; webhookId: string }[],
+  ): Promise<Map<string, DeliveryQueueDocument>> {
+    if (deliveries.length === 0) return new Map();
+    const lanes = await this.lanes.find({ slot: MANUAL_SLOT }).toArray();
+    const asking = new Set(lanes.map((lane) => lane.webhookId));
+    const ids = deliveries.filter((d) => asking.has(d.webhookId)).map((d) => d._id);
+    return this.nextOf(ids);
   }
 
   /**

@@ -39,15 +39,17 @@ function readerOf(summaries: DeliveryDocument[], queued: Partial<DeliveryQueueDo
     attemptsOf: () => Promise.resolve([]),
     bodyOf: () => Promise.resolve(null),
   };
-  const queue = {
-    nextOf: (ids: readonly string[]) =>
-      Promise.resolve(
-        new Map(
-          queued
-            .filter((entry) => ids.includes(entry.deliveryId as string))
-            .map((entry) => [entry.deliveryId as string, entry as DeliveryQueueDocument]),
-        ),
+  const nextOf = (ids: readonly string[]) =>
+    Promise.resolve(
+      new Map(
+        queued
+          .filter((entry) => ids.includes(entry.deliveryId as string))
+          .map((entry) => [entry.deliveryId as string, entry as DeliveryQueueDocument]),
       ),
+    );
+  const queue = {
+    nextOf,
+    requestedOf: (page: readonly { _id: string }[]) => nextOf(page.map((d) => d._id)),
   };
   return new DeliveryReader(
     deliveries as unknown as DeliveryRepository,

@@ -25,7 +25,7 @@ export class DeliveryReader {
     // One more than needed tells "exactly `limit` left" from "more to come" without another read.
     const found = await this.deliveries.list(filter, after, limit + 1);
     const page = found.slice(0, limit);
-    const coming = await this.queue.nextOf(page.map((summary) => summary._id));
+    const coming = await this.queue.requestedOf(page);
     const last = page.at(-1);
     return {
       items: page.map((summary) => listItemOf(summary, coming.get(summary._id))),
