@@ -74,8 +74,9 @@ describe('walkSlots', () => {
 
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `r${19_999 - i}`));
     expect(source.stats.rowsRead).toBeLessThanOrEqual(300);
-    // Root, day, hour, minute and the hint's second, asked for at once; then the second before.
-    expect(source.stats.directoryReads).toBe(6);
+    // Root, day, hour, minute and the hint's second, asked for at once; then the second before,
+    // and the two before that read ahead.
+    expect(source.stats.directoryReads).toBeLessThanOrEqual(8);
   });
 
   it('given records spread over days with gaps, when walked both ways, then every record comes once in order', async () => {
