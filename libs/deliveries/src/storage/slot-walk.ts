@@ -78,18 +78,19 @@ async function* visit<T>(
   if (options.order === 'newest') entries.reverse();
   const finest = entries.filter((entry) => entry.level === options.scope.finest);
   if (finest.length < entries.length) {
-    // Above the finest level: depth first, the next two entries' children read ahead (a sparse
-    // scope, e.g. a quiet webhook, spreads a page over many minutes).
+    // Above the finest level: depth first. Just above it, the next two entries' children are
+    // read ahead: a sparse scope (a quiet webhook) spreads a page over many of them.
+    const aheadOfFinest = entries[0]?.level === options.scope.finest - 1;
     for (const [index, entry] of entries.entries()) {
-      for (const next of entries.slice(index + 1, index + 3)) {
+      for (const next of aheadOfFinest ? entries.slice(index + 1, index + 3) : []) {
         options.children(next._id).catch(() => undefined);
       }
       yield* visit(entry._id, options);
     }
     return;
   }
-  // Two slots first (often enough for a page), then up to 8 at a time as the walk goes on.
-  let size = 2;
+  // One slot first (often enough for a page), then up to 8 at a time as the walk goes on.
+  let size = 1;
   for (let start = 0; start < finest.length; start += size, size = Math.min(size * 2, 8)) {
     const window = finest.slice(start, start + size);
     const reads = window.map((entry) => {
