@@ -76,11 +76,11 @@ async function* visit<T>(
     (entry) => slotStartMs(entry) < options.toMs && slotEndMs(entry) > options.fromMs,
   );
   if (options.order === 'newest') entries.reverse();
-  const finest = entries.filter((entry) => entry.level === options.scope.finest);
-  if (finest.length < entries.length) {
+  // The children of one entry are all of the next level.
+  if (entries.length > 0 && entries[0].level < options.scope.finest) {
     // Above the finest level: depth first. Just above it, the next two entries' children are
     // read ahead: a sparse scope (a quiet webhook) spreads a page over many of them.
-    const aheadOfFinest = entries[0]?.level === options.scope.finest - 1;
+    const aheadOfFinest = entries[0].level === options.scope.finest - 1;
     for (const [index, entry] of entries.entries()) {
       for (const next of aheadOfFinest ? entries.slice(index + 1, index + 3) : []) {
         options.children(next._id).catch(() => undefined);
@@ -91,8 +91,8 @@ async function* visit<T>(
   }
   // One slot first (often enough for a page), then up to 8 at a time as the walk goes on.
   let size = 1;
-  for (let start = 0; start < finest.length; start += size, size = Math.min(size * 2, 8)) {
-    const window = finest.slice(start, start + size);
+  for (let start = 0; start < entries.length; start += size, size = Math.min(size * 2, 8)) {
+    const window = entries.slice(start, start + size);
     const reads = window.map((entry) => {
       const read = options.readSlot(entry);
       // Reads ahead of a consumer that stops early are left unread: never an unhandled rejection.
