@@ -3,7 +3,7 @@
  *
  *   npm run bench:delivery                                   # 50 webhooks, 20 events/s, 60 s
  *   npm run bench:delivery -- --rate 5                       # a lower rate
- *   npm run bench:delivery -- --webhooks 50 --rate 20 --seconds 60 --partitions 6 --wait 120
+ *   npm run bench:delivery -- --webhooks 50 --rate 20 --seconds 60 --partitions 6 --wait 120 --hosts 5
  *   MONGODB_URI=mongodb://host:27017 KAFKA_BROKERS=host:9092 npm run bench:delivery
  *
  * Builds first when dist/apps/{api,worker}/main.js is missing or older than a source it is built
@@ -11,12 +11,14 @@
  * the end, also on failure/Ctrl-C) and the five platform topics, a dead-letter topic and a
  * consumer group unique to the run (deleted at the end; the topics made here with --partitions
  * partitions each, before the worker starts):
- *   1. starts a receiver in this process: plain node:http on 127.0.0.1, keep-alive, 204 at once,
+ *   1. starts a receiver in this process: plain node:http on --hosts loopback addresses
+ *      (127.0.0.1, 127.0.0.2, ...: receiving hosts, as a service's webhooks point at several
+ *      customers' servers, each with the worker's per-host concurrency), keep-alive, 204 at once,
  *      noting each request's `webhook-id` (the event id), path (`/w/<n>`: one per webhook) and
  *      arrival time;
  *   2. starts the built api (`node dist/apps/api/main.js`) as a child process and creates
  *      --webhooks webhooks through POST /api/v1/webhooks as an admin: production,
- *      `license.created`, `http://127.0.0.1:<receiver>/w/<n>`;
+ *      `license.created`, `http://127.0.0.<host>:<receiver>/w/<n>` (webhook n on host n mod --hosts);
  *   3. starts the built worker (`node dist/apps/worker/main.js`) with the same keys, once the
  *      webhooks exist (so its subscription index holds all of them when it starts consuming),
  *      waits for its GET /health, then publishes one warm-up event and waits for all of its
@@ -32,7 +34,7 @@
  * CPU time of the worker, the api, this process and the local servers (Linux /proc).
  * Exits 1 if fewer deliveries were received than expected.
  *
- * The apps get WEBHOOKS_ALLOW_HTTP=true, DELIVERY_ALLOWED_CIDRS=127.0.0.1/32, LOG_LEVEL=warn and
+ * The apps get WEBHOOKS_ALLOW_HTTP=true, DELIVERY_ALLOWED_CIDRS=<the receiver's addresses>/32, LOG_LEVEL=warn and
  * fresh AUTH_JWT_SECRET / SECRETS_ENCRYPTION_KEY; other settings (DELIVERY_CONCURRENCY, ...) are
  * taken from this process's environment when set, else the apps' defaults.
  */
@@ -91,6 +93,7 @@ interface NumericFlags {
   rate: number;
   partitions: number;
   wait: number;
+  hosts: number;
 }
 
 interface Flags extends NumericFlags {
@@ -98,10 +101,18 @@ interface Flags extends NumericFlags {
   profileWorker?: string;
 }
 
-const DEFAULTS: NumericFlags = { webhooks: 50, seconds: 60, rate: 20, partitions: 6, wait: 120 };
+const DEFAULTS: NumericFlags = {
+  webhooks: 50,
+  seconds: 60,
+  rate: 20,
+  partitions: 6,
+  wait: 120,
+  hosts: 5,
+};
 const USAGE =
   'usage: npm run bench:delivery -- [--webhooks 50] [--seconds 60] [--rate 20 (events/s)] ' +
-  '[--partitions 6] [--wait 120 (s after the last publish)] [--profile-worker <dir>]';
+  '[--partitions 6] [--wait 120 (s after the last publish)] ' +
+  '[--hosts 5 (receiving hosts, 127.0.0.1-n, webhooks spread over them)] [--profile-worker <dir>]';
 
 /** How often the publisher sends what has come due. */
 const SEND_EVERY_MS = 50;
@@ -137,6 +148,7 @@ function parseFlags(argv: readonly string[]): Flags {
       raw === undefined ||
       !Number.isFinite(value) ||
       value <= 0 ||
+      (name === 'hosts' && value > 254) ||
       (integer && !Number.isInteger(value))
     ) {
       throw new Error(
@@ -452,7 +464,11 @@ async function main(): Promise<void> {
         `${formatCount(flags.rate * flags.webhooks)} deliveries/s wanted, ` +
         `${formatCount(expectedTotal)} in all`,
     );
-    const delivery = ['DELIVERY_CONCURRENCY', 'DELIVERY_CONCURRENCY_PER_ENDPOINT']
+    const delivery = [
+      'DELIVERY_CONCURRENCY',
+      'DELIVERY_CONCURRENCY_PER_ENDPOINT',
+      'DELIVERY_CONCURRENCY_PER_HOST',
+    ]
       .map((name) => `${name}=${process.env[name] ?? '(default)'}`)
       .join(' ');
     console.log(`  worker:   ${delivery}`);
@@ -463,7 +479,7 @@ async function main(): Promise<void> {
     kafka = await connectKafka(servers.kafkaBrokers, `bench-delivery-${suffix}`);
     await createBenchTopics(kafka.admin, topics, flags.partitions);
     topicsCreated = true;
-    receiver = await startDeliveryReceiver((receipt) => tracker.receive(receipt));
+    receiver = await startDeliveryReceiver((receipt) => tracker.receive(receipt), flags.hosts);
 
     const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
     const [apiPort, workerPort] = [await freePort(), await freePort()];
@@ -476,7 +492,7 @@ async function main(): Promise<void> {
       AUTH_JWT_SECRET: jwtSecret,
       SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       WEBHOOKS_ALLOW_HTTP: 'true',
-      DELIVERY_ALLOWED_CIDRS: '127.0.0.1/32',
+      DELIVERY_ALLOWED_CIDRS: receiver.urls.map((_, i) => `127.0.0.${i + 1}/32`).join(','),
       LOCAL_STATE_DIR: stateDir,
       LOG_LEVEL: 'warn',
       // The apps' own producers (dead letters) would warn about kafkajs 2's partitioner change.
@@ -489,7 +505,10 @@ async function main(): Promise<void> {
     // After the api's first writes: FerretDB names its backend only once used.
     const server = await describeServer(connection);
     console.log(`  server:   ${serverLine(server)}`);
-    console.log(`  receiver: ${receiver.url}/w/<1..${flags.webhooks}>, 204 at once, keep-alive`);
+    console.log(
+      `  receiver: ${receiver.urls.join(', ')}, /w/<1..${flags.webhooks}> spread over them, ` +
+        '204 at once, keep-alive',
+    );
     const serverGroups = localServerGroups(uriHosts(servers.mongoUri), servers.kafkaBrokers);
     const notes = serverGroups.filter((group) => group.note).map((group) => group.note);
     console.log(
@@ -509,7 +528,7 @@ async function main(): Promise<void> {
         await client.request('POST', '/webhooks', adminToken, {
           body: {
             name: `Bench receiver ${index + 1}`,
-            url: `${receiver!.url}/w/${index + 1}`,
+            url: `${receiver!.urls[index % receiver!.urls.length]}/w/${index + 1}`,
             environment: 'production',
             eventTypes: [EVENT_TYPE],
           },
@@ -613,7 +632,10 @@ async function main(): Promise<void> {
         'backend',
         `${server.product} at ${uriHosts(servers.mongoUri)}; Kafka ${servers.kafkaBrokers}`,
       ],
-      ['webhooks', `${flags.webhooks} (production, ${EVENT_TYPE}, one path each)`],
+      [
+        'webhooks',
+        `${flags.webhooks} (production, ${EVENT_TYPE}, one path each, on ${flags.hosts} receiving hosts)`,
+      ],
       [
         'events published',
         `${formatCount(run.events)} in ${formatSeconds(publishMs)} ` +
