@@ -32,6 +32,25 @@ export default tseslint.config(
     },
   },
   {
+    // A library is used only through its index.ts: what it exports there is its contract. (Benchmarks
+    // and test support outside the libraries may reach in for seeding and fakes.)
+    files: ['libs/**/*.ts', 'apps/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*/*', '!@app/*/testing', '**/libs/*/src/**'],
+              message:
+                'Import a library through its index (@app/<lib>) only; test helpers through @app/<lib>/testing.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       '**/*.spec.ts',
       '**/*.int-spec.ts',

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { RetryPolicyFollower } from '@app/deliveries';
+import { RetryPolicyFollower } from '@app/retry-policy';
 import { signAccessToken } from '@app/platform';
 import globalSetup from '../test/support/global-setup';
 import {

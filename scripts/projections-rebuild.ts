@@ -26,7 +26,7 @@ import {
   type DurableProjection,
   type RebuildResult,
 } from '@app/event-store';
-import { redact } from '@app/platform/database/database.module';
+import { redact } from '@app/platform';
 import { registerWebhookUpcasters } from '@app/webhooks/domain/webhook.upcasters';
 import { DURABLE_PROJECTIONS } from '@app/webhooks/read-models/projections.registry';
 

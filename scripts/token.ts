@@ -9,8 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigurationError, loadConfig } from '@app/config';
-import { parseDuration, signAccessToken } from '@app/platform/auth/access-token';
-import { isRole, ROLES } from '@app/platform/auth/roles';
+import { isRole, parseDuration, ROLES, signAccessToken } from '@app/platform';
 
 export const USAGE = `usage: npm run token -- --role <${ROLES.join('|')}> --sub <principal id> [--ttl <duration>]
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // (DOM types for the functions these tests hand to the page, which run in the browser.)
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { RetryPolicyFollower } from '@app/deliveries';
+import { RetryPolicyFollower } from '@app/retry-policy';
 import { signAccessToken, type Role } from '@app/platform';
 import {
   buildAdminPage,

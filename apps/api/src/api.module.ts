@@ -11,7 +11,8 @@ import {
   LifecycleModule,
   MetricsModule,
 } from '@app/platform';
-import { DeliveriesApiModule, RetryPolicyModule } from '@app/deliveries';
+import { DeliveriesApiModule } from '@app/deliveries';
+import { RetryPolicyModule } from '@app/retry-policy';
 import { WebhookDirectoryReadiness, WebhooksModule } from '@app/webhooks';
 import { AdminPageModule } from './admin-page/admin-page.module';
 

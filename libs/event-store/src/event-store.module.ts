@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { AppConfig } from '@app/config';
-import { DATABASE_CONNECTION } from '@app/platform/database/database.tokens';
+import { DATABASE_CONNECTION } from '@app/platform';
 import { CLOCK, Clock, SystemClock } from './clock';
 import { EventStore } from './event-store';
 import { CheckpointStore } from './projections/checkpoint-store';

@@ -34,3 +34,5 @@ export * from './http/idempotency/idempotency-scope.decorator';
 export * from './http/idempotency/idempotency.openapi';
 export * from './http/idempotency/idempotency.module';
 export * from './http/idempotency/request-fingerprint';
+export * from './http/etag';
+export * from './http/request-metadata';

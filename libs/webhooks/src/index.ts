@@ -5,3 +5,5 @@ export * from './webhook-commands.module';
 export * from './commands/pause-webhook/pause-webhook.command';
 export * from './read-models/subscription-index';
 export { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
+export type { WebhookView } from './application/webhook.view';
+export { GetWebhookQuery } from './queries/webhook.queries';

@@ -1,6 +1,6 @@
 import { AppendContentionError, ConcurrencyError } from '@app/event-store';
 import { ProblemDetailsFilter } from '@app/platform';
-import { InvalidIfMatchError, etagOf } from './application/request-metadata';
+import { InvalidIfMatchError, etagOf } from '@app/platform';
 import {
   WebhookAlreadyExistsError,
   WebhookNotFoundError,

@@ -12,8 +12,8 @@ import {
   EndpointHealth,
   HttpSender,
   RetentionMetrics,
-  RetryPolicyFollowerModule,
 } from '@app/deliveries';
+import { RetryPolicyFollowerModule } from '@app/retry-policy';
 import { WebhookCommandsModule } from '@app/webhooks';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 

@@ -1,6 +1,5 @@
 import { EventStore, ProjectionHost } from '@app/event-store';
-import { toNewEvent } from '@app/webhooks/domain/webhook.events';
-import { SubscriptionIndex } from '@app/webhooks/read-models/subscription-index';
+import { SubscriptionIndex, toNewEvent } from '@app/webhooks';
 import { startTestApp, TestApp } from '../../../../test/support/test-app';
 import { WorkerModule } from '../worker.module';
 

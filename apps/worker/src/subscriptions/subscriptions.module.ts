@@ -1,6 +1,6 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionHost } from '@app/event-store';
-import { SubscriptionIndex } from '@app/webhooks/read-models/subscription-index';
+import { SubscriptionIndex } from '@app/webhooks';
 
 /**
  * Keeps the worker's index of active webhook subscriptions for the worker's lifetime: the index is

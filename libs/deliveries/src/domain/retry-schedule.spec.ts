@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy/domain/retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@app/retry-policy';
 import { nextRetryDelayMs } from './retry-schedule';
 
 const fixed = (value: number) => () => value;

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../retry-policy/domain/retry-policy';
+import type { RetryPolicy } from '@app/retry-policy';
 
 export interface RetryDelayOptions {
   /** A uniform random number in [0, 1), e.g. Math.random; injected so tests can fix it. */

@@ -5,7 +5,7 @@ import { SecretBox } from '@app/platform';
 import { SubscriptionIndex, type WebhookTarget } from '@app/webhooks';
 import { nextStepAfter, type NextStep } from '../domain/attempt-outcome';
 import { nextRetryDelayMs } from '../domain/retry-schedule';
-import { RetryPolicyFollower } from '../retry-policy/follower/retry-policy-follower';
+import { RetryPolicyFollower } from '@app/retry-policy';
 import type { SendResult } from '../sending/http-sender';
 import { signWebhook } from '../signing/webhook-signature';
 import type { AttemptOutcome } from '../storage/delivery.documents';

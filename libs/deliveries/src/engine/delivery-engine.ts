@@ -12,7 +12,7 @@ import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
 import { DATABASE_CONNECTION, DRAIN_ORDER, GracefulShutdown } from '@app/platform';
 import { SubscriptionIndex } from '@app/webhooks';
-import { RetryPolicyFollower } from '../retry-policy/follower/retry-policy-follower';
+import { RetryPolicyFollower } from '@app/retry-policy';
 import { BatchInserter, type InsertOutcome } from '../storage/batch-inserter';
 import {
   DELIVERIES_COLLECTION,

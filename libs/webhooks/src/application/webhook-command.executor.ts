@@ -6,7 +6,7 @@ import { evolve, type ExistingWebhook } from '../domain/webhook.events';
 import { WebhookNotFoundError } from '../domain/webhook.errors';
 import { WEBHOOK_DIRECTORY_PROJECTION } from '../read-models/directory/webhook-directory';
 import type { Consistency } from './consistency';
-import type { RequestMetadata } from './request-metadata';
+import type { RequestMetadata } from '@app/platform';
 import { WebhookRepository } from './webhook-repository';
 import { viewOfState, type WebhookView } from './webhook.view';
 

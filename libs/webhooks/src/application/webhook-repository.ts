@@ -8,7 +8,7 @@ import {
   type WebhookEvent,
   type WebhookState,
 } from '../domain/webhook.events';
-import { eventMetadata, type RequestMetadata } from './request-metadata';
+import type { RequestMetadata } from '@app/platform';
 import { webhookStreamId } from './webhook-stream';
 
 export interface LoadedWebhook {
@@ -40,7 +40,7 @@ export class WebhookRepository {
     events: readonly WebhookEvent[],
     request: RequestMetadata,
   ): Promise<AppendResult> {
-    const metadata = eventMetadata(request);
+    const metadata = { ...request };
     return this.store.append(
       webhookStreamId(webhookId),
       expectedVersion,

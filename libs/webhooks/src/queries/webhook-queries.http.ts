@@ -6,7 +6,7 @@ import type { HistoryPage, WebhookPage } from '../application/webhook-reader';
 import type { RevealedSecrets } from '../application/webhook-secrets';
 import type { WebhookView } from '../application/webhook.view';
 import type { EVENT_CATALOGUE, Environment, EventType } from '../domain/event-catalogue';
-import { withEtag, type HeaderSettable } from '../http/etag';
+import { withEtag, type HeaderSettable } from '@app/platform';
 import { GetWebhookQueryDto, HistoryQueryDto, ListWebhooksQueryDto } from '../http/webhook.dtos';
 import {
   GetWebhookHistoryQuery,

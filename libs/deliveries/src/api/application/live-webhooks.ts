@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { WebhookNotFoundError } from '@app/webhooks';
-import type { WebhookView } from '@app/webhooks/application/webhook.view';
-import { GetWebhookQuery } from '@app/webhooks/queries/webhook.queries';
+import { GetWebhookQuery, type WebhookView } from '@app/webhooks';
 
 /**
  * The webhooks a manual send may target, asked through the QueryBus so this library depends on the

@@ -1,5 +1,5 @@
 import type { Consistency } from '../../application/consistency';
-import type { RequestMetadata } from '../../application/request-metadata';
+import type { RequestMetadata } from '@app/platform';
 
 export class DeleteWebhookCommand {
   constructor(

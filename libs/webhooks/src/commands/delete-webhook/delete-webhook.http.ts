@@ -2,8 +2,8 @@ import { Controller, Delete, Headers, HttpCode, Param, ParseUUIDPipe } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
-import { expectedVersionFromIfMatch } from '../../application/request-metadata';
-import { requestMetadata } from '../../http/request-metadata.factory';
+import { expectedVersionFromIfMatch } from '@app/platform';
+import { requestMetadata } from '@app/platform';
 import { DeleteWebhookCommand } from './delete-webhook.command';
 
 @ApiTags('webhooks')

@@ -1,4 +1,4 @@
-import type { RequestMetadata } from '../../application/request-metadata';
+import type { RequestMetadata } from '@app/platform';
 
 /**
  * The delivery side takes a webhook out of service on its own (its endpoint answered 410 Gone, or

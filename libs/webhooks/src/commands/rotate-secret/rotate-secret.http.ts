@@ -11,10 +11,10 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
-import { expectedVersionFromIfMatch } from '../../application/request-metadata';
+import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
-import { withEtag, type HeaderSettable } from '../../http/etag';
-import { requestMetadata } from '../../http/request-metadata.factory';
+import { withEtag, type HeaderSettable } from '@app/platform';
+import { requestMetadata } from '@app/platform';
 import { RotateSecretDto } from '../../http/webhook.dtos';
 import { RotateSecretCommand } from './rotate-secret.command';
 import type { RotatedSecret } from './rotate-secret.handler';

@@ -1,5 +1,5 @@
 import type { Consistency } from '../../application/consistency';
-import type { RequestMetadata } from '../../application/request-metadata';
+import type { RequestMetadata } from '@app/platform';
 
 /** The admin's Active toggle: activate or deactivate (an automatic pause uses its own reason). */
 export class SetWebhookStatusCommand {

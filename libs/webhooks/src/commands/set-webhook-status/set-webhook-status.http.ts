@@ -2,10 +2,10 @@ import { Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
-import { expectedVersionFromIfMatch } from '../../application/request-metadata';
+import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
-import { withEtag, type HeaderSettable } from '../../http/etag';
-import { requestMetadata } from '../../http/request-metadata.factory';
+import { withEtag, type HeaderSettable } from '@app/platform';
+import { requestMetadata } from '@app/platform';
 import type { WebhookCommandResult } from '../command-result';
 import { SetWebhookStatusCommand } from './set-webhook-status.command';
 

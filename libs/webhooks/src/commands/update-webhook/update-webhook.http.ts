@@ -2,10 +2,10 @@ import { Body, Controller, Headers, Param, ParseUUIDPipe, Patch, Res } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
-import { expectedVersionFromIfMatch } from '../../application/request-metadata';
+import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
-import { withEtag, type HeaderSettable } from '../../http/etag';
-import { requestMetadata } from '../../http/request-metadata.factory';
+import { withEtag, type HeaderSettable } from '@app/platform';
+import { requestMetadata } from '@app/platform';
 import { UpdateWebhookDto } from '../../http/webhook.dtos';
 import type { WebhookCommandResult } from '../command-result';
 import { UpdateWebhookCommand } from './update-webhook.command';

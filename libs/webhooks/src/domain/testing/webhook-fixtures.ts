@@ -1,7 +1,7 @@
 import type { CreateWebhook, WebhookDecideContext } from '../webhook.commands';
 import { webhookDecider } from '../webhook.decider';
 import type { EncryptedSecret, WebhookCreated } from '../webhook.events';
-import { deciderSpec } from './decider-spec';
+import { deciderSpec } from '@app/event-store/testing';
 
 export const WEBHOOK_ID = 'wh_01';
 export const NOW = new Date('2025-03-01T12:00:00.000Z');

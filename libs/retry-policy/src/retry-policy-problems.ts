@@ -1,5 +1,5 @@
 import { ProblemDetailsFilter } from '@app/platform';
-import { etagOf } from '@app/webhooks/application/request-metadata';
+import { etagOf } from '@app/platform';
 import { RetryPolicyConflictError } from './application/retry-policy-conflict.error';
 import { RetryPolicyValidationError } from './domain/retry-policy.errors';
 

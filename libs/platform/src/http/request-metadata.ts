@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '@app/platform';
-import type { RequestMetadata } from '../application/request-metadata';
+import type { Principal } from '../auth/principal';
+
+/**
+ * Who asks and in which request chain: becomes the metadata of every event the command causes
+ * (a type, not an interface, so it is an event store's EventMetadata as it stands).
+ */
+export type RequestMetadata = {
+  actor: string;
+  correlationId: string;
+  causationId: string;
+};
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@app/platform';
-import { withEtag, type HeaderSettable } from '@app/webhooks/http/etag';
+import { withEtag, type HeaderSettable } from '@app/platform';
 import type { RetryPolicyView } from '../../application/retry-policy.view';
 import { GetRetryPolicyQuery } from './get-retry-policy.query';
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
 import { EventStore, EventStoreModule, ProjectionHost } from '@app/event-store';
 import { DatabaseModule } from '@app/platform';
-import { startTestApp, type TestApp } from '../../../../../test/support/test-app';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { DEFAULT_RETRY_POLICY } from '../domain/retry-policy';
 import { toNewRetryPolicyEvent } from '../domain/retry-policy.events';
 import { RETRY_POLICY_STREAM_ID } from '../application/retry-policy-stream';

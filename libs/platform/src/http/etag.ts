@@ -1,16 +1,3 @@
-import type { EventMetadata } from '@app/event-store';
-
-/** Who asks and in which request chain: becomes the metadata of every event the command causes. */
-export interface RequestMetadata {
-  actor: string;
-  correlationId: string;
-  causationId: string;
-}
-
-export function eventMetadata(request: RequestMetadata): EventMetadata {
-  return { ...request };
-}
-
 /** `If-Match` is malformed: neither `*` nor a quoted stream version like `"3"`. */
 export class InvalidIfMatchError extends Error {
   override readonly name = 'InvalidIfMatchError';
@@ -30,4 +17,16 @@ export function expectedVersionFromIfMatch(header: string | undefined): number |
 
 export function etagOf(version: number): string {
   return `"${version}"`;
+}
+
+/** The part of the HTTP response the versioned routes touch. */
+export interface HeaderSettable {
+  setHeader(name: string, value: string): unknown;
+  status(code: number): unknown;
+}
+
+/** Every versioned resource's response carries its version as ETag, for the next If-Match. */
+export function withEtag<T extends { version: number }>(response: HeaderSettable, body: T): T {
+  response.setHeader('ETag', etagOf(body.version));
+  return body;
 }

@@ -1,11 +1,7 @@
+import type { Decider } from '../deciders/decider';
+
 /** Any Error subclass, as passed to `then` to expect that decide refuses the command. */
 export type ErrorClass<E extends Error = Error> = abstract new (...args: never[]) => E;
-
-export interface Decider<Command, Event, State, Context> {
-  decide: (command: Command, state: State, context: Context) => Event[];
-  evolve: (state: State, event: Event) => State;
-  initialState: State;
-}
 
 /**
  * Given/When/Then for a decider: `given(pastEvents).when(command).then(expectedEvents | ErrorClass)`.

@@ -1,4 +1,4 @@
-import type { RequestMetadata } from '@app/webhooks/application/request-metadata';
+import type { RequestMetadata } from '@app/platform';
 import type { RetryPolicy } from '../../domain/retry-policy';
 
 export class SetRetryPolicyCommand {

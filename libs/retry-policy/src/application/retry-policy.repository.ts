@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, type AppendResult, type StoredEvent } from '@app/event-store';
-import { eventMetadata, type RequestMetadata } from '@app/webhooks/application/request-metadata';
+import type { RequestMetadata } from '@app/platform';
 import {
   evolveRetryPolicy,
   initialRetryPolicyState,
@@ -46,7 +46,7 @@ export class RetryPolicyRepository {
     events: readonly RetryPolicyEvent[],
     request: RequestMetadata,
   ): Promise<AppendResult> {
-    const metadata = eventMetadata(request);
+    const metadata = { ...request };
     return this.store.append(
       RETRY_POLICY_STREAM_ID,
       expectedVersion,

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@app/webhooks/domain/testing/decider-spec';
+import { deciderSpec } from '@app/event-store/testing';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
 import type { SetRetryPolicy } from './retry-policy.commands';
 import { retryPolicyDecider } from './retry-policy.decider';

@@ -1,0 +1,8 @@
+export { DEFAULT_RETRY_POLICY, RETRY_POLICY_LIMITS, type RetryPolicy } from './domain/retry-policy';
+export type { RetryPolicySet, RetryPolicyEvent } from './domain/retry-policy.events';
+export { RetryPolicyValidationError } from './domain/retry-policy.errors';
+export { RETRY_POLICY_STREAM_ID } from './application/retry-policy-stream';
+export type { RetryPolicyView } from './application/retry-policy.view';
+export { RetryPolicyModule } from './retry-policy.module';
+export { RetryPolicyFollower, RETRY_POLICY_PROJECTION } from './follower/retry-policy-follower';
+export { RetryPolicyFollowerModule } from './follower/retry-policy-follower.module';
