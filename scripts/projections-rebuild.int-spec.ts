@@ -11,9 +11,7 @@ import {
   ProjectionRunner,
   UpcasterRegistry,
 } from '@app/event-store';
-import { toNewEvent, type WebhookEvent } from '@app/webhooks/domain/webhook.events';
-import { listWebhooks } from '@app/webhooks/read-models/webhook-list.query';
-import { WebhookListProjection } from '@app/webhooks/read-models/webhook-list.projection';
+import { listWebhooks, toNewEvent, WebhookListProjection, type WebhookEvent } from '@app/webhooks';
 import { testDatabaseAddress, type TestDatabaseAddress } from '../test/support/test-app';
 import { runProjectionsRebuild } from './projections-rebuild';
 

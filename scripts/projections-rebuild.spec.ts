@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpcasterRegistry } from '@app/event-store';
-import { WEBHOOK_UPCASTERS } from '@app/webhooks/domain/webhook.upcasters';
-import { DURABLE_PROJECTIONS } from '@app/webhooks/read-models/projections.registry';
-import { WebhookListProjection } from '@app/webhooks/read-models/webhook-list.projection';
+import { DURABLE_PROJECTIONS, WEBHOOK_UPCASTERS, WebhookListProjection } from '@app/webhooks';
 import { appUpcasters, formatResult, runProjectionsRebuild } from './projections-rebuild';
 
 describe('npm run projections:rebuild', () => {

@@ -8,7 +8,9 @@
  * projection meanwhile is refused. Running apis keep answering from the old collection until their
  * runners see the marker (within a poll interval), then continue in the new one. The old
  * collection is dropped after a grace period, which this command waits out, so that queries
- * already resolved to it can finish. Events are read through the same upcasters the apps register.
+ * already resolved to it can finish. The projections and the upcasters come from the projection
+ * registry the apps use (DURABLE_PROJECTIONS, EVENT_UPCASTERS), so this command rebuilds what the
+ * api runs and reads every event in the shape the apps read it.
  *
  * Connects to MONGODB_URI as loadConfig resolves it (the embedded local database when unset).
  * Exit codes: 0 rebuilt, 1 the rebuild failed, 2 bad arguments or an unknown projection,
@@ -27,8 +29,7 @@ import {
   type RebuildResult,
 } from '@app/event-store';
 import { redact } from '@app/platform';
-import { registerWebhookUpcasters } from '@app/webhooks/domain/webhook.upcasters';
-import { DURABLE_PROJECTIONS } from '@app/webhooks/read-models/projections.registry';
+import { DURABLE_PROJECTIONS, EVENT_UPCASTERS } from '@app/webhooks';
 
 export interface Output {
   stdout(text: string): void;
@@ -59,11 +60,10 @@ Projections: ${names.join(', ')}`;
 }
 
 /**
- * The upcasters the apps register (their domain modules do, on the app's UpcasterRegistry): the
- * rebuildable projections read webhook events, so the webhook domain's list.
+ * The upcasters the apps read the log with: the same list they give EventStoreModule.forRoot.
  */
 export function appUpcasters(): UpcasterRegistry {
-  return registerWebhookUpcasters(new UpcasterRegistry());
+  return new UpcasterRegistry().registerAll(EVENT_UPCASTERS);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '@app/platform';
 import { DeliveryIntake, DeliveryReadiness } from '@app/deliveries';
 import { ConsumerReadiness, PlatformEventsModule } from '@app/platform-events';
+import { EVENT_UPCASTERS } from '@app/webhooks';
 import { DeliveryModule } from './delivery/delivery.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
@@ -31,7 +32,7 @@ const platformEvents = PlatformEventsModule.forSink({
     LifecycleModule,
     DatabaseModule,
     KafkaModule,
-    EventStoreModule.forRoot(),
+    EventStoreModule.forRoot({ upcasters: EVENT_UPCASTERS }),
     CryptoModule,
     MetricsModule,
     SubscriptionsModule,

@@ -7,21 +7,33 @@ import { EventStore } from './event-store';
 import { CheckpointStore } from './projections/checkpoint-store';
 import { ProjectionHost } from './projections/projection-host';
 import { ProjectionRebuilder } from './projections/projection-rebuilder';
-import { UpcasterRegistry } from './upcasters';
+import { UpcasterRegistry, type UpcasterDefinition } from './upcasters';
+
+export interface EventStoreModuleOptions {
+  /**
+   * The upcasters the app reads the log with: every aggregate's list, the same one the rebuild
+   * command uses, so that nothing reads an event in another shape than the app does.
+   */
+  upcasters?: readonly UpcasterDefinition[];
+}
 
 /**
- * Provides the event store on the application's database connection. Upcasters are registered on
- * the exported UpcasterRegistry by the domain modules that own the event types.
+ * Provides the event store on the application's database connection. Its UpcasterRegistry holds
+ * the upcasters given to forRoot from the moment it exists, so no reader (a projection, a command
+ * loading a stream) can run before they are in place, whichever module reads first.
  */
 @Module({})
 export class EventStoreModule {
-  static forRoot(): DynamicModule {
+  static forRoot({ upcasters = [] }: EventStoreModuleOptions = {}): DynamicModule {
     return {
       module: EventStoreModule,
       global: true,
       providers: [
         { provide: CLOCK, useClass: SystemClock },
-        UpcasterRegistry,
+        {
+          provide: UpcasterRegistry,
+          useFactory: () => new UpcasterRegistry().registerAll(upcasters),
+        },
         {
           provide: EventStore,
           inject: [DATABASE_CONNECTION, CLOCK, UpcasterRegistry],

@@ -7,3 +7,5 @@ export * from './read-models/subscription-index';
 export { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
 export type { WebhookView } from './application/webhook.view';
 export { GetWebhookQuery } from './queries/webhook.queries';
+export * from './read-models/projections.registry';
+export { listWebhooks } from './read-models/webhook-list.query';

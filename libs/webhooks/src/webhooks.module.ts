@@ -1,6 +1,6 @@
 import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ProjectionHost, UpcasterRegistry } from '@app/event-store';
+import { ProjectionHost } from '@app/event-store';
 import { WebhookCommandExecutor } from './application/webhook-command.executor';
 import { WebhookDirectoryHost } from './application/webhook-directory.host';
 import { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
@@ -19,15 +19,16 @@ import { UpdateWebhookHandler } from './commands/update-webhook/update-webhook.h
 import { UpdateWebhookHttp } from './commands/update-webhook/update-webhook.http';
 import { EventTypesHttp, WebhookQueriesHttp } from './queries/webhook-queries.http';
 import { WEBHOOK_QUERY_HANDLERS } from './queries/webhook.queries';
-import { registerWebhookUpcasters } from './domain/webhook.upcasters';
-import { WebhookListProjection } from './read-models/webhook-list.projection';
+import { registerDurableProjections } from './read-models/projections.registry';
 import { registerWebhookProblems } from './webhook-problems';
 
 /**
  * Webhook management for the api: commands through the CommandBus, reads through the QueryBus
- * (lists and details from the in-memory webhook directory), and the durable list read model
- * (`rm_webhooks`, for tools that read the collection and for rebuilds) kept by a projection
- * running in this app.
+ * (lists and details from the in-memory webhook directory), and the durable read models of the
+ * projection registry (DURABLE_PROJECTIONS: the `rm_webhooks` list, for tools that read the
+ * collection and for rebuilds) kept by projections running in this app. The event types' upcasters
+ * are not registered here: the app gives every aggregate's (EVENT_UPCASTERS) to
+ * EventStoreModule.forRoot.
  */
 @Module({
   imports: [CqrsModule],
@@ -59,15 +60,11 @@ import { registerWebhookProblems } from './webhook-problems';
 export class WebhooksModule implements OnModuleInit, OnModuleDestroy {
   private unregisterProblems?: () => void;
 
-  constructor(
-    private readonly projections: ProjectionHost,
-    private readonly upcasters: UpcasterRegistry,
-  ) {}
+  constructor(private readonly projections: ProjectionHost) {}
 
   onModuleInit(): void {
-    // Before any projection starts (at bootstrap) and before any command loads a stream.
-    registerWebhookUpcasters(this.upcasters);
-    this.projections.register(new WebhookListProjection());
+    // Registered now, started by the host once the app has booted.
+    registerDurableProjections(this.projections);
     this.unregisterProblems = registerWebhookProblems();
   }
 
