@@ -9,7 +9,7 @@ export * from './leases/lease';
 export * from './leases/lease-store';
 export * from './projections/checkpoint-store';
 export * from './projections/projection';
-export * from './projections/ready-latch';
+export * from './projections/in-memory-projection';
 export * from './projections/projection-host';
 export * from './projections/projection-rebuilder';
 export * from './projections/projection-runner';
