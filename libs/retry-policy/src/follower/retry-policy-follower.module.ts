@@ -4,7 +4,7 @@ import { RetryPolicyFollower } from './retry-policy-follower';
 
 /**
  * Keeps the worker's copy of the retry policy for the worker's lifetime: the follower is registered
- * with the ProjectionHost (the global EventStoreModule) with an in-memory checkpoint, so each worker
+ * with the ProjectionHost (the global EventStoreModule) on an in-memory checkpoint, so each worker
  * rebuilds it from the log at boot and follows changes live. It is `ready` once it has caught up the
  * first time; the scheduler may wait for that (`follower.whenReady()`) so that it never schedules
  * with the default while a set policy is still being read.
@@ -22,10 +22,8 @@ export class RetryPolicyFollowerModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const runner = this.projections.register(this.follower, { checkpoint: 'memory' });
-    // Not awaited: boot (and /health) does not wait for the catch-up; whenCaughtUp holds no timer.
-    void runner.whenCaughtUp().then(() => {
-      this.follower.markReady();
+    this.follower.registerWith(this.projections);
+    void this.follower.whenReady().then(() => {
       const policy = this.follower.current();
       this.logger.log(
         `ready: retry policy version ${this.follower.version} (${policy.retryIntervalsSeconds.length} retries, jitter ${policy.jitter})`,

@@ -1,4 +1,4 @@
-import { ReadyLatch, type Projection, type StoredEvent } from '@app/event-store';
+import { InMemoryProjection, type StoredEvent } from '@app/event-store';
 import type { Environment, EventType } from '../domain/event-catalogue';
 import {
   evolve,
@@ -37,9 +37,8 @@ export interface WebhookTarget {
 
 /**
  * The active webhooks by environment and event type, held in process memory so that matching an
- * incoming platform event costs no database query. Built from the webhook events by a runner with
- * an in-memory checkpoint (`checkpoint: 'memory'`): every process rebuilds it from position 0 when
- * it starts, then follows the log live.
+ * incoming platform event costs no database query (an InMemoryProjection: every process rebuilds
+ * it from position 0 when it starts, then follows the log live; it is `ready` once caught up).
  *
  * Per webhook it keeps the domain state, folded with the domain's own `evolve`, and derives the
  * index from it: a webhook is indexed exactly while its state is `active`, under its environment
@@ -50,25 +49,14 @@ export interface WebhookTarget {
  * Idempotent: an event whose stream version the webhook's state already has is skipped, so a
  * replayed batch (or a restarted runner replaying from 0 onto the same index) changes nothing.
  */
-export class SubscriptionIndex implements Projection {
+export class SubscriptionIndex extends InMemoryProjection {
   readonly name = SUBSCRIPTION_INDEX_PROJECTION;
-  // No collectionBase: the read model lives in memory only.
 
   private readonly states = new Map<string, WebhookState>();
   /** The indexed (active) webhooks by id. */
   private readonly targets = new Map<string, WebhookTarget>();
   /** `environment␀eventType` → the active webhooks subscribed, by id. */
   private readonly buckets = new Map<string, Map<string, WebhookTarget>>();
-  private readonly readiness = new ReadyLatch();
-
-  apply(stored: StoredEvent): Promise<void> {
-    try {
-      this.applyEvent(stored);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
 
   /**
    * The active webhooks of `environment` subscribed to `eventType`, in no particular order. A map
@@ -77,11 +65,6 @@ export class SubscriptionIndex implements Projection {
   match(environment: Environment, eventType: EventType): WebhookTarget[] {
     const bucket = this.buckets.get(bucketKey(environment, eventType));
     return bucket ? [...bucket.values()] : [];
-  }
-
-  /** The active webhook `id` as indexed, if it is active. */
-  get(id: string): WebhookTarget | undefined {
-    return this.targets.get(id);
   }
 
   /**
@@ -101,34 +84,12 @@ export class SubscriptionIndex implements Projection {
     return this.targets.size;
   }
 
-  /**
-   * True once the index has caught up with the log the first time since the process started: from
-   * then on it holds every webhook committed before that moment, and follows later changes live.
-   */
-  get ready(): boolean {
-    return this.readiness.isOpen;
-  }
-
-  /**
-   * Called by whoever runs the index once its runner has caught up the first time (e.g.
-   * `runner.whenCaughtUp().then(() => index.markReady())`). Idempotent.
-   */
-  markReady(): void {
-    this.readiness.open();
-  }
-
-  /** Resolves once the index is `ready` (at once if it is). Never rejects. */
-  whenReady(): Promise<void> {
-    return this.readiness.whenOpen();
-  }
-
-  private applyEvent(stored: StoredEvent): void {
+  protected follow(stored: StoredEvent): void {
     if (!isWebhookEventType(stored.type)) return;
     const event = { type: stored.type, data: stored.data } as WebhookEvent;
     const id = event.data.id;
     const before = this.states.get(id) ?? initialState;
-    // The stream version is the number of events the state has seen: this one was applied already.
-    if (before.status !== 'none' && stored.version <= before.version) return;
+    if (this.alreadyFolded(stored, before.status === 'none' ? 0 : before.version)) return;
     const after = evolve(before, event);
     this.states.set(id, after);
     this.unindex(id);
