@@ -17,4 +17,4 @@ export * from './projections/position-waiters';
 export { DUPLICATE_KEY, isDuplicateKeyError } from './storage/mongo-errors';
 /** A LeaseStore in memory, for unit tests of code that works under a lease. */
 export { InMemoryLeaseStore } from './testing/in-memory-lease-store';
-export type { Decider } from './deciders/decider';
+export * from './deciders';
