@@ -13,7 +13,12 @@ import {
 } from '@app/platform';
 import { DeliveriesApiModule } from '@app/deliveries';
 import { RetryPolicyModule } from '@app/retry-policy';
-import { EVENT_UPCASTERS, WebhookDirectoryReadiness, WebhooksModule } from '@app/webhooks';
+import {
+  EVENT_UPCASTERS,
+  WebhookDirectoryReadYourWritesModule,
+  WebhookDirectoryReadiness,
+  WebhooksModule,
+} from '@app/webhooks';
 import { AdminPageModule } from './admin-page/admin-page.module';
 
 @Module({
@@ -33,6 +38,8 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     IdempotencyModule,
     MetricsModule,
     WebhooksModule,
+    // A webhook command asked to read its write answers once this api's directory shows it.
+    WebhookDirectoryReadYourWritesModule,
     RetryPolicyModule,
     DeliveriesApiModule,
     AdminPageModule,

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, type AppendResult, type StoredEvent } from '@app/event-store';
-import type { RequestMetadata } from '@app/platform';
 import {
-  evolveRetryPolicy,
-  initialRetryPolicyState,
+  DeciderCommandHandler,
+  EventStore,
+  type EventSourcedDecider,
+  type HandleOptions,
+  type HandledCommand,
+  type LoadedStream,
+  type StoredEvent,
+} from '@app/event-store';
+import type { RetryPolicyCommand } from '../domain/retry-policy.commands';
+import { retryPolicyDecider } from '../domain/retry-policy.decider';
+import {
   isRetryPolicyEventType,
   toNewRetryPolicyEvent,
   type RetryPolicyEvent,
@@ -19,38 +26,59 @@ export interface LoadedRetryPolicy {
   lastChange: StoredEvent | null;
 }
 
+/** The retry policy decides without a context: a policy is valid or not whenever it is set. */
+export type RetryPolicyCommandOptions = HandleOptions<RetryPolicyState, void>;
+
+/** The retry-policy decider with the stored form of its events. */
+const storedRetryPolicyDecider: EventSourcedDecider<
+  RetryPolicyCommand,
+  RetryPolicyEvent,
+  RetryPolicyState,
+  void
+> = {
+  ...retryPolicyDecider,
+  fromStored: (event) =>
+    isRetryPolicyEventType(event.type)
+      ? ({ type: event.type, data: event.data } as RetryPolicyEvent)
+      : undefined,
+  toNew: toNewRetryPolicyEvent,
+};
+
+/** The setting as loaded or as a command left it: its last change is its stream's last event. */
+export function retryPolicyOf({
+  state,
+  version,
+  events,
+}: LoadedStream<RetryPolicyState>): LoadedRetryPolicy {
+  return { state, version, lastChange: events.at(-1) ?? null };
+}
+
 /**
- * Loads the setting by folding its stream and appends what its commands decide. The stream is read
- * in full on every load: it grows by one event per deliberate owner change, so it stays tiny, and
- * reading it directly gives the api read-your-writes without a read model.
+ * The setting's stream, loaded and written through the event store's decider command handler. The
+ * stream is read in full on every load: it grows by one event per deliberate owner change, so it
+ * stays tiny, and reading it directly gives the api read-your-writes without a read model.
  */
 @Injectable()
 export class RetryPolicyRepository {
-  constructor(private readonly store: EventStore) {}
+  private readonly stream: DeciderCommandHandler<
+    RetryPolicyCommand,
+    RetryPolicyEvent,
+    RetryPolicyState,
+    void
+  >;
 
-  async load(): Promise<LoadedRetryPolicy> {
-    const events = (await this.store.readStream(RETRY_POLICY_STREAM_ID)).filter((event) =>
-      isRetryPolicyEventType(event.type),
-    );
-    const state = events.reduce(
-      (current, event) =>
-        evolveRetryPolicy(current, { type: event.type, data: event.data } as RetryPolicyEvent),
-      initialRetryPolicyState,
-    );
-    const lastChange = events.at(-1) ?? null;
-    return { state, version: lastChange?.version ?? 0, lastChange };
+  constructor(store: EventStore) {
+    this.stream = new DeciderCommandHandler(store, storedRetryPolicyDecider);
   }
 
-  append(
-    expectedVersion: number,
-    events: readonly RetryPolicyEvent[],
-    request: RequestMetadata,
-  ): Promise<AppendResult> {
-    const metadata = { ...request };
-    return this.store.append(
-      RETRY_POLICY_STREAM_ID,
-      expectedVersion,
-      events.map((event) => toNewRetryPolicyEvent(event, metadata)),
-    );
+  async load(): Promise<LoadedRetryPolicy> {
+    return retryPolicyOf(await this.stream.load(RETRY_POLICY_STREAM_ID));
+  }
+
+  handle(
+    command: RetryPolicyCommand,
+    options: RetryPolicyCommandOptions,
+  ): Promise<HandledCommand<RetryPolicyState>> {
+    return this.stream.handle(RETRY_POLICY_STREAM_ID, command, options);
   }
 }

@@ -1,56 +1,54 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import {
+  ConcurrencyError,
   FixedClock,
   ProjectionWaitTimeoutError,
   type AppendResult,
+  type EventStore,
+  type EventStreamStore,
+  type NewEvent,
   type ProjectionHost,
   type StoredEvent,
 } from '@app/event-store';
 import { createWebhook, WEBHOOK_ID } from '../domain/testing/webhook-fixtures';
-import {
-  evolve,
-  initialState,
-  WEBHOOK_EVENT_SCHEMA_VERSIONS,
-  type WebhookEvent,
-} from '../domain/webhook.events';
+import { WebhookNotFoundError } from '../domain/webhook.errors';
 import { WEBHOOK_DIRECTORY_PROJECTION } from '../read-models/directory/webhook-directory';
 import { WebhookCommandExecutor } from './webhook-command.executor';
-import type { LoadedWebhook, WebhookRepository } from './webhook-repository';
+import { WebhookDirectoryReadYourWrites } from './webhook-directory.read-your-writes';
+import { WebhookRepository } from './webhook-repository';
 
 const request = { actor: 'user:alice', correlationId: 'corr', causationId: 'cause' };
 
 /** One webhook's stream in memory, stamped by the clock, positioned 1000 apart. */
-class InMemoryWebhookRepository {
+class InMemoryWebhookStream implements EventStreamStore {
   readonly events: StoredEvent[] = [];
 
   constructor(private readonly clock: FixedClock) {}
 
-  load(): Promise<LoadedWebhook> {
-    const state = this.events.reduce(
-      (current, event) => evolve(current, { type: event.type, data: event.data } as WebhookEvent),
-      initialState,
-    );
-    return Promise.resolve({ state, version: this.events.length, events: [...this.events] });
+  readStream(): Promise<StoredEvent[]> {
+    return Promise.resolve([...this.events]);
   }
 
-  append(_id: string, expected: number, events: readonly WebhookEvent[]): Promise<AppendResult> {
-    if (expected !== this.events.length) throw new Error('unexpected version in this test');
+  append(streamId: string, expected: number, events: readonly NewEvent[]): Promise<AppendResult> {
+    if (expected !== this.events.length) {
+      return Promise.reject(new ConcurrencyError(streamId, expected, this.events.length));
+    }
     const stored = events.map((event, index) => ({
       id: `event-${this.events.length + index + 1}`,
-      streamId: `webhook-${WEBHOOK_ID}`,
+      streamId,
       type: event.type,
-      schemaVersion: WEBHOOK_EVENT_SCHEMA_VERSIONS[event.type],
+      schemaVersion: event.schemaVersion ?? 1,
       version: this.events.length + index + 1,
       position: (this.events.length + index + 1) * 1000,
       recordedAt: this.clock.now(),
       data: event.data,
-      metadata: request,
+      metadata: event.metadata,
     }));
     this.events.push(...stored);
     this.clock.advance(60_000);
     return Promise.resolve({
-      streamId: `webhook-${WEBHOOK_ID}`,
+      streamId,
       version: this.events.length,
       firstPosition: stored[0].position,
       lastPosition: stored[stored.length - 1].position,
@@ -60,26 +58,35 @@ class InMemoryWebhookRepository {
 }
 
 describe('WebhookCommandExecutor', () => {
+  const config = { secretRotationGraceHours: 24, webhooksAllowHttp: false } as AppConfig;
   let clock: FixedClock;
-  let repository: InMemoryWebhookRepository;
+  let stream: InMemoryWebhookStream;
   let waitFor: jest.Mock<Promise<void>, [number, number]>;
   let warnings: jest.SpyInstance;
   let executor: WebhookCommandExecutor;
 
+  /** The executor as the worker has it: no list view, so no read-your-writes to provide. */
+  function executorWithoutReadYourWrites(): WebhookCommandExecutor {
+    return new WebhookCommandExecutor(
+      new WebhookRepository(stream as unknown as EventStore),
+      config,
+      clock,
+    );
+  }
+
   beforeEach(() => {
     clock = new FixedClock(new Date('2025-03-01T12:00:00.000Z'));
-    repository = new InMemoryWebhookRepository(clock);
+    stream = new InMemoryWebhookStream(clock);
     waitFor = jest.fn((_position: number, _timeoutMs: number) => Promise.resolve());
     const projections = {
       names: [WEBHOOK_DIRECTORY_PROJECTION],
       runner: () => ({ waitFor }),
     } as unknown as ProjectionHost;
-    const config = { secretRotationGraceHours: 24, webhooksAllowHttp: false } as AppConfig;
     executor = new WebhookCommandExecutor(
-      repository as unknown as WebhookRepository,
-      projections,
+      new WebhookRepository(stream as unknown as EventStore),
       config,
       clock,
+      new WebhookDirectoryReadYourWrites(projections),
     );
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
@@ -113,7 +120,7 @@ describe('WebhookCommandExecutor', () => {
     });
 
     expect(outcome).toMatchObject({ changed: true, version: 1, view: { name: 'CRM Sync' } });
-    expect(repository.events).toHaveLength(1);
+    expect(stream.events).toHaveLength(1);
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('did not reach 1000'));
   });
 
@@ -153,6 +160,44 @@ describe('WebhookCommandExecutor', () => {
 
     expect(outcome).toMatchObject({ changed: false, version: 1, view: { status: 'active' } });
     expect(waitFor).toHaveBeenCalledWith(1000, expect.any(Number));
-    expect(repository.events).toHaveLength(1);
+    expect(stream.events).toHaveLength(1);
+  });
+
+  it('given an app without read-your-writes (the worker), when a command asks for it, then it answers once committed', async () => {
+    const outcome = await executorWithoutReadYourWrites().execute(createWebhook(), request, {
+      consistency: 'read-your-writes',
+    });
+
+    expect(outcome).toMatchObject({ changed: true, version: 1 });
+    expect(waitFor).not.toHaveBeenCalled();
+  });
+
+  it('given If-Match on a webhook that never existed, then it is not found', async () => {
+    const deactivate = {
+      type: 'DeactivateWebhook' as const,
+      data: { id: WEBHOOK_ID, reason: 'admin' as const },
+    };
+
+    await expect(
+      executor.execute(deactivate, request, { ifMatchVersion: 1 }),
+    ).rejects.toBeInstanceOf(WebhookNotFoundError);
+  });
+
+  it('given a stale If-Match, then it is a ConcurrencyError with the current version, and nothing is written', async () => {
+    await executor.execute(createWebhook(), request);
+
+    const error = await executor
+      .execute({ type: 'DeactivateWebhook', data: { id: WEBHOOK_ID, reason: 'admin' } }, request, {
+        ifMatchVersion: 0,
+      })
+      .catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(ConcurrencyError);
+    expect(error).toMatchObject({
+      streamId: `webhook-${WEBHOOK_ID}`,
+      expectedVersion: 0,
+      actualVersion: 1,
+    });
+    expect(stream.events).toHaveLength(1);
   });
 });

@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { CLOCK, ConcurrencyError, ProjectionHost, type Clock } from '@app/event-store';
-import { decide, type WebhookCommand } from '../domain/webhook.commands';
-import { evolve, type ExistingWebhook } from '../domain/webhook.events';
-import { WebhookNotFoundError } from '../domain/webhook.errors';
-import { WEBHOOK_DIRECTORY_PROJECTION } from '../read-models/directory/webhook-directory';
-import type { Consistency } from './consistency';
+import { CLOCK, type Clock, type VersionMismatch } from '@app/event-store';
 import type { RequestMetadata } from '@app/platform';
+import type { WebhookCommand } from '../domain/webhook.commands';
+import type { ExistingWebhook, WebhookState } from '../domain/webhook.events';
+import { WebhookNotFoundError } from '../domain/webhook.errors';
+import { READ_YOUR_WRITES, type Consistency, type ReadYourWrites } from './consistency';
 import { WebhookRepository } from './webhook-repository';
 import { viewOfState, type WebhookView } from './webhook.view';
 
@@ -26,29 +25,22 @@ export interface ExecuteOptions {
   consistency?: Consistency;
 }
 
-/** Retries of a command without If-Match that lost a race to another writer of the same webhook. */
-const UNCONDITIONAL_ATTEMPTS = 3;
 /**
- * How long a read-your-writes command waits for the list view (this api's in-memory webhook
- * directory). The append wakes it at once, so normally it takes one read of the new commit;
- * longer only while the api is still catching up at boot, and then the write answers anyway.
- */
-const READ_YOUR_WRITES_WAIT_MS = 3000;
-
-/**
- * Runs a webhook command: load the stream, check `If-Match`, decide, append at the loaded version.
+ * Runs a webhook command through the event store's decider command handler (load, check
+ * `If-Match`, decide, append at the loaded version, decide again after a lost race without it).
  * Once the append succeeded the command has succeeded: the answer is built from the decided state,
- * and the wait for the list view (read your writes, when asked for) is a bounded best effort.
+ * and the wait for the list view (read your writes, when asked for and the app has one) is a
+ * bounded best effort.
  */
 @Injectable()
 export class WebhookCommandExecutor {
-  private readonly logger = new Logger(WebhookCommandExecutor.name);
-
   constructor(
     private readonly repository: WebhookRepository,
-    private readonly projections: ProjectionHost,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional()
+    @Inject(READ_YOUR_WRITES)
+    private readonly readYourWrites?: ReadYourWrites,
   ) {}
 
   async execute(
@@ -57,67 +49,38 @@ export class WebhookCommandExecutor {
     { ifMatchVersion, consistency = 'eventual' }: ExecuteOptions = {},
   ): Promise<CommandOutcome> {
     const webhookId = command.data.id;
-    for (let attempt = 1; ; attempt++) {
-      const { state, version, events: history } = await this.repository.load(webhookId);
-      if (ifMatchVersion !== undefined && ifMatchVersion !== version) {
-        if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
-        throw new ConcurrencyError(`webhook-${webhookId}`, ifMatchVersion, version);
-      }
-      const events = decide(command, state, {
+    const { state, version, events, changed } = await this.repository.handle(command, {
+      metadata: request,
+      expectedVersion: ifMatchVersion,
+      context: () => ({
         now: this.clock.now(),
         secretRotationGraceHours: this.config.secretRotationGraceHours,
         allowHttp: this.config.webhooksAllowHttp,
-      });
-      if (events.length === 0) {
-        // Nothing to write; the answer still shows the webhook as its last write left it.
-        if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
-        const webhook = state;
-        const last = history[history.length - 1];
-        await this.showInListView(last.position, consistency);
-        const view = viewOfState(webhook, {
-          createdAt: history[0].recordedAt,
-          updatedAt: last.recordedAt,
-        });
-        return { webhook, view, version, changed: false };
-      }
-      let appended;
-      try {
-        appended = await this.repository.append(webhookId, version, events, request);
-      } catch (error) {
-        // Without If-Match the caller asked for "whatever the webhook is now": decide again.
-        const retry =
-          error instanceof ConcurrencyError &&
-          ifMatchVersion === undefined &&
-          attempt < UNCONDITIONAL_ATTEMPTS;
-        if (retry) continue;
-        throw error;
-      }
-      // Committed: from here on nothing may turn the write into an error.
-      const webhook = events.reduce(evolve, state) as ExistingWebhook;
-      const view = viewOfState(webhook, {
-        createdAt: (history[0] ?? appended.events[0]).recordedAt,
-        updatedAt: appended.events[appended.events.length - 1].recordedAt,
-      });
-      await this.showInListView(appended.lastPosition, consistency);
-      return { webhook, view, version: appended.version, changed: true };
-    }
+      }),
+      onVersionMismatch: (mismatch) => notFoundForIfMatch(webhookId, mismatch),
+    });
+    // Decided nothing on a webhook that never existed: there is nothing to answer with.
+    if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
+    // From here on nothing may turn the command into an error (a write is committed).
+    const last = events[events.length - 1];
+    const view = viewOfState(state, {
+      createdAt: events[0].recordedAt,
+      updatedAt: last.recordedAt,
+    });
+    if (consistency === 'read-your-writes') await this.readYourWrites?.waitFor(last.position);
+    return { webhook: state, view, version, changed };
   }
+}
 
-  /**
-   * For read-your-writes: waits until the list view has `position`, for at most
-   * READ_YOUR_WRITES_WAIT_MS. Never throws. Apps without the view (the worker) skip it.
-   */
-  private async showInListView(position: number, consistency: Consistency): Promise<void> {
-    if (consistency !== 'read-your-writes') return;
-    if (!this.projections.names.includes(WEBHOOK_DIRECTORY_PROJECTION)) return;
-    try {
-      await this.projections
-        .runner(WEBHOOK_DIRECTORY_PROJECTION)
-        .waitFor(position, READ_YOUR_WRITES_WAIT_MS);
-    } catch (error) {
-      this.logger.warn(
-        `answering a committed write before the list view shows it: ${(error as Error).message}`,
-      );
-    }
-  }
+/**
+ * If-Match on a webhook that never existed is a 404, not a 412: there is no version to match.
+ * Every other mismatch stays the event store's ConcurrencyError (a 412 with the current version).
+ */
+function notFoundForIfMatch(
+  webhookId: string,
+  { kind, state }: VersionMismatch<WebhookState>,
+): WebhookNotFoundError | undefined {
+  return kind === 'expected-version' && state.status === 'none'
+    ? new WebhookNotFoundError(webhookId)
+    : undefined;
 }

@@ -1,50 +1,65 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, type AppendResult, type StoredEvent } from '@app/event-store';
 import {
-  evolve,
-  initialState,
+  DeciderCommandHandler,
+  EventStore,
+  type EventSourcedDecider,
+  type HandleOptions,
+  type HandledCommand,
+  type LoadedStream,
+} from '@app/event-store';
+import type { WebhookCommand, WebhookDecideContext } from '../domain/webhook.commands';
+import { webhookDecider } from '../domain/webhook.decider';
+import {
   isWebhookEventType,
   toNewEvent,
   type WebhookEvent,
   type WebhookState,
 } from '../domain/webhook.events';
-import type { RequestMetadata } from '@app/platform';
 import { webhookStreamId } from './webhook-stream';
 
-export interface LoadedWebhook {
-  state: WebhookState;
-  /** The stream version (0 when the webhook never existed). */
-  version: number;
-  events: StoredEvent[];
-}
+/** A webhook's stream folded: `version` is 0 when the webhook never existed. */
+export type LoadedWebhook = LoadedStream<WebhookState>;
 
-/** Loads a webhook by folding its stream, and appends what its commands decide. */
+export type WebhookCommandOptions = HandleOptions<WebhookState, WebhookDecideContext>;
+
+/** The webhook decider with the stored form of its events. */
+const storedWebhookDecider: EventSourcedDecider<
+  WebhookCommand,
+  WebhookEvent,
+  WebhookState,
+  WebhookDecideContext
+> = {
+  ...webhookDecider,
+  fromStored: (event) =>
+    isWebhookEventType(event.type)
+      ? ({ type: event.type, data: event.data } as WebhookEvent)
+      : undefined,
+  toNew: toNewEvent,
+};
+
+/** The webhooks' streams: loaded and written through the event store's decider command handler. */
 @Injectable()
 export class WebhookRepository {
-  constructor(private readonly store: EventStore) {}
+  private readonly streams: DeciderCommandHandler<
+    WebhookCommand,
+    WebhookEvent,
+    WebhookState,
+    WebhookDecideContext
+  >;
 
-  async load(webhookId: string, asOf?: Date): Promise<LoadedWebhook> {
-    const events = (await this.store.readStream(webhookStreamId(webhookId), { asOf })).filter(
-      (event) => isWebhookEventType(event.type),
-    );
-    const state = events.reduce(
-      (current, event) => evolve(current, { type: event.type, data: event.data } as WebhookEvent),
-      initialState,
-    );
-    return { state, version: events.at(-1)?.version ?? 0, events };
+  constructor(store: EventStore) {
+    this.streams = new DeciderCommandHandler(store, storedWebhookDecider);
   }
 
-  append(
-    webhookId: string,
-    expectedVersion: number,
-    events: readonly WebhookEvent[],
-    request: RequestMetadata,
-  ): Promise<AppendResult> {
-    const metadata = { ...request };
-    return this.store.append(
-      webhookStreamId(webhookId),
-      expectedVersion,
-      events.map((event) => toNewEvent(event, metadata)),
-    );
+  load(webhookId: string, asOf?: Date): Promise<LoadedWebhook> {
+    return this.streams.load(webhookStreamId(webhookId), { asOf });
+  }
+
+  /** Runs a command on the stream of the webhook it names. */
+  handle(
+    command: WebhookCommand,
+    options: WebhookCommandOptions,
+  ): Promise<HandledCommand<WebhookState>> {
+    return this.streams.handle(webhookStreamId(command.data.id), command, options);
   }
 }
