@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
 import { SecretBox } from '@app/platform';
-import { SubscriptionIndex, type WebhookTarget } from '@app/webhooks';
+import {
+  signingSecretsAt,
+  SubscriptionIndex,
+  type EncryptedSecret,
+  type WebhookTarget,
+} from '@app/webhooks';
 import { nextStepAfter, type NextStep } from '../domain/attempt-outcome';
 import { nextRetryDelayMs } from '../domain/retry-schedule';
 import { RetryPolicyFollower } from '@app/retry-policy';
@@ -44,11 +49,13 @@ const FAILURE_REASONS: Record<Extract<NextStep, { status: 'failed' }>['reason'],
  */
 @Injectable()
 export class AttemptRunner {
-  /** Decrypted secrets by webhook id, for the webhook version they belong to. Never logged. */
-  private readonly plaintexts = new Map<
-    string,
-    { version: number; current: string; previous: string | null }
-  >();
+  /**
+   * Decrypted secrets by their ciphertext, so that each is decrypted once rather than on every
+   * attempt (it showed in the worker's profile). Keyed by the index's frozen objects: any change to
+   * the webhook, a rotation included, replaces them, and a replaced one is left to the collector.
+   * Never logged.
+   */
+  private readonly plaintexts = new WeakMap<EncryptedSecret, string>();
 
   constructor(
     private readonly index: SubscriptionIndex,
@@ -76,7 +83,6 @@ export class AttemptRunner {
     const found = this.index.lookup(job.webhookId);
     if (found.status === 'unknown') throw new WebhookNotKnownYetError(job.webhookId);
     if (found.status === 'deleted') {
-      this.plaintexts.delete(job.webhookId);
       return this.recordUnsent(job, recorder, startedAt, 'not sent: the webhook was deleted');
     }
     // Requested attempts (retry, recover, test) go to inactive webhooks too: someone asked.
@@ -130,30 +136,16 @@ export class AttemptRunner {
 
   /** The secrets that sign now: the current one, and a rotated-out one during its grace window. */
   private secretsOf(target: WebhookTarget, at: Date): string[] {
-    const { current, previous } = this.plaintextsOf(target);
-    const previousSigns =
-      previous !== null &&
-      target.previousSecret !== null &&
-      Date.parse(target.previousSecret.validUntil) > at.getTime();
-    return previousSigns ? [current, previous] : [current];
+    return signingSecretsAt(target, at).map((secret) => this.plaintextOf(secret, target.id));
   }
 
-  /**
-   * Decrypted once per webhook version rather than on every attempt (it showed in the worker's
-   * profile); any change to the webhook, a rotation included, bumps the version.
-   */
-  private plaintextsOf(target: WebhookTarget): { current: string; previous: string | null } {
-    const cached = this.plaintexts.get(target.id);
-    if (cached?.version === target.version) return cached;
-    const fresh = {
-      version: target.version,
-      current: this.box.decrypt(target.encryptedSecret, target.id),
-      previous: target.previousSecret
-        ? this.box.decrypt(target.previousSecret.encryptedSecret, target.id)
-        : null,
-    };
-    this.plaintexts.set(target.id, fresh);
-    return fresh;
+  private plaintextOf(secret: EncryptedSecret, webhookId: string): string {
+    let plaintext = this.plaintexts.get(secret);
+    if (plaintext === undefined) {
+      plaintext = this.box.decrypt(secret, webhookId);
+      this.plaintexts.set(secret, plaintext);
+    }
+    return plaintext;
   }
 
   private attemptBase(

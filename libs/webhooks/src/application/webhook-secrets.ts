@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { generateWebhookSecret, SecretBox } from '@app/platform';
-import type { EncryptedSecret, ExistingWebhook } from '../domain/webhook.events';
+import {
+  previousSecretSigningAt,
+  type EncryptedSecret,
+  type ExistingWebhook,
+} from '../domain/webhook.events';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { isValidSecret, secretHintOf } from '../domain/webhook.rules';
 
@@ -44,11 +48,10 @@ export class WebhookSecrets {
   }
 
   reveal(webhook: ExistingWebhook, now: Date): RevealedSecrets {
-    const previous = webhook.previousSecret;
-    const stillSigns = previous !== null && new Date(previous.validUntil) > now;
+    const previous = previousSecretSigningAt(webhook.previousSecret, now);
     return {
       secret: this.box.decrypt(webhook.encryptedSecret, webhook.id),
-      previous: stillSigns
+      previous: previous
         ? {
             secret: this.box.decrypt(previous.encryptedSecret, webhook.id),
             validUntil: previous.validUntil,

@@ -6,6 +6,7 @@ import {
   evolve,
   initialState,
   isWebhookEventType,
+  previousSecretSigningAt,
   signingSecretsAt,
   toNewEvent,
 } from './webhook.events';
@@ -116,6 +117,16 @@ describe('signingSecretsAt', () => {
     expect(signingSecretsAt(fold([webhookCreated()]) as ExistingWebhook, new Date())).toEqual([
       encryptedSecret('first'),
     ]);
+  });
+});
+
+describe('previousSecretSigningAt', () => {
+  const previous = { validUntil: '2025-03-02T12:00:00.000Z' };
+
+  it('keeps the rotated-out secret until its grace window ends, the end itself excluded', () => {
+    expect(previousSecretSigningAt(previous, new Date('2025-03-02T11:59:59.999Z'))).toBe(previous);
+    expect(previousSecretSigningAt(previous, new Date('2025-03-02T12:00:00.000Z'))).toBeNull();
+    expect(previousSecretSigningAt(null, new Date('2025-03-01T00:00:00.000Z'))).toBeNull();
   });
 });
 

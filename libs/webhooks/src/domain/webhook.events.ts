@@ -209,11 +209,29 @@ function next(state: WebhookState, event: WebhookEvent): ExistingWebhook {
   return { ...state, version: state.version + 1 };
 }
 
+/** A webhook's secrets in any form that keeps them (its state, the worker's index entry). */
+export interface SigningSecrets {
+  readonly encryptedSecret: EncryptedSecret;
+  readonly previousSecret: {
+    readonly encryptedSecret: EncryptedSecret;
+    readonly validUntil: string;
+  } | null;
+}
+
+/**
+ * The grace-window rule: a rotated-out secret keeps signing until its window ends (`validUntil`,
+ * exclusive), so that receivers can switch to the new one without dropping a delivery. Returns
+ * `previous` while it still signs at `at`, null once its window has ended (or there is none).
+ */
+export function previousSecretSigningAt<Previous extends { readonly validUntil: string }>(
+  previous: Previous | null,
+  at: Date,
+): Previous | null {
+  return previous !== null && Date.parse(previous.validUntil) > at.getTime() ? previous : null;
+}
+
 /** The secrets that sign a delivery at `at`: the current one first, then one still in its grace window. */
-export function signingSecretsAt(webhook: ExistingWebhook, at: Date): EncryptedSecret[] {
-  const previous = webhook.previousSecret;
-  const previousStillValid = previous !== null && Date.parse(previous.validUntil) > at.getTime();
-  return previousStillValid
-    ? [webhook.encryptedSecret, previous.encryptedSecret]
-    : [webhook.encryptedSecret];
+export function signingSecretsAt(webhook: SigningSecrets, at: Date): EncryptedSecret[] {
+  const previous = previousSecretSigningAt(webhook.previousSecret, at);
+  return previous ? [webhook.encryptedSecret, previous.encryptedSecret] : [webhook.encryptedSecret];
 }

@@ -4,8 +4,8 @@ import {
   evolve,
   initialState,
   isWebhookEventType,
-  type EncryptedSecret,
   type ExistingWebhook,
+  type SigningSecrets,
   type WebhookEvent,
   type WebhookState,
 } from '../domain/webhook.events';
@@ -19,18 +19,13 @@ export type WebhookLookup =
  * An active webhook as the delivery side needs it to send one platform event. The secrets stay
  * encrypted: the delivery side decrypts them when it signs. `previousSecret` is the last rotated-out
  * secret, still signing until `validUntil` (an ISO instant): whether it is still valid is decided at
- * send time, not here.
+ * send time (`signingSecretsAt`), not here.
  */
-export interface WebhookTarget {
+export interface WebhookTarget extends SigningSecrets {
   readonly id: string;
   readonly url: string;
   readonly environment: Environment;
   readonly eventTypes: readonly EventType[];
-  readonly encryptedSecret: EncryptedSecret;
-  readonly previousSecret: {
-    readonly encryptedSecret: EncryptedSecret;
-    readonly validUntil: string;
-  } | null;
   /** The webhook's stream version this target reflects. */
   readonly version: number;
 }
