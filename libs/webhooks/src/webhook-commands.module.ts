@@ -1,12 +1,10 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { UpcasterRegistry } from '@app/event-store';
 import { READ_YOUR_WRITES } from './application/consistency';
 import { WebhookCommandExecutor } from './application/webhook-command.executor';
 import { WebhookDirectoryReadYourWrites } from './application/webhook-directory.read-your-writes';
 import { WebhookRepository } from './application/webhook-repository';
 import { PauseWebhookHandler } from './commands/pause-webhook/pause-webhook.handler';
-import { registerWebhookUpcasters } from './domain/webhook.upcasters';
 
 /**
  * The webhook commands the worker issues on its own (pausing a failing endpoint), without the
@@ -16,14 +14,8 @@ import { registerWebhookUpcasters } from './domain/webhook.upcasters';
   imports: [CqrsModule],
   providers: [WebhookRepository, WebhookCommandExecutor, PauseWebhookHandler],
 })
-export class WebhookCommandsModule implements OnModuleInit {
-  constructor(private readonly upcasters: UpcasterRegistry) {}
-
-  /** The worker reads webhook events (its subscription index, these commands): same shapes. */
-  onModuleInit(): void {
-    registerWebhookUpcasters(this.upcasters);
-  }
-}
+// The upcasters are the apps' (EVENT_UPCASTERS, given to EventStoreModule.forRoot), not this module's.
+export class WebhookCommandsModule {}
 
 /**
  * Read-your-writes for the api: a webhook command asked for it waits until the api's webhook

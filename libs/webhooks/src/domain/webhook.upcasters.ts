@@ -1,13 +1,9 @@
-import type { UpcasterDefinition, UpcasterRegistry } from '@app/event-store';
+import type { UpcasterDefinition } from '@app/event-store';
 
 /**
  * Every upcaster of the webhook event types, one per (type, schema version) change. None yet: every
  * type is still at its first version (WEBHOOK_EVENT_SCHEMA_VERSIONS). Raising a version means
- * adding its upcaster here; the modules that read webhook events (the api's and the worker's) and
- * the rebuild command all register this same list, so every reader sees the same shapes.
+ * adding its upcaster here; it reaches every reader through EVENT_UPCASTERS
+ * (read-models/projections.registry.ts), which the api, the worker and the rebuild command all use.
  */
 export const WEBHOOK_UPCASTERS: readonly UpcasterDefinition[] = [];
-
-export function registerWebhookUpcasters(registry: UpcasterRegistry): UpcasterRegistry {
-  return registry.registerAll(WEBHOOK_UPCASTERS);
-}
