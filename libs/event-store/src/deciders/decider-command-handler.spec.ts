@@ -3,7 +3,7 @@ import { ConcurrencyError, InvalidAppendError } from '../errors';
 import type { EventMetadata, NewEvent } from '../event.types';
 import type { EventSourcedDecider } from './decider';
 import { DeciderCommandHandler, type HandleOptions } from './decider-command-handler';
-import { InMemoryEventStreams } from './testing/in-memory-event-streams';
+import { InMemoryEventStreams } from '../testing/in-memory-event-streams';
 import type { VersionMismatch } from './version-mismatch';
 
 // A counter: the smallest aggregate that can change, refuse and decide nothing.

@@ -4,3 +4,4 @@
  */
 export { deciderSpec, type ErrorClass } from './decider-spec';
 export { InMemoryLeaseStore } from './in-memory-lease-store';
+export { InMemoryEventStreams } from './in-memory-event-streams';

@@ -1,13 +1,13 @@
-import { FixedClock, type Clock } from '../../clock';
-import { ConcurrencyError, InvalidAppendError } from '../../errors';
+import { FixedClock, type Clock } from '../clock';
+import { ConcurrencyError, InvalidAppendError } from '../errors';
 import type {
   AppendResult,
   ExpectedVersion,
   NewEvent,
   ReadStreamOptions,
   StoredEvent,
-} from '../../event.types';
-import type { EventStreamStore } from '../event-stream-store';
+} from '../event.types';
+import type { EventStreamStore } from '../deciders/event-stream-store';
 
 /**
  * Streams in memory with the EventStore's contract for reading a stream and appending to it: an
