@@ -14,7 +14,5 @@ export * from './projections/projection-host';
 export * from './projections/projection-rebuilder';
 export * from './projections/projection-runner';
 export * from './projections/position-waiters';
-export { DUPLICATE_KEY, isDuplicateKeyError } from './storage/mongo-errors';
-/** A LeaseStore in memory, for unit tests of code that works under a lease. */
-export { InMemoryLeaseStore } from './testing/in-memory-lease-store';
+export { isDuplicateKeyError } from './storage/mongo-errors';
 export * from './deciders';

@@ -1,5 +1,6 @@
 export * from './database/database.module';
 export * from './database/database.tokens';
+export * from './database/mongo-errors';
 export * from './kafka/kafka.module';
 export * from './health/health.module';
 export * from './health/database.health';

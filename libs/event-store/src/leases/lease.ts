@@ -4,6 +4,9 @@ import { Logger } from '@nestjs/common';
 import { SystemClock, type Clock } from '../clock';
 import { leaseRecordId, type LeaseRecord, type LeaseStore } from './lease-store';
 
+/** The latest epoch of a lease nobody has claimed yet: its first claim is epoch 1. */
+const NO_CLAIM_EPOCH = 0;
+
 export interface LeaseOptions {
   /** How long a claim lasts unless its holder renews it. */
   ttlMs: number;
@@ -108,7 +111,7 @@ export class Lease {
         this.claim = undefined;
         return false;
       }
-      return this.claimEpoch((latest?.epoch ?? 0) + 1);
+      return this.claimEpoch((latest?.epoch ?? NO_CLAIM_EPOCH) + 1);
     });
   }
 

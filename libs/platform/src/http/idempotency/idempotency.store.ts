@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { SecretBox } from '../../crypto/secret-box';
+import { isDuplicateKeyError } from '../../database/mongo-errors';
 import { IdempotencyClaim } from './idempotency-claim';
 import type { IdempotencyRecordDocument, StoredResponse } from './idempotency-record';
 
@@ -24,8 +25,6 @@ export type IdempotencyAdmission =
   /** The first request is still running. */
   | { outcome: 'in-progress' };
 
-/** MongoDB's and FerretDB's code for a unique index violation. */
-const DUPLICATE_KEY = 11000;
 /** FerretDB answers a TTL index with NotImplemented. */
 const NOT_IMPLEMENTED = 238;
 /**
@@ -136,7 +135,7 @@ export class IdempotencyStore {
         expiresAt: new Date(now.getTime() + this.options.ttlMs),
       });
     } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return undefined;
+      if (isDuplicateKeyError(error)) return undefined;
       throw error;
     }
     if (epoch > 0) this.logger.debug(`run ${epoch} of idempotency scope ${scope} starts`);
