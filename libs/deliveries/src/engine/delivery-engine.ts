@@ -69,8 +69,8 @@ const LEASE_MARGIN_MS = 60_000;
 @Injectable()
 export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryEngine.name);
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  readonly recorder: DeliveryRecorder;
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly recorder: DeliveryRecorder;
   private readonly dispatcher: DeliveryDispatcher;
   private readonly claims: DeliveryClaims;
   private readonly poller: QueuePoller;
@@ -215,6 +215,19 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       what: `reading event ${id}`,
       signal: this.stopping.signal,
     });
+  }
+
+  /**
+   * Finishes the delivery `job` of an event seen before, if it was recorded: true when it was (its
+   * summary is written, or its first attempt is, whose follow-up is then written again, as a crash
+   * may have cut it short), false when nothing of it was recorded and it is still to be made.
+   */
+  async finishRecordedDelivery(job: DeliveryJob): Promise<boolean> {
+    if (await this.recorder.summaryOf(job.id)) return true;
+    const firstAttempt = await this.recorder.recorded(job.id, 1);
+    if (!firstAttempt) return false;
+    await this.recorder.follow(job, firstAttempt);
+    return true;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -101,8 +101,7 @@ export class DeliveryIntake implements PlatformEventSink {
 
   /**
    * An event id seen before: the deliveries of its first match that are not recorded yet. Those
-   * held here are awaited; those recorded (a summary, or at least their first attempt, whose
-   * follow-up is then written again) are left alone.
+   * held here are awaited; those recorded are finished by the engine (finishRecordedDelivery).
    */
   private async unrecordedOfRepeat(
     event: PlatformEvent,
@@ -120,10 +119,7 @@ export class DeliveryIntake implements PlatformEventSink {
         continue;
       }
       const job = freshJob(event, body, webhookId, source, first?.receivedAt ?? now);
-      if (await this.engine.recorder.summaryOf(id)) continue;
-      const attempt = await this.engine.recorder.recorded(id, 1);
-      if (attempt) await this.engine.recorder.follow(job, attempt);
-      else jobs.push(job);
+      if (!(await this.engine.finishRecordedDelivery(job))) jobs.push(job);
     }
     return jobs;
   }
