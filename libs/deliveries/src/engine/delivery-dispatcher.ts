@@ -206,8 +206,8 @@ export class DeliveryDispatcher {
       };
       this.recording.add(job.id);
       void this.attempt(job, release).then(
-        () => this.finished(job, line, release),
-        (error: Error) => this.finished(job, line, release, error),
+        () => this.finished(job, release),
+        (error: Error) => this.finished(job, release, error),
       );
     }
   }
@@ -228,7 +228,7 @@ export class DeliveryDispatcher {
     this.pump();
   }
 
-  private finished(job: DeliveryJob, line: Line, release: () => void, error?: Error): void {
+  private finished(job: DeliveryJob, release: () => void, error?: Error): void {
     release();
     this.recording.delete(job.id);
     this.settle(job.id, error);

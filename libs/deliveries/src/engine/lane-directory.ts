@@ -101,10 +101,6 @@ export class LaneDirectory {
       .catch((error: Error) => this.logger.warn(`unlisting lane ${lane._id}: ${error.message}`));
   }
 
-  get size(): number {
-    return this.known.size;
-  }
-
   private async revisit(now: number): Promise<void> {
     const full = now - this.fullyRevisitedAt >= FULL_REVISIT_MS;
     if (full) this.listedSince.clear();

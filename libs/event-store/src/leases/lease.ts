@@ -54,8 +54,8 @@ export interface LeaseOptions {
  */
 export class Lease {
   readonly owner: string;
-  readonly ttlMs: number;
-  readonly renewIntervalMs: number;
+  private readonly ttlMs: number;
+  private readonly renewIntervalMs: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private claim?: { epoch: number; expiresAt: number };

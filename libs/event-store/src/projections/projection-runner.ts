@@ -94,7 +94,6 @@ export class ProjectionRunner {
   private torn = false;
   private applied = 0;
   private readonly waiters: PositionWaiters;
-  private lastError?: Error;
 
   constructor(
     private readonly store: EventStore,
@@ -178,10 +177,6 @@ export class ProjectionRunner {
     return this.waiters.hasCaughtUp;
   }
 
-  get error(): Error | undefined {
-    return this.lastError;
-  }
-
   async start(): Promise<void> {
     if (this.running) return;
     await this.load();
@@ -254,7 +249,6 @@ export class ProjectionRunner {
         if (this.lease) await this.coordinate();
         if (!this.writer) {
           await this.follow();
-          this.lastError = undefined;
           await this.sleep(this.pollIntervalMs);
           continue;
         }
@@ -262,9 +256,7 @@ export class ProjectionRunner {
         if (progressed) continue;
         if (!this.torn) this.waiters.markCaughtUp();
         await this.sleep(this.torn ? TORN_READ_RETRY_MS : this.pollIntervalMs);
-        this.lastError = undefined;
       } catch (error) {
-        this.lastError = error as Error;
         this.logger.error(`projection failed, retrying: ${(error as Error).message}`);
         await this.sleep(Math.max(this.pollIntervalMs, 1000));
       }
