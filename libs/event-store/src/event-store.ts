@@ -20,7 +20,7 @@ import {
   positionOf,
   sequenceOf,
 } from './storage/commit.schema';
-import { isDuplicateKeyError } from './storage/mongo-errors';
+import { isDuplicateKeyError } from '@app/platform';
 import { UpcasterRegistry } from './upcasters';
 
 /** A contiguous run of commits from the global log. */

@@ -14,5 +14,4 @@ export * from './projections/projection-host';
 export * from './projections/projection-rebuilder';
 export * from './projections/projection-runner';
 export * from './projections/position-waiters';
-export { isDuplicateKeyError } from './storage/mongo-errors';
 export * from './deciders';

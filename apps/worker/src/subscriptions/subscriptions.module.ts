@@ -21,13 +21,13 @@ export class SubscriptionsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const runner = this.projections.register(this.index, { checkpoint: 'memory' });
-    // Not awaited: boot (and /health) does not wait for the catch-up; whenCaughtUp holds no timer.
-    void runner.whenCaughtUp().then(() => {
-      this.index.markReady();
-      this.logger.log(
-        `ready: ${this.index.size} active webhooks indexed, up to position ${runner.currentPosition}`,
+    const runner = this.index.registerWith(this.projections);
+    void this.index
+      .whenReady()
+      .then(() =>
+        this.logger.log(
+          `ready: ${this.index.size} active webhooks indexed, up to position ${runner.currentPosition}`,
+        ),
       );
-    });
   }
 }

@@ -56,11 +56,6 @@ export class BatchInserter<T extends Document & { _id: string }> {
     });
   }
 
-  /** Documents added and not yet stored (waiting or in a batch being written). */
-  get pending(): number {
-    return this.queue.length + this.flushing;
-  }
-
   /** Writes what waits now and resolves once every batch under way has landed or failed. */
   async flush(): Promise<void> {
     this.flushSoon(0);

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError } from '@app/event-store';
+import { isDuplicateKeyError } from '@app/platform';
 import type { DeliveryQueueDocument } from './delivery.documents';
 import type { QueueLaneDocument, QueueSlotDocument } from './queue-layout';
 

@@ -100,11 +100,6 @@ export class SlotDirectoryWriter {
     await Promise.all(waits);
   }
 
-  /** Forgets entries retention deleted, so they are written again should a record come back. */
-  forget(ids: readonly string[]): void {
-    for (const id of ids) this.written.delete(id);
-  }
-
   flush(): Promise<void> {
     return this.inserts.flush();
   }

@@ -5,7 +5,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import { isDuplicateKeyError } from '@app/event-store';
+import { isDuplicateKeyError } from '@app/platform';
 
 /**
  * How a failed database call is to be treated:

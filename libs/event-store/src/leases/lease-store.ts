@@ -1,5 +1,5 @@
 import type { Collection, Connection } from 'mongoose';
-import { isDuplicateKeyError } from '../storage/mongo-errors';
+import { isDuplicateKeyError } from '@app/platform';
 
 /**
  * One claim on a lease: "`owner` holds lease `name` in epoch `epoch` until `expiresAt`". Records

@@ -1,5 +1,5 @@
 import type { Collection, Document, UpdateFilter } from 'mongodb';
-import { isDuplicateKeyError } from '../storage/mongo-errors';
+import { isDuplicateKeyError } from '@app/platform';
 
 /** The field in which read-model documents keep the last global position applied to them. */
 export const APPLIED_POSITION = '_position';

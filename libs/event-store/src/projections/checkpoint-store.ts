@@ -1,6 +1,6 @@
 import type { Collection, Connection } from 'mongoose';
 import { CheckpointConflictError } from '../errors';
-import { isDuplicateKeyError } from '../storage/mongo-errors';
+import { isDuplicateKeyError } from '@app/platform';
 
 /** A generation of a durable projection: its read model lives in `collection`. */
 export interface Generation {

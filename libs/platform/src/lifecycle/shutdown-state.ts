@@ -8,10 +8,6 @@ import { Injectable } from '@nestjs/common';
 export class ShutdownState {
   private since: Date | null = null;
 
-  get draining(): boolean {
-    return this.since !== null;
-  }
-
   /** When the shutdown began, or null while running. */
   get drainingSince(): Date | null {
     return this.since;
