@@ -31,12 +31,12 @@ describe('DeliveryPruner (real database)', () => {
 
   afterEach(() => dropTestDatabase(connection));
 
-  function pruner(): DeliveryPruner {
+  function pruner(metrics = new RetentionMetrics(new Registry())): DeliveryPruner {
     return new DeliveryPruner(
       connection,
       new FixedClock(NOW),
       { deliveryRetentionDays: 30 } as AppConfig,
-      new RetentionMetrics(new Registry()),
+      metrics,
       new GracefulShutdown(new ShutdownState()),
     );
   }
@@ -163,5 +163,37 @@ describe('DeliveryPruner (real database)', () => {
 
     expect((first?.deleted ?? 0) + (second?.deleted ?? 0)).toBe(3); // summary, attempt, event
     expect(await count(DELIVERIES_COLLECTION)).toBe(0);
+  });
+
+  it('given expired deliveries in several slots, when a pass runs, then the pruned counter moves with every step, not only when the pass ends', async () => {
+    const base = daysAgo(31).getTime();
+    for (let i = 0; i < 5; i++) {
+      await seedDelivery(connection.db!, {
+        webhookId: WEBHOOK,
+        event: `slot-${i}`,
+        at: new Date(base + i * 1_000),
+        status: 'succeeded',
+        responses: [200],
+      });
+    }
+    const metrics = new RetentionMetrics(new Registry());
+    const counted = async () => (await metrics.pruned.get()).values[0]?.value ?? 0;
+    let passEnded = false;
+    const pass = pruner(metrics)
+      .runPass()
+      .finally(() => (passEnded = true));
+
+    // Each slot's step pauses before the next: the count is seen between steps.
+    let seenMidway = 0;
+    while (!passEnded && seenMidway === 0) {
+      seenMidway = await counted();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const result = await pass;
+
+    expect(result?.deleted).toBe(15); // 5 summaries, 5 attempts, 5 events
+    expect(seenMidway).toBeGreaterThan(0);
+    expect(seenMidway).toBeLessThan(15);
+    expect(await counted()).toBe(15);
   });
 });

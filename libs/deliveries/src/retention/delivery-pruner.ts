@@ -95,6 +95,8 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
     const control: PruneControl = {
       mayGoOn: () => !this.stopping && this.lease.isHeld(5_000),
       pause: () => delay(STEP_PAUSE_MS),
+      // Counted step by step: a pass over a large backlog takes minutes, and the metric shows it.
+      deleted: (count) => this.metrics.pruned.inc(count),
     };
     const started = Date.now();
     let deleted = 0;
@@ -106,7 +108,6 @@ export class DeliveryPruner implements OnApplicationBootstrap, OnApplicationShut
     } finally {
       // Held for one pass only: the next may fall to any worker.
       await this.lease.release().catch(() => undefined);
-      this.metrics.pruned.inc(deleted);
     }
     if (deleted > 0) {
       this.logger.log(

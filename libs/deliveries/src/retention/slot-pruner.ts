@@ -36,6 +36,8 @@ export interface PruneControl {
   mayGoOn: () => boolean;
   /** Awaited after each step, so pruning leaves room to the deliveries going on. */
   pause: () => Promise<void>;
+  /** Told what each delete removed, as it happens (a pass over a large backlog takes long). */
+  deleted?: (count: number) => void;
 }
 
 /**
@@ -70,7 +72,9 @@ export async function pruneSlots(
         if (slotEndMs(entry) > plan.beforeMs) break;
         for (const { collection, filter } of plan.targets) {
           const only = { ...filter, ...slotFilter(entry) } as Filter<PrunableRecord>;
-          deleted += (await collection.deleteMany(only)).deletedCount;
+          const { deletedCount } = await collection.deleteMany(only);
+          deleted += deletedCount;
+          control.deleted?.(deletedCount);
         }
         const left = plan.keeper && (await plan.keeper.findOne(slotFilter(entry)));
         empty = !left;
