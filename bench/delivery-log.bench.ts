@@ -26,29 +26,13 @@ import type { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
 import type { AppConfig } from '@app/config';
 import {
-  ALL_EVENTS,
-  DELIVERY_SLOTS_COLLECTION,
-  entriesFor,
-  scopesOf,
-  type DeliveryDocument,
-  type SlotEntry,
-  attemptIdOf,
   DELIVERIES_COLLECTION,
-  DELIVERY_ATTEMPTS_COLLECTION,
-  deliveryIdOf,
   DeliveryPruner,
   ensureDeliveryIndexes,
-  PLATFORM_EVENTS_COLLECTION,
   RetentionMetrics,
-  storedDelivery,
-  timeSlotsOf,
-  type DeliveryAttemptDocument,
-  type PlatformEventDocument,
-  type StoredDelivery,
 } from '@app/deliveries';
 import { FixedClock } from '@app/event-store';
 import { GracefulShutdown, ShutdownState, signAccessToken } from '@app/platform';
-import { EVENT_TYPES } from '@app/webhooks';
 import {
   ensureAppsBuilt,
   freePort,
@@ -58,6 +42,7 @@ import {
   type AppProcess,
 } from './support/app-processes';
 import { connect, dropAndClose, uniqueDatabaseName, withDatabase } from './support/database';
+import { benchWebhookIds, DeliveryHistory } from './support/delivery-history';
 import { ApiClient } from './support/http-client';
 import { resolveServers } from './support/infra';
 import { formatCount, summarize } from './support/stats';
@@ -65,7 +50,6 @@ import { formatCount, summarize } from './support/stats';
 const DAY_MS = 86_400_000;
 const WEBHOOKS = 10_000;
 const FAN_OUT = 10;
-const SEED_BATCH = 1_000;
 
 interface Flags {
   n: number;
@@ -86,112 +70,8 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-const webhookIds = Array.from({ length: WEBHOOKS }, (_, i) => {
-  const hex = i.toString(16).padStart(12, '0');
-  return `7e57be9c-0000-4000-8000-${hex}`;
-});
-
-/** Delivery i of the seeded history: its event, webhook, time and outcome. */
-function seededDelivery(i: number, endMs: number, n: number) {
-  const event = Math.floor(i / FAN_OUT);
-  const eventId = `evt_bench_${event}`;
-  const webhookId = webhookIds[(event * FAN_OUT + (i % FAN_OUT) * 997) % WEBHOOKS];
-  const createdAt = new Date(endMs - (n - i));
-  const failed = i % 20 === 0;
-  const eventType = EVENT_TYPES[event % EVENT_TYPES.length];
-  return { eventId, webhookId, createdAt, failed, eventType, id: deliveryIdOf(eventId, webhookId) };
-}
-
-/** Directory entries written so far (the worker keeps such a cache too). */
-const listedBefore = new Set<string>();
-
-async function seed(connection: Connection, from: number, to: number, endMs: number, n: number) {
-  const summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
-  const attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
-  const events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
-  const slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
-  const started = performance.now();
-  for (let batch = from; batch < to; batch += SEED_BATCH) {
-    const rows: StoredDelivery[] = [];
-    const tries: DeliveryAttemptDocument[] = [];
-    const bodies: PlatformEventDocument[] = [];
-    const entries = new Map<string, SlotEntry>();
-    const list = (listed: SlotEntry[]) => {
-      for (const entry of listed) if (!listedBefore.has(entry._id)) entries.set(entry._id, entry);
-    };
-    for (let i = batch; i < Math.min(to, batch + SEED_BATCH); i++) {
-      const d = seededDelivery(i, endMs, n);
-      const at = new Date(d.createdAt.getTime() + 40);
-      const status = d.failed ? 500 : 200;
-      const summary: DeliveryDocument = {
-        _id: d.id,
-        webhookId: d.webhookId,
-        eventId: d.eventId,
-        eventType: d.eventType,
-        environment: 'production',
-        status: d.failed ? 'failed' : 'succeeded',
-        attemptCount: 1,
-        scheduledAttempts: 1,
-        nextAttemptAt: null,
-        lastAttempt: { number: 1, at, responseStatus: status, error: null, durationMs: 40 },
-        failureReason: d.failed ? 'HTTP 500 (one-shot retry policy)' : null,
-        createdAt: d.createdAt,
-        updatedAt: at,
-        finishedAt: at,
-        source: { topic: 'platform.licenses', partition: i % 3, offset: String(i) },
-      };
-      rows.push(storedDelivery(summary));
-      list(entriesFor(scopesOf(summary), d.createdAt));
-      tries.push({
-        _id: attemptIdOf(d.id, 1),
-        deliveryId: d.id,
-        webhookId: d.webhookId,
-        eventId: d.eventId,
-        number: 1,
-        at,
-        trigger: 'automatic',
-        requestedBy: null,
-        url: 'https://receiver.example.com/hooks',
-        requestHeaders: { 'content-type': 'application/json', 'webhook-id': d.eventId },
-        responseStatus: status,
-        responseBody: d.failed ? 'internal error' : 'ok',
-        durationMs: 40,
-        error: d.failed ? 'HTTP 500' : null,
-        outcome: d.failed
-          ? { status: 'failed', reason: 'HTTP 500 (one-shot retry policy)' }
-          : { status: 'succeeded' },
-        scheduledAttempts: 1,
-        token: 'bench',
-        ...timeSlotsOf(d.createdAt),
-      });
-      if (i % FAN_OUT === 0) {
-        list(entriesFor([ALL_EVENTS], d.createdAt));
-        bodies.push({
-          _id: d.eventId,
-          type: d.eventType,
-          environment: 'production',
-          body: JSON.stringify({ id: d.eventId, type: d.eventType, data: { licenseId: i } }),
-          webhookIds: [d.webhookId],
-          receivedAt: d.createdAt,
-          ...timeSlotsOf(d.createdAt),
-        });
-      }
-    }
-    // As the worker does: the directory first, then the records.
-    if (entries.size > 0) await slots.insertMany([...entries.values()], { ordered: false });
-    for (const id of entries.keys()) listedBefore.add(id);
-    await Promise.all([
-      summaries.insertMany(rows, { ordered: false }),
-      attempts.insertMany(tries, { ordered: false }),
-      bodies.length > 0 ? events.insertMany(bodies, { ordered: false }) : Promise.resolve(),
-    ]);
-    const done = Math.min(to, batch + SEED_BATCH);
-    if (done % 50_000 === 0 || done === to) {
-      const rate = ((done - from) * 1000) / (performance.now() - started);
-      console.log(`  seeded ${formatCount(done)} deliveries (${formatCount(rate)}/s)`);
-    }
-  }
-}
+const history = new DeliveryHistory(benchWebhookIds(WEBHOOKS), FAN_OUT);
+const seededDelivery = (i: number, endMs: number, n: number) => history.delivery(i, endMs, n);
 
 interface ReadKind {
   label: string;
@@ -317,7 +197,7 @@ async function main(): Promise<void> {
     const endMs = Date.now() - 60_000;
     const small = Math.min(100_000, flags.n);
     console.log(`seeding ${formatCount(small)} deliveries`);
-    await seed(connection, flags.n - small, flags.n, endMs, flags.n);
+    await history.seed(connection, flags.n - small, flags.n, endMs, flags.n);
     const first = await client.request<{ nextCursor: string }>(
       'GET',
       '/deliveries?limit=20',
@@ -326,7 +206,7 @@ async function main(): Promise<void> {
     const kinds = readKinds(endMs, flags.n, small, first.body.nextCursor);
     const atSmall = await measure(client, token, kinds, flags.reads);
     console.log(`seeding ${formatCount(flags.n - small)} more`);
-    await seed(connection, 0, flags.n - small, endMs, flags.n);
+    await history.seed(connection, 0, flags.n - small, endMs, flags.n);
     const atN = await measure(client, token, kinds, flags.reads);
 
     console.log('');

@@ -34,6 +34,14 @@
  * CPU time of the worker, the api, this process and the local servers (Linux /proc).
  * Exits 1 if fewer deliveries were received than expected.
  *
+ * `--expired <n>` first seeds n finished deliveries created 31 days ago (past the default 30-day
+ * DELIVERY_RETENTION_DAYS: summaries, attempts and one event per 10), so that the worker's pruner
+ * (first pass 30 s after the worker starts) deletes them while the run goes on; it then prints how
+ * many expired records were pruned while publishing and by the end (the worker's
+ * webhook_delivery_records_pruned_total), and skips the record counts the seeds would spoil. With
+ * `--seconds` long enough (e.g. `--rate 20 --seconds 420 --expired 1000000`) it measures delivery
+ * latency while retention prunes a million deliveries.
+ *
  * The apps get WEBHOOKS_ALLOW_HTTP=true, DELIVERY_ALLOWED_CIDRS=<the receiver's addresses>/32, LOG_LEVEL=warn and
  * fresh AUTH_JWT_SECRET / SECRETS_ENCRYPTION_KEY; other settings (DELIVERY_CONCURRENCY, ...) are
  * taken from this process's environment when set, else the apps' defaults.
@@ -45,7 +53,11 @@ import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'mongoose';
 import { signAccessToken } from '@app/platform';
-import { DELIVERIES_COLLECTION, DELIVERY_QUEUE_COLLECTION } from '@app/deliveries';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_QUEUE_COLLECTION,
+  ensureDeliveryIndexes,
+} from '@app/deliveries';
 import {
   type AppProcess,
   ensureAppsBuilt,
@@ -75,6 +87,7 @@ import {
   type Receipt,
   startDeliveryReceiver,
 } from './support/delivery-receiver';
+import { benchWebhookIds, DeliveryHistory } from './support/delivery-history';
 import { ApiClient, runPool, UnexpectedResponseError } from './support/http-client';
 import { resolveServers } from './support/infra';
 import {
@@ -94,6 +107,7 @@ interface NumericFlags {
   partitions: number;
   wait: number;
   hosts: number;
+  expired: number;
 }
 
 interface Flags extends NumericFlags {
@@ -108,11 +122,14 @@ const DEFAULTS: NumericFlags = {
   partitions: 6,
   wait: 120,
   hosts: 5,
+  expired: 0,
 };
 const USAGE =
   'usage: npm run bench:delivery -- [--webhooks 50] [--seconds 60] [--rate 20 (events/s)] ' +
   '[--partitions 6] [--wait 120 (s after the last publish)] ' +
-  '[--hosts 5 (receiving hosts, 127.0.0.1-n, webhooks spread over them)] [--profile-worker <dir>]';
+  '[--hosts 5 (receiving hosts, 127.0.0.1-n, webhooks spread over them)] ' +
+  '[--expired 0 (finished deliveries past retention, seeded for the worker to prune meanwhile)] ' +
+  '[--profile-worker <dir>]';
 
 /** How often the publisher sends what has come due. */
 const SEND_EVERY_MS = 50;
@@ -147,7 +164,8 @@ function parseFlags(argv: readonly string[]): Flags {
     if (
       raw === undefined ||
       !Number.isFinite(value) ||
-      value <= 0 ||
+      value < 0 ||
+      (value === 0 && name !== 'expired') ||
       (name === 'hosts' && value > 254) ||
       (integer && !Number.isInteger(value))
     ) {
@@ -345,6 +363,100 @@ async function countRecords(connection: Connection, wanted: number): Promise<Rec
   return { history, queue, wanted, elapsedMs: performance.now() - started, countMs };
 }
 
+const DAY_MS = 86_400_000;
+/** Deliveries per seeded event (the fan-out of the expired history). */
+const EXPIRED_FAN_OUT = 10;
+
+/**
+ * Seeds `count` finished deliveries created 31 days ago (past the default 30-day retention), as
+ * the worker records them. Returns the records written: summaries, attempts and events.
+ */
+async function seedExpired(connection: Connection, count: number): Promise<number> {
+  if (count === 0) return 0;
+  step(`seeding ${formatCount(count)} finished deliveries 31 days old, for retention to prune`);
+  await ensureDeliveryIndexes(connection);
+  const history = new DeliveryHistory(benchWebhookIds(1_000), EXPIRED_FAN_OUT);
+  await history.seed(connection, 0, count, Date.now() - 31 * DAY_MS, count);
+  return 2 * count + Math.ceil(count / EXPIRED_FAN_OUT);
+}
+
+/** The worker's `webhook_delivery_records_pruned_total`, read from its /metrics. */
+class PruneProgress {
+  private last = 0;
+
+  constructor(
+    private readonly workerUrl: string,
+    private readonly enabled: boolean,
+  ) {}
+
+  line(): string {
+    return this.enabled ? `, ${formatCount(this.last)} expired records pruned` : '';
+  }
+
+  /** Refreshes the figure `line` shows, in the background. */
+  sample(): void {
+    if (this.enabled) void this.read();
+  }
+
+  async read(): Promise<number> {
+    if (!this.enabled) return 0;
+    try {
+      const text = await (await fetch(`${this.workerUrl}/metrics`)).text();
+      const match = /^webhook_delivery_records_pruned_total (\d+)/m.exec(text);
+      if (match) this.last = Number(match[1]);
+    } catch {
+      // The figure stays as last read.
+    }
+    return this.last;
+  }
+}
+
+function recordRows(
+  records: Records | undefined,
+  stored: Awaited<ReturnType<typeof storedBytes>> | undefined,
+  webhooks: number,
+): [string, string][] {
+  if (!records || !stored) {
+    return [['worker records', 'not counted (the expired records share the collections)']];
+  }
+  return [
+    [
+      'worker records',
+      `${formatCount(records.history)} of ${formatCount(records.wanted)} in delivery history ` +
+        `(incl. the warm-up's ${webhooks}), ${formatCount(records.queue)} in the delivery ` +
+        `queue, ${formatSeconds(records.elapsedMs)} after the wait (one count took ` +
+        `${formatMs(records.countMs)})`,
+    ],
+    [
+      'bytes stored',
+      `${formatCount(stored.tableBytes / records.history)} B of documents and ` +
+        `${formatCount(stored.indexBytes / records.history)} B of indexes per delivery ` +
+        `(${stored.collections} delivery collections, as the database reports their size, ` +
+        `rewritten versions included until vacuumed)`,
+    ],
+  ];
+}
+
+function pruneRows(
+  expired: number,
+  seededRecords: number,
+  whilePublishing: number,
+  inAll: number,
+  publishMs: number,
+): [string, string][] {
+  if (expired === 0) return [];
+  return [
+    [
+      'retention',
+      `${formatCount(seededRecords)} expired records seeded (${formatCount(expired)} deliveries, ` +
+        `their attempts and events); the worker pruned ${formatCount(whilePublishing)} while ` +
+        `publishing (${formatCount(perSecond(whilePublishing, publishMs))}/s over the ` +
+        `${formatSeconds(publishMs)}, its first pass starting 30 s after the worker), ` +
+        `${formatCount(inAll)} by the end`,
+    ],
+  ];
+}
+
 /**
  * What the delivery collections hold, as the database sizes them (collStats): on FerretDB, the
  * PostgreSQL tables with the row versions updates leave until vacuumed, so it tracks what was
@@ -460,7 +572,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `  settings: --webhooks ${flags.webhooks} --rate ${flags.rate} --seconds ${flags.seconds} ` +
-        `--partitions ${flags.partitions} --wait ${flags.wait}: ` +
+        `--partitions ${flags.partitions} --wait ${flags.wait} --hosts ${flags.hosts} ` +
+        `--expired ${flags.expired}: ` +
         `${formatCount(flags.rate * flags.webhooks)} deliveries/s wanted, ` +
         `${formatCount(expectedTotal)} in all`,
     );
@@ -539,6 +652,10 @@ async function main(): Promise<void> {
     );
     step(`  created in ${formatSeconds(performance.now() - createStarted)}`);
 
+    // Finished deliveries past retention (31 days old), for the worker's pruner to delete while
+    // the run goes on: it starts its first pass 30 s after the worker.
+    const expiredRecords = await seedExpired(connection, flags.expired);
+
     // The worker, and a warm-up event through the whole path.
     const profileDir = flags.profileWorker && resolvePath(flags.profileWorker);
     worker = await startApp('worker', env, workerPort, {
@@ -576,13 +693,16 @@ async function main(): Promise<void> {
       `publishing: ${flags.rate} events/s for ${flags.seconds} s to ${topics.licenses} ` +
         `(x ${flags.webhooks} webhooks = ${formatCount(flags.rate * flags.webhooks)} deliveries/s)`,
     );
+    const pruned = new PruneProgress(worker.url, flags.expired > 0);
     const progress = (published: number, sinceMs: number) => {
       const expected = published * flags.webhooks;
       step(
         `  ${formatSeconds(performance.now() - sinceMs).padStart(8)}: ${formatCount(published)} ` +
           `events published, ${formatCount(tracker.received)} of ${formatCount(expected)} ` +
-          `deliveries received, backlog ${formatCount(expected - tracker.received)}`,
+          `deliveries received, backlog ${formatCount(expected - tracker.received)}` +
+          pruned.line(),
       );
+      pruned.sample();
     };
     const cpuStart = markCpu(worker, api, serverGroups);
     const publishStart = performance.now();
@@ -591,6 +711,7 @@ async function main(): Promise<void> {
     );
     const receivedWhilePublishing = tracker.received;
     const cpuPublished = markCpu(worker, api, serverGroups);
+    const prunedWhilePublishing = await pruned.read();
     const expected = run.events * flags.webhooks;
     step(
       `published ${formatCount(run.events)} events in ${formatSeconds(run.endMs - run.startMs)}; ` +
@@ -615,12 +736,17 @@ async function main(): Promise<void> {
     // What the worker recorded (its history and queue), for comparison with what arrived: the
     // history trails the receipts a little (batched inserts), so count until it is complete,
     // stops growing, or RECORDS_WAIT_MS have passed.
-    step("counting the worker's delivery records");
-    const records = await countRecords(
-      connection,
-      (Math.round(flags.rate * flags.seconds) + 1) * flags.webhooks,
-    );
-    const stored = await storedBytes(connection);
+    const prunedInAll = await pruned.read();
+    // Expired records share the collections until pruned: the counts would not be the run's.
+    const records =
+      flags.expired > 0
+        ? undefined
+        : (step("counting the worker's delivery records"),
+          await countRecords(
+            connection,
+            (Math.round(flags.rate * flags.seconds) + 1) * flags.webhooks,
+          ));
+    const stored = records && (await storedBytes(connection));
 
     // Results.
     const publishMs = run.endMs - run.startMs;
@@ -671,20 +797,8 @@ async function main(): Promise<void> {
             ? 'nothing received'
             : `last receipt ${formatSeconds(lastReceiptMs - run.endMs)} after the last publish`),
       ],
-      [
-        'worker records',
-        `${formatCount(records.history)} of ${formatCount(records.wanted)} in delivery history ` +
-          `(incl. the warm-up's ${flags.webhooks}), ${formatCount(records.queue)} in the delivery ` +
-          `queue, ${formatSeconds(records.elapsedMs)} after the wait (one count took ` +
-          `${formatMs(records.countMs)})`,
-      ],
-      [
-        'bytes stored',
-        `${formatCount(stored.tableBytes / records.history)} B of documents and ` +
-          `${formatCount(stored.indexBytes / records.history)} B of indexes per delivery ` +
-          `(${stored.collections} delivery collections, as the database reports their size, ` +
-          `rewritten versions included until vacuumed)`,
-      ],
+      ...recordRows(records, stored, flags.webhooks),
+      ...pruneRows(flags.expired, expiredRecords, prunedWhilePublishing, prunedInAll, publishMs),
       ['receiver', `${formatCount(receiver.connections())} connections opened in all (keep-alive)`],
     ];
     const publishing = cpuBetween(cpuStart, cpuPublished);
