@@ -6,7 +6,12 @@ import { GracefulShutdown, ShutdownState } from '@app/platform';
 import { dropTestDatabase, openTestDatabase } from '../../../../test/support/test-database';
 import { listInDirectory, seedDelivery } from '../../../../test/support/delivery-seeds';
 import { scopesOf } from '../storage/delivery-scopes';
-import { DELIVERY_SLOTS_COLLECTION, entriesFor, type SlotEntry } from '../storage/slot-directory';
+import {
+  DELIVERY_SLOTS_COLLECTION,
+  entriesFor,
+  FINEST_LEVEL,
+  type SlotEntry,
+} from '../storage/slot-directory';
 import { timeSlotsOf } from '../storage/time-slots';
 import {
   DELIVERIES_COLLECTION,
@@ -195,5 +200,28 @@ describe('DeliveryPruner (real database)', () => {
     expect(seenMidway).toBeGreaterThan(0);
     expect(seenMidway).toBeLessThan(15);
     expect(await counted()).toBe(15);
+  });
+
+  it('given an expired event listed down to tenths of a second (the layout before events were listed by the second), when a pass runs, then the event and all its directory entries go', async () => {
+    const receivedAt = daysAgo(31);
+    await connection.collection(PLATFORM_EVENTS_COLLECTION).insertOne({
+      _id: 'evt_old_layout',
+      type: 'license.created',
+      environment: 'production',
+      body: '{}',
+      webhookIds: [],
+      receivedAt,
+      ...timeSlotsOf(receivedAt),
+    } as never);
+    await listInDirectory(
+      connection.db!,
+      entriesFor([{ key: 'e', finest: FINEST_LEVEL }], receivedAt),
+    );
+
+    const result = await pruner().runPass();
+
+    expect(result?.deleted).toBe(1);
+    expect(await count(PLATFORM_EVENTS_COLLECTION)).toBe(0);
+    expect(await count(DELIVERY_SLOTS_COLLECTION)).toBe(0);
   });
 });

@@ -34,8 +34,11 @@ export interface PrunePlan {
 export interface PruneControl {
   /** Asked before each step: false ends the pruning there (the lease was lost, a stop). */
   mayGoOn: () => boolean;
-  /** Awaited after each step, so pruning leaves room to the deliveries going on. */
-  pause: () => Promise<void>;
+  /**
+   * Awaited after each step, told how long the step took, so pruning leaves room to the
+   * deliveries going on.
+   */
+  pause: (stepMs: number) => Promise<void>;
   /** Told what each delete removed, as it happens (a pass over a large backlog takes long). */
   deleted?: (count: number) => void;
 }
@@ -57,6 +60,9 @@ export async function pruneSlots(
   const dropEntry = async (entry: SlotEntry) => {
     if (plan.entries === 'every-scope') await entries.deleteMany({ at: entry.at });
     else await entries.deleteOne({ _id: entry._id });
+    // Entries below the finest level, from a layout whose finest level was finer (the events'
+    // tenths): their records went with this slot's, so they go too.
+    if (entry.level === plan.scope.finest) await entries.deleteMany({ parent: entry._id });
   };
 
   /** Prunes under `parent`; true when nothing is left under it. */
@@ -70,6 +76,7 @@ export async function pruneSlots(
       let empty: boolean;
       if (entry.level === plan.scope.finest) {
         if (slotEndMs(entry) > plan.beforeMs) break;
+        const stepStarted = performance.now();
         for (const { collection, filter } of plan.targets) {
           const only = { ...filter, ...slotFilter(entry) } as Filter<PrunableRecord>;
           const { deletedCount } = await collection.deleteMany(only);
@@ -78,7 +85,7 @@ export async function pruneSlots(
         }
         const left = plan.keeper && (await plan.keeper.findOne(slotFilter(entry)));
         empty = !left;
-        await control.pause();
+        await control.pause(performance.now() - stepStarted);
       } else {
         empty = await visit(entry._id);
       }
