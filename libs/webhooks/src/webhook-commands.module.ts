@@ -8,13 +8,14 @@ import { PauseWebhookHandler } from './commands/pause-webhook/pause-webhook.hand
 
 /**
  * The webhook commands the worker issues on its own (pausing a failing endpoint), without the
- * api's controllers and list view: the history of the webhook then shows why it stopped.
+ * api's controllers and list view: the history of the webhook then shows why it stopped. The
+ * upcasters are not registered here: they are the app's (EVENT_UPCASTERS, given to
+ * EventStoreModule.forRoot).
  */
 @Module({
   imports: [CqrsModule],
   providers: [WebhookRepository, WebhookCommandExecutor, PauseWebhookHandler],
 })
-// The upcasters are the apps' (EVENT_UPCASTERS, given to EventStoreModule.forRoot), not this module's.
 export class WebhookCommandsModule {}
 
 /**
