@@ -34,7 +34,6 @@
  * BENCH_WEBHOOKS=2000 takes about 5 minutes, most of it the reads' time limits.
  */
 import { Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +64,7 @@ import {
   dropAndClose,
   uniqueDatabaseName,
   uriHosts,
-  withDatabase,
+  benchAppSettings,
 } from './support/database';
 import {
   ApiClient,
@@ -368,21 +367,9 @@ async function main(): Promise<void> {
 
     const build = ensureAppsBuilt();
     connection = await connect(servers.mongoUri, dbName);
-    const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
+    const { env, jwtSecret } = benchAppSettings({ ...servers, dbName, stateDir });
     const port = await freePort();
-    api = await startApp(
-      'api',
-      {
-        PORT: String(port),
-        MONGODB_URI: withDatabase(servers.mongoUri, dbName),
-        KAFKA_BROKERS: servers.kafkaBrokers,
-        AUTH_JWT_SECRET: jwtSecret,
-        SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOCAL_STATE_DIR: stateDir,
-        LOG_LEVEL: 'warn',
-      },
-      port,
-    );
+    api = await startApp('api', { ...env, PORT: String(port) }, port);
     console.log(`  api:      ${startedLine(api, build)}`);
     // After the api's first writes (its indexes): FerretDB names its backend only once used.
     const server = await describeServer(connection);

@@ -16,7 +16,6 @@
  * KAFKA_BROKERS) when set, else the local servers (scripts/infra start); a fresh database, dropped
  * at the end. Starts the built api (npm run build when dist/ is older than the sources).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +40,7 @@ import {
   startedLine,
   type AppProcess,
 } from './support/app-processes';
-import { connect, dropAndClose, uniqueDatabaseName, withDatabase } from './support/database';
+import { connect, dropAndClose, uniqueDatabaseName, benchAppSettings } from './support/database';
 import { benchWebhookIds, DeliveryHistory } from './support/delivery-history';
 import { ApiClient } from './support/http-client';
 import { resolveServers } from './support/infra';
@@ -175,21 +174,9 @@ async function main(): Promise<void> {
     const build = ensureAppsBuilt();
     connection = await connect(servers.mongoUri, dbName, 20);
     await ensureDeliveryIndexes(connection);
-    const jwtSecret = randomBytes(36).toString('base64url');
+    const { env, jwtSecret } = benchAppSettings({ ...servers, dbName, stateDir });
     const port = await freePort();
-    api = await startApp(
-      'api',
-      {
-        PORT: String(port),
-        MONGODB_URI: withDatabase(servers.mongoUri, dbName),
-        KAFKA_BROKERS: servers.kafkaBrokers,
-        AUTH_JWT_SECRET: jwtSecret,
-        SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOCAL_STATE_DIR: stateDir,
-        LOG_LEVEL: 'warn',
-      },
-      port,
-    );
+    api = await startApp('api', { ...env, PORT: String(port) }, port);
     console.log(`  api:      ${startedLine(api, build)}`);
     const token = signAccessToken(jwtSecret, { id: 'bench-auditor', role: 'auditor' }, 7200);
     const client = new ApiClient(api.url);

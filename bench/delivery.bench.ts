@@ -80,7 +80,7 @@ import {
   dropAndClose,
   uniqueDatabaseName,
   uriHosts,
-  withDatabase,
+  benchAppSettings,
 } from './support/database';
 import {
   type DeliveryReceiver,
@@ -594,22 +594,16 @@ async function main(): Promise<void> {
     topicsCreated = true;
     receiver = await startDeliveryReceiver((receipt) => tracker.receive(receipt), flags.hosts);
 
-    const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
+    const settings = benchAppSettings({ ...servers, dbName, stateDir });
+    const jwtSecret = settings.jwtSecret;
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env: Record<string, string> = {
-      MONGODB_URI: withDatabase(servers.mongoUri, dbName),
-      KAFKA_BROKERS: servers.kafkaBrokers,
+      ...settings.env,
       KAFKA_TOPICS: topics.platform.join(','),
       KAFKA_DEAD_LETTER_TOPIC: topics.deadLetter,
       KAFKA_CONSUMER_GROUP: topics.group,
-      AUTH_JWT_SECRET: jwtSecret,
-      SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       WEBHOOKS_ALLOW_HTTP: 'true',
       DELIVERY_ALLOWED_CIDRS: receiver.urls.map((_, i) => `127.0.0.${i + 1}/32`).join(','),
-      LOCAL_STATE_DIR: stateDir,
-      LOG_LEVEL: 'warn',
-      // The apps' own producers (dead letters) would warn about kafkajs 2's partitioner change.
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PORT: String(apiPort),
       WORKER_HEALTH_PORT: String(workerPort),
     };

@@ -50,7 +50,7 @@ import {
   dropAndClose,
   uniqueDatabaseName,
   uriHosts,
-  withDatabase,
+  benchAppSettings,
 } from './support/database';
 import {
   type Receipt,
@@ -188,21 +188,16 @@ async function main(): Promise<void> {
     receiver = await startDeliveryReceiver((receipt) => arrivals.note(receipt));
     const refusingPort = await freePort();
 
-    const jwtSecret = randomBytes(36).toString('base64url');
+    const settings = benchAppSettings({ ...servers, dbName, stateDir });
+    const jwtSecret = settings.jwtSecret;
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env: Record<string, string> = {
-      MONGODB_URI: withDatabase(servers.mongoUri, dbName),
-      KAFKA_BROKERS: servers.kafkaBrokers,
+      ...settings.env,
       KAFKA_TOPICS: topics.platform.join(','),
       KAFKA_DEAD_LETTER_TOPIC: topics.deadLetter,
       KAFKA_CONSUMER_GROUP: topics.group,
-      AUTH_JWT_SECRET: jwtSecret,
-      SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       WEBHOOKS_ALLOW_HTTP: 'true',
       DELIVERY_ALLOWED_CIDRS: '127.0.0.0/8',
-      LOCAL_STATE_DIR: stateDir,
-      LOG_LEVEL: 'warn',
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PORT: String(apiPort),
       WORKER_HEALTH_PORT: String(workerPort),
     };

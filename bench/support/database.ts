@@ -149,3 +149,33 @@ export function serverLine(server: ServerDescription): string {
       : ' (backend unknown)';
   return `${server.product}${hint}, MongoDB wire version ${server.version}`;
 }
+
+/** What every app a benchmark starts needs: its database, the broker, fresh keys, quiet logs. */
+export interface BenchAppSettings {
+  /** The apps' environment; add the ports and the benchmark's own settings to it. */
+  env: Record<string, string>;
+  /** The token secret in `env`, for the benchmark's own tokens. */
+  jwtSecret: string;
+}
+
+export function benchAppSettings(options: {
+  mongoUri: string;
+  kafkaBrokers: string;
+  dbName: string;
+  stateDir: string;
+}): BenchAppSettings {
+  const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
+  return {
+    jwtSecret,
+    env: {
+      MONGODB_URI: withDatabase(options.mongoUri, options.dbName),
+      KAFKA_BROKERS: options.kafkaBrokers,
+      AUTH_JWT_SECRET: jwtSecret,
+      SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LOCAL_STATE_DIR: options.stateDir,
+      LOG_LEVEL: 'warn',
+      // The apps' own producers (dead letters) would warn about kafkajs 2's partitioner change.
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
+  };
+}
