@@ -68,12 +68,23 @@ async function mirroredFields(database: string, table: string): Promise<string[]
   return lines(output)
     .map((definition) => {
       const field = definition.match(
-        /USING gin \(\(\(_jsonb -> '(.*)'::text\)\) jsonb_path_ops\)$/,
+        /USING gin \(\(\(_jsonb -> '(.*)'::text\)\) jsonb_path_ops\)( WITH \(.*\))?$/,
       );
       if (!field) throw new Error(`not a mirror: ${definition}`);
       return field[1].replace(/''/g, "'");
     })
     .sort();
+}
+
+/** The storage options of each GIN mirror of a table, by mirrored field. */
+async function mirrorOptions(database: string, table: string): Promise<Record<string, string>> {
+  const output = await infraSql(`SELECT substring(indexdef FROM '_jsonb -> ''(.*)''::text'),
+      coalesce(array_to_string(c.reloptions, ','), '')
+    FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname
+      AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = i.schemaname)
+    WHERE schemaname = ${literal(database)} AND tablename = ${literal(table)}
+      AND indexname LIKE 'ferretdb\\_gin\\_%';`);
+  return Object.fromEntries(lines(output).map((line) => line.split('|')));
 }
 
 /**
@@ -137,6 +148,18 @@ describe('GIN mirror indexes under FerretDB (scripts/infra)', () => {
     }
   });
 
+  it('Given mirrors, then none has a pending list: every insert goes into the index itself', async () => {
+    // With GIN's default fastupdate, inserts pile up in a pending list (up to 4 MB) that every
+    // query scans until a vacuum merges it: under a steady stream of inserts an equality took
+    // 6 ms instead of 0.2 ms, on each of a list's round trips.
+    expect(await mirrorOptions(DATABASE, table)).toEqual({
+      _id: 'fastupdate=off',
+      status: 'fastupdate=off',
+      tags: 'fastupdate=off',
+      webhookId: 'fastupdate=off',
+    });
+  });
+
   it('When a field has no index, then PostgreSQL still reads the whole table for it (no mirror)', async () => {
     const { plan } = await plansOf(table, 'kind', 'k3');
     expect(plan.match(/Seq Scan/g)).toHaveLength(6);
@@ -198,6 +221,25 @@ describe('GIN mirror indexes under FerretDB (scripts/infra)', () => {
       '2\n',
     );
     expect(await mirroredFields(DATABASE, backfilled)).toEqual(['_id', "it's"]);
+  });
+
+  it('Given a mirror made by an earlier version (with a pending list), when backfilled, then its pending list is merged and turned off', async () => {
+    const collection = db.collection('earlier');
+    await collection.createIndex({ field: 1 });
+    const earlier = await tableOf(DATABASE, 'earlier');
+    await infraSql(`DO $$ DECLARE name text; BEGIN
+      FOR name IN SELECT indexname FROM pg_indexes WHERE schemaname = ${literal(DATABASE)}
+        AND tablename = ${literal(earlier)} AND indexname LIKE 'ferretdb\\_gin\\_%'
+      LOOP EXECUTE format('ALTER INDEX %I.%I RESET (fastupdate)', ${literal(DATABASE)}, name); END LOOP; END $$;`);
+    await collection.insertMany(Array.from({ length: 200 }, (_, i) => ({ field: `f${i % 7}` })));
+    expect(await mirrorOptions(DATABASE, earlier)).toEqual({ _id: '', field: '' });
+
+    await infraSql(`SELECT ferretdb_gin_mirror_backfill(${literal(DATABASE)});`);
+    expect(await mirrorOptions(DATABASE, earlier)).toEqual({
+      _id: 'fastupdate=off',
+      field: 'fastupdate=off',
+    });
+    expect(await collection.countDocuments({ field: 'f3' })).toBe(29);
   });
 
   it('When a database is dropped, then FerretDB drops it, mirrors and all', async () => {
