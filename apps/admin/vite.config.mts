@@ -9,7 +9,9 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../../dist/admin', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // Source maps show the page's sources to anyone who loads it: only when asked for
+    // (ADMIN_SOURCE_MAPS=true npm run build:admin, e.g. to debug a production build).
+    sourcemap: process.env.ADMIN_SOURCE_MAPS === 'true',
     rollupOptions: {
       // react-router marks modules "use client" for server frameworks; a plain bundle ignores it.
       onwarn(warning, warn) {

@@ -41,7 +41,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   return { child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

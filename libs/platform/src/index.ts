@@ -19,6 +19,7 @@ export * from './http/problem-details';
 export * from './http/request-validation.error';
 export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
+export * from './http/strict-transport-security';
 export * from './metrics/metrics.module';
 export * from './health/readiness-indicator';
 export * from './lifecycle/shutdown-state';

@@ -35,6 +35,8 @@ export class CreateWebhookHttp {
       ),
     );
     response.setHeader('Location', `/api/v1/webhooks/${result.webhook.id}`);
+    // The secret in full: no cache (browser, proxy) may keep this answer.
+    response.setHeader('Cache-Control', 'no-store');
     return withEtag(response, { ...result.webhook, secret: result.secret });
   }
 }

@@ -46,6 +46,8 @@ export class RotateSecretHttp {
         'read-your-writes',
       ),
     );
+    // The new secret in full: no cache (browser, proxy) may keep this answer.
+    response.setHeader('Cache-Control', 'no-store');
     return withEtag(response, {
       ...result.webhook,
       secret: result.secret,
