@@ -1,3 +1,5 @@
+import type { SecretsKeyring } from './secrets-keyring';
+
 /** The validated, defaulted configuration every app and library reads. Inject it by class. */
 export class AppConfig {
   port: number;
@@ -12,8 +14,11 @@ export class AppConfig {
   kafkaClientId: string;
   /** HS256 key for bearer tokens; never log it. */
   authJwtSecret: string;
-  /** 32-byte key that encrypts webhook secrets at rest; never log it. */
-  secretsEncryptionKey: Buffer;
+  /**
+   * The keys that encrypt webhook secrets at rest (SECRETS_ENCRYPTION_KEY), newest first; it never
+   * shows a key when logged.
+   */
+  secretsKeyring: SecretsKeyring;
   webhooksAllowHttp: boolean;
   deliveryAllowedCidrs: string[];
   deliveryTimeoutMs: number;

@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { parseDnsServers } from './dns-servers';
+import { secretsKeyringProblem } from './secrets-keyring';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -77,10 +78,15 @@ export class EnvironmentVariables {
   @Matches(/^.{32,}$/s, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
 
+  /** A keyring, `<id>:<base64 of 32 bytes>[,...]` newest first, or one bare base64 key (id k0). */
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
-    message: 'SECRETS_ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  @ValidateBy({
+    name: 'isSecretsKeyring',
+    validator: {
+      validate: (value: unknown) => secretsKeyringProblem(value) === null,
+      defaultMessage: (args) => `SECRETS_ENCRYPTION_KEY ${secretsKeyringProblem(args?.value)}`,
+    },
   })
   SECRETS_ENCRYPTION_KEY?: string;
 

@@ -113,9 +113,9 @@ describe('loadConfig', () => {
       }
       expect(readFileSync(files.jwt, 'utf8').trim()).toBe(config.authJwtSecret);
       expect(Buffer.from(readFileSync(files.encryption, 'utf8').trim(), 'base64')).toEqual(
-        config.secretsEncryptionKey,
+        config.secretsKeyring.key('k0'),
       );
-      expect(config.secretsEncryptionKey).toHaveLength(32);
+      expect(config.secretsKeyring.ids).toEqual(['k0']);
       expect(config.authJwtSecret.length).toBeGreaterThanOrEqual(32);
     });
 
@@ -126,7 +126,7 @@ describe('loadConfig', () => {
       const second = loadConfig(env());
 
       expect(second.authJwtSecret).toBe(first.authJwtSecret);
-      expect(second.secretsEncryptionKey.equals(first.secretsEncryptionKey)).toBe(true);
+      expect(second.secretsKeyring.key('k0')).toEqual(first.secretsKeyring.key('k0'));
       expect(statSync(keyFiles().jwt).mtimeMs).toBe(createdAt);
     });
 
@@ -137,7 +137,7 @@ describe('loadConfig', () => {
         const other = loadConfig(env({ LOCAL_STATE_DIR: otherDir }));
 
         expect(other.authJwtSecret).not.toBe(first.authJwtSecret);
-        expect(other.secretsEncryptionKey.equals(first.secretsEncryptionKey)).toBe(false);
+        expect(other.secretsKeyring.key('k0')).not.toEqual(first.secretsKeyring.key('k0'));
       } finally {
         rmSync(otherDir, { recursive: true, force: true });
       }
@@ -151,12 +151,26 @@ describe('loadConfig', () => {
         env({ SECRETS_ENCRYPTION_KEY: key.toString('base64'), AUTH_JWT_SECRET: jwt }),
       );
 
-      expect(config.secretsEncryptionKey).toHaveLength(32);
-      expect(config.secretsEncryptionKey.equals(key)).toBe(true);
+      expect(config.secretsKeyring.ids).toEqual(['k0']);
+      expect(config.secretsKeyring.key('k0')).toEqual(key);
       expect(config.authJwtSecret).toBe(jwt);
       expect(config.localDefaults).not.toContain('SECRETS_ENCRYPTION_KEY');
       expect(config.localDefaults).not.toContain('AUTH_JWT_SECRET');
       expect(existsSync(join(stateDir, 'keys'))).toBe(false);
+    });
+
+    it('given a keyring of two keys, when loaded, then the first is the newest and both are kept by id', () => {
+      const [newest, older] = [randomBytes(32), randomBytes(32)];
+
+      const config = loadConfig(
+        env({
+          SECRETS_ENCRYPTION_KEY: `k1:${newest.toString('base64')},k0:${older.toString('base64')}`,
+        }),
+      );
+
+      expect(config.secretsKeyring.newestId).toBe('k1');
+      expect(config.secretsKeyring.key('k1')).toEqual(newest);
+      expect(config.secretsKeyring.key('k0')).toEqual(older);
     });
   });
 
@@ -205,6 +219,11 @@ describe('loadConfig', () => {
         name: 'SECRETS_ENCRYPTION_KEY',
         kind: 'the base64 of 31 bytes',
         value: randomBytes(31).toString('base64'),
+      },
+      {
+        name: 'SECRETS_ENCRYPTION_KEY',
+        kind: 'a keyring whose second key is short',
+        value: `k1:${randomBytes(32).toString('base64')},k0:${randomBytes(31).toString('base64')}`,
       },
       { name: 'AUTH_JWT_SECRET', kind: 'under 32 characters', value: 'not-long-enough-secret' },
     ])(

@@ -7,6 +7,7 @@ import { ConfigurationError } from './configuration.error';
 import { parseDnsServers } from './dns-servers';
 import { EnvironmentVariables } from './environment.variables';
 import { localKey } from './local-keys';
+import { SecretsKeyring } from './secrets-keyring';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -57,11 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authJwtSecret: orLocal('AUTH_JWT_SECRET', vars.AUTH_JWT_SECRET, () =>
       localKey(stateDir, 'auth-jwt-secret', 48),
     ),
-    secretsEncryptionKey: Buffer.from(
+    secretsKeyring: SecretsKeyring.parse(
       orLocal('SECRETS_ENCRYPTION_KEY', vars.SECRETS_ENCRYPTION_KEY, () =>
         localKey(stateDir, 'secrets-encryption-key', 32),
       ),
-      'base64',
     ),
     webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP ?? false,
     deliveryAllowedCidrs: list(vars.DELIVERY_ALLOWED_CIDRS),

@@ -2,14 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { SecretBox } from './secret-box';
 
-/** Provides a SecretBox keyed with AppConfig.secretsEncryptionKey everywhere (inject it by class). */
+/** Provides a SecretBox on AppConfig.secretsKeyring everywhere (inject it by class). */
 @Global()
 @Module({
   providers: [
     {
       provide: SecretBox,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SecretBox(config.secretsEncryptionKey),
+      useFactory: (config: AppConfig) => new SecretBox(config.secretsKeyring),
     },
   ],
   exports: [SecretBox],

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { SecretsKeyring } from '@app/config';
 import {
   EncryptedSecret,
   SecretBox,
   SecretDecryptionError,
+  UnknownSecretKeyError,
   generateWebhookSecret,
 } from './secret-box';
 
@@ -113,6 +115,73 @@ describe('SecretBox', () => {
     mutable.fill(0);
 
     expect(own.decrypt(encrypted)).toBe(plaintext);
+  });
+});
+
+describe('SecretBox with a keyring (SECRETS_ENCRYPTION_KEY with key ids)', () => {
+  const keyA = randomBytes(32);
+  const keyB = randomBytes(32);
+  const ringA = SecretsKeyring.of({ id: 'kA', key: keyA });
+  const ringBA = SecretsKeyring.of({ id: 'kB', key: keyB }, { id: 'kA', key: keyA });
+  const ringB = SecretsKeyring.of({ id: 'kB', key: keyB });
+  const plaintext = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('given a ring of two keys, when encrypting, then the ciphertext is under the newest and names it', () => {
+    const box = new SecretBox(ringBA);
+
+    const encrypted = box.encrypt(plaintext, 'wh-1');
+
+    expect(encrypted.kid).toBe('kB');
+    expect(box.currentKeyId).toBe('kB');
+    expect(box.isCurrent(encrypted)).toBe(true);
+    expect(new SecretBox(ringB).decrypt(encrypted, 'wh-1')).toBe(plaintext);
+  });
+
+  it('given a ciphertext under an older key of the ring, when decrypted, then that key is picked by its id', () => {
+    const underA = new SecretBox(ringA).encrypt(plaintext, 'wh-1');
+    const box = new SecretBox(ringBA);
+
+    expect(box.isCurrent(underA)).toBe(false);
+    expect(box.decrypt(underA, 'wh-1')).toBe(plaintext);
+  });
+
+  it('given a legacy ciphertext without key id, when the ring holds k0, then it decrypts with k0', () => {
+    const { kid, ...legacy } = new SecretBox(keyA).encrypt(plaintext, 'wh-1');
+    expect(kid).toBe('k0');
+    const ring = SecretsKeyring.of({ id: 'k1', key: keyB }, { id: 'k0', key: keyA });
+
+    expect(SecretBox.keyIdOf(legacy)).toBe('k0');
+    expect(new SecretBox(ring).decrypt(legacy, 'wh-1')).toBe(plaintext);
+  });
+
+  it('given a ciphertext whose key left the ring, when decrypted, then an UnknownSecretKeyError names the id, never the key', () => {
+    const underA = new SecretBox(ringA).encrypt(plaintext, 'wh-1');
+
+    const error = decryptionErrorOf(() => new SecretBox(ringB).decrypt(underA, 'wh-1'));
+
+    expect(error).toBeInstanceOf(UnknownSecretKeyError);
+    expect((error as UnknownSecretKeyError).keyId).toBe('kA');
+    expect(error.message).toContain('"kA"');
+    expect(error.message).toContain('SECRETS_ENCRYPTION_KEY');
+    expect(error.message).not.toContain(keyA.toString('base64'));
+    expect(error.message).not.toContain(plaintext);
+  });
+
+  it('given a ciphertext relabelled with another key id of the ring, when decrypted, then it fails', () => {
+    const underA = new SecretBox(ringA).encrypt(plaintext, 'wh-1');
+
+    decryptionErrorOf(() => new SecretBox(ringBA).decrypt({ ...underA, kid: 'kB' }, 'wh-1'));
+  });
+
+  it('given a key id that is no id at all, when decrypted, then the error does not echo it', () => {
+    const encrypted = new SecretBox(ringA).encrypt(plaintext);
+    const junk = '<script>'.repeat(10);
+
+    const error = decryptionErrorOf(() => new SecretBox(ringA).decrypt({ ...encrypted, kid: junk }));
+    expect(error.message).not.toContain(junk);
+    decryptionErrorOf(() =>
+      new SecretBox(ringA).decrypt({ ...encrypted, kid: 7 } as unknown as EncryptedSecret),
+    );
   });
 });
 
