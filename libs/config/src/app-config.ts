@@ -12,6 +12,10 @@ export class AppConfig {
   kafkaTopics: string[];
   kafkaDeadLetterTopic: string;
   kafkaClientId: string;
+  /** KAFKA_SSL=true: TLS to the brokers, with the PEM files read at start-up; undefined: plain TCP. */
+  kafkaSsl?: KafkaTlsSettings;
+  /** KAFKA_SASL_*: authentication to the brokers; undefined: none. Its password is never logged. */
+  kafkaSasl?: KafkaSaslSettings;
   /** HS256 key for bearer tokens; never log it. */
   authJwtSecret: string;
   /**
@@ -79,6 +83,23 @@ export class AppConfig {
   adminUiDir: string;
   /** Which settings fell back to local defaults, for a start-up notice (names only, no values). */
   localDefaults: string[];
+}
+
+/** TLS to Kafka. Without caPem the brokers' certificates must chain to Node's root CAs. */
+export interface KafkaTlsSettings {
+  /** KAFKA_SSL_CA_FILE's content: the CA certificates (PEM) trusted for the brokers, instead of Node's. */
+  caPem?: string;
+  /** KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE's content: a client certificate (mutual TLS). */
+  certPem?: string;
+  keyPem?: string;
+}
+
+/** SASL to Kafka. `password` is not enumerable: JSON.stringify and util.inspect leave it out. */
+export interface KafkaSaslSettings {
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  username: string;
+  /** A secret: never log it. */
+  readonly password: string;
 }
 
 export const DEFAULT_KAFKA_TOPICS = [

@@ -73,6 +73,50 @@ export class EnvironmentVariables {
   })
   KAFKA_CLIENT_ID?: string;
 
+  /** TLS to the brokers. The files below are read once at start-up. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'KAFKA_SSL must be true or false' })
+  KAFKA_SSL?: boolean;
+
+  /** PEM CA certificates trusted for the brokers (instead of Node's root CAs). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** A client certificate (PEM) for brokers that ask for one (mutual TLS), with its key below. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SSL_CERT_FILE?: string;
+
+  /** The client certificate's private key (PEM, unencrypted). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SSL_KEY_FILE?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(['scram-sha-512', 'scram-sha-256', 'plain'], {
+    message: 'KAFKA_SASL_MECHANISM must be scram-sha-512, scram-sha-256 or plain',
+  })
+  KAFKA_SASL_MECHANISM?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** A secret: never echoed in a validation error (see describe in load-config.ts). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_PASSWORD?: string;
+
   @IsOptional()
   @IsString()
   @Matches(/^.{32,}$/s, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { DEFAULT_KAFKA_TOPICS } from './app-config';
 import { ConfigurationError } from './configuration.error';
 import { loadConfig } from './load-config';
@@ -361,5 +362,169 @@ describe('loadConfig', () => {
       );
       expect(loadConfig(env({ ADMIN_UI_DIR: stateDir })).adminUiDir).toBe(stateDir);
     });
+  });
+});
+
+describe('loadConfig: Kafka TLS and SASL', () => {
+  const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB-test-ca\n-----END CERTIFICATE-----\n';
+  const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIB-test-client\n-----END CERTIFICATE-----\n';
+  const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIIE-test-key\n-----END PRIVATE KEY-----\n';
+  const PASSWORD = 'kafka-password-that-must-never-show-0123';
+  let dir: string;
+  let env: (overrides?: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'load-config-kafka-'));
+    env = (overrides = {}) => ({ LOCAL_STATE_DIR: dir, ...overrides });
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('given no Kafka security settings, when loaded, then the client uses plain TCP without SASL', () => {
+    const config = loadConfig(env());
+
+    expect(config.kafkaSsl).toBeUndefined();
+    expect(config.kafkaSasl).toBeUndefined();
+  });
+
+  it('given KAFKA_SSL=true alone, when loaded, then TLS is on with Node root CAs (no CA, no client certificate)', () => {
+    expect(loadConfig(env({ KAFKA_SSL: 'true' })).kafkaSsl).toEqual({
+      caPem: undefined,
+      certPem: undefined,
+      keyPem: undefined,
+    });
+    expect(loadConfig(env({ KAFKA_SSL: 'false' })).kafkaSsl).toBeUndefined();
+  });
+
+  it('given KAFKA_SSL with a CA file and a client certificate, when loaded, then the files are read once, at start-up', () => {
+    const config = loadConfig(
+      env({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: file('ca.pem', CA_PEM),
+        KAFKA_SSL_CERT_FILE: file('client.pem', CERT_PEM),
+        KAFKA_SSL_KEY_FILE: file('client.key', KEY_PEM),
+      }),
+    );
+
+    expect(config.kafkaSsl).toEqual({ caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM });
+  });
+
+  it('given a KAFKA_SSL_CA_FILE that does not exist, when loaded, then the error names the variable and the path', () => {
+    const missing = join(dir, 'nowhere', 'ca.pem');
+    const error = configurationErrorFor(env({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: missing }));
+
+    expect(error.problems).toEqual([`KAFKA_SSL_CA_FILE: cannot read ${missing} (ENOENT)`]);
+  });
+
+  it('given files that hold no PEM, when loaded, then the error names the variable without showing the content', () => {
+    const secretish = 'not a pem but maybe sensitive';
+    const caError = configurationErrorFor(
+      env({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: file('ca.txt', secretish) }),
+    );
+    const keyError = configurationErrorFor(
+      env({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CERT_FILE: file('client.pem', CERT_PEM),
+        KAFKA_SSL_KEY_FILE: file('client.key', secretish),
+      }),
+    );
+
+    expect(caError.problems[0]).toMatch(/^KAFKA_SSL_CA_FILE: .*ca\.txt holds no PEM certificate$/);
+    expect(keyError.problems[0]).toMatch(
+      /^KAFKA_SSL_KEY_FILE: .* holds no PEM unencrypted private key$/,
+    );
+    expect(`${caError.message}${keyError.message}`).not.toContain(secretish);
+  });
+
+  it('given TLS files but no KAFKA_SSL=true, when loaded, then it is refused rather than connecting in plain text', () => {
+    const error = configurationErrorFor(env({ KAFKA_SSL_CA_FILE: file('ca.pem', CA_PEM) }));
+
+    expect(error.problems).toEqual([
+      'KAFKA_SSL_CA_FILE: only used with KAFKA_SSL=true, which is not set',
+    ]);
+  });
+
+  it('given a client certificate without its key, when loaded, then both variables are named', () => {
+    const error = configurationErrorFor(
+      env({ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: file('client.pem', CERT_PEM) }),
+    );
+
+    expect(error.message).toContain('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE');
+  });
+
+  it.each(['scram-sha-512', 'scram-sha-256', 'plain', 'SCRAM-SHA-512'])(
+    'given KAFKA_SASL_MECHANISM=%s with a username and password, when loaded, then SASL is configured',
+    (mechanism) => {
+      const config = loadConfig(
+        env({
+          KAFKA_SASL_MECHANISM: mechanism,
+          KAFKA_SASL_USERNAME: 'webhooks',
+          KAFKA_SASL_PASSWORD: PASSWORD,
+        }),
+      );
+
+      expect(config.kafkaSasl?.mechanism).toBe(mechanism.toLowerCase());
+      expect(config.kafkaSasl?.username).toBe('webhooks');
+      expect(config.kafkaSasl?.password).toBe(PASSWORD);
+    },
+  );
+
+  it('given SASL configured, when the configuration is printed or serialised, then the password is not in it', () => {
+    const config = loadConfig(
+      env({
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'webhooks',
+        KAFKA_SASL_PASSWORD: PASSWORD,
+      }),
+    );
+
+    expect(JSON.stringify(config)).not.toContain(PASSWORD);
+    expect(inspect(config, { depth: 5 })).not.toContain(PASSWORD);
+    expect(JSON.stringify(config.kafkaSasl)).toContain('webhooks');
+  });
+
+  it('given a mechanism without username and password, when loaded, then the error names both', () => {
+    const error = configurationErrorFor(env({ KAFKA_SASL_MECHANISM: 'scram-sha-512' }));
+
+    expect(error.problems).toEqual([
+      'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM=scram-sha-512',
+    ]);
+  });
+
+  it('given a mechanism and a password but no username, when loaded, then the username is named and the password not shown', () => {
+    const error = configurationErrorFor(
+      env({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: PASSWORD }),
+    );
+
+    expect(error.problems).toEqual([
+      'KAFKA_SASL_USERNAME: required with KAFKA_SASL_MECHANISM=plain',
+    ]);
+    expect(error.message).not.toContain(PASSWORD);
+  });
+
+  it('given credentials without a mechanism, when loaded, then KAFKA_SASL_MECHANISM is required and the password not shown', () => {
+    const error = configurationErrorFor(
+      env({ KAFKA_SASL_USERNAME: 'webhooks', KAFKA_SASL_PASSWORD: PASSWORD }),
+    );
+
+    expect(error.message).toContain('KAFKA_SASL_MECHANISM: required with');
+    expect(error.message).not.toContain(PASSWORD);
+  });
+
+  it.each([
+    ['KAFKA_SSL', 'yes please'],
+    ['KAFKA_SASL_MECHANISM', 'gssapi'],
+  ])('given %s=%s, when loaded, then a ConfigurationError names the variable', (name, value) => {
+    const error = configurationErrorFor(
+      env({ [name]: value, KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: PASSWORD }),
+    );
+
+    expect(error.problems.some((problem) => problem.startsWith(name))).toBe(true);
+    expect(error.message).not.toContain(PASSWORD);
   });
 });

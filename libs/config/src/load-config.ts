@@ -6,6 +6,7 @@ import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
 import { ConfigurationError } from './configuration.error';
 import { parseDnsServers } from './dns-servers';
 import { EnvironmentVariables } from './environment.variables';
+import { kafkaSecurityProblems, loadKafkaSecurity } from './kafka-security';
 import { localKey } from './local-keys';
 import { SecretsKeyring } from './secrets-keyring';
 
@@ -25,8 +26,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigurationError(errors.flatMap(describe));
+  const problems = [...errors.flatMap(describe), ...kafkaSecurityProblems(vars)];
+  if (problems.length > 0) throw new ConfigurationError(problems);
   const deliveryTlsCaPem = readCaFile(vars.DELIVERY_TLS_CA_FILE);
+  const kafkaSecurity = loadKafkaSecurity(vars);
 
   const localDefaults: string[] = [];
   const stateDir = resolve(vars.LOCAL_STATE_DIR ?? '.local');
@@ -55,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafkaTopics: vars.KAFKA_TOPICS ? list(vars.KAFKA_TOPICS) : DEFAULT_KAFKA_TOPICS,
     kafkaDeadLetterTopic: vars.KAFKA_DEAD_LETTER_TOPIC ?? 'webhooks.dead-letter',
     kafkaClientId: vars.KAFKA_CLIENT_ID ?? 'lmp-webhooks',
+    ...kafkaSecurity,
     authJwtSecret: orLocal('AUTH_JWT_SECRET', vars.AUTH_JWT_SECRET, () =>
       localKey(stateDir, 'auth-jwt-secret', 48),
     ),
@@ -121,8 +125,9 @@ function describe(error: ValidationError): string[] {
   const all = error.constraints ?? {};
   const kind = KIND_CHECKS.find((check) => check in all);
   const constraints = kind ? [all[kind]] : Object.values(all);
-  // SECRETS_ENCRYPTION_KEY, AUTH_JWT_SECRET; not IDEMPOTENCY_KEY_TTL_HOURS, which is no secret.
-  const secret = /SECRET|_KEY$/.test(error.property);
+  // SECRETS_ENCRYPTION_KEY, AUTH_JWT_SECRET, METRICS_TOKEN, *_PASSWORD; not
+  // IDEMPOTENCY_KEY_TTL_HOURS, which is no secret.
+  const secret = /SECRET|_KEY$|TOKEN|PASSWORD/.test(error.property);
   const shown = secret ? '' : ` (got ${JSON.stringify(error.value)})`;
   return constraints.map((message) =>
     message.startsWith(error.property)

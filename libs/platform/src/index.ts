@@ -2,6 +2,7 @@ export * from './database/database.module';
 export * from './database/database.tokens';
 export * from './database/mongo-errors';
 export * from './kafka/kafka.module';
+export * from './kafka/kafka-client-config';
 export * from './health/health.module';
 export * from './health/database.health';
 export * from './health/kafka.health';

@@ -1,14 +1,15 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { AppConfig } from '@app/config';
-import { nestKafkaLogCreator } from './kafka-logger';
+import { describeKafkaConnection, kafkaClientConfig } from './kafka-client-config';
 
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 
 /**
  * The kafkajs client and an admin client (for health and topic set-up). The admin connects on first
- * use, not at start-up: an app whose broker is down still starts and reports it in /health.
+ * use, not at start-up: an app whose broker is down still starts and reports it in /health. TLS and
+ * SASL as configured (kafkaClientConfig); the start-up log says which, never the password.
  */
 @Global()
 @Module({
@@ -16,14 +17,16 @@ export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
     {
       provide: Kafka,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Kafka({
-          clientId: config.kafkaClientId,
-          brokers: config.kafkaBrokers,
-          logLevel: logLevel.WARN,
-          logCreator: nestKafkaLogCreator,
-          retry: { retries: 5, initialRetryTime: 200 },
-        }),
+      useFactory: (config: AppConfig) => {
+        const logger = new Logger('Kafka');
+        logger.log(describeKafkaConnection(config));
+        if (config.kafkaSasl?.mechanism === 'plain' && !config.kafkaSsl) {
+          logger.warn(
+            'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the password in clear',
+          );
+        }
+        return new Kafka(kafkaClientConfig(config));
+      },
     },
     {
       provide: KAFKA_ADMIN,
