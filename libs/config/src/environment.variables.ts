@@ -12,6 +12,7 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
+import { parseAllowedTargets } from './allowed-targets';
 import { parseDnsServers } from './dns-servers';
 import { secretsKeyringProblem } from './secrets-keyring';
 
@@ -139,10 +140,21 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'WEBHOOKS_ALLOW_HTTP must be true or false' })
   WEBHOOKS_ALLOW_HTTP?: boolean;
 
+  /** What the SSRF guard lets through: `CIDR`, `CIDR:port`, `[IPv6 CIDR]:port`, `host`, `host:port`. */
   @IsOptional()
   @IsString()
-  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(\s*,\s*[0-9a-fA-F:.]+\/\d{1,3})*$/, {
-    message: 'DELIVERY_ALLOWED_CIDRS must be a comma-separated list of CIDRs',
+  @ValidateBy({
+    name: 'isAllowedTargetList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseAllowedTargets(value).ok,
+      defaultMessage: (args) => {
+        const parsed = parseAllowedTargets(String(args?.value ?? ''));
+        return (
+          'DELIVERY_ALLOWED_CIDRS must be a comma-separated list of CIDR, CIDR:port ' +
+          `([IPv6 CIDR]:port), host or host:port${parsed.ok ? '' : `; ${parsed.reason}`}`
+        );
+      },
+    },
   })
   DELIVERY_ALLOWED_CIDRS?: string;
 

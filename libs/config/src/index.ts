@@ -1,3 +1,4 @@
+export * from './allowed-targets';
 export * from './app-config';
 export * from './config.module';
 export * from './configuration.error';

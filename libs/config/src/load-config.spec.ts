@@ -333,6 +333,40 @@ describe('loadConfig', () => {
       expect(config.deliveryAllowedCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8']);
     });
 
+    it('given DELIVERY_ALLOWED_CIDRS with CIDR:port, [IPv6 CIDR]:port, host and host:port entries, when loaded, then each is kept as written', () => {
+      const config = loadConfig(
+        env({
+          DELIVERY_ALLOWED_CIDRS:
+            '127.0.0.1/32:8443, [fd00::/8]:8443,receiver.internal:443,crm.lan,10.1.2.3:9000',
+        }),
+      );
+
+      expect(config.deliveryAllowedCidrs).toEqual([
+        '127.0.0.1/32:8443',
+        '[fd00::/8]:8443',
+        'receiver.internal:443',
+        'crm.lan',
+        '10.1.2.3:9000',
+      ]);
+    });
+
+    it.each([
+      ['10.0.0.0/33', '"10.0.0.0/33": not a valid CIDR or IP address'],
+      ['10.0.0.0/8:0', '"10.0.0.0/8:0": the port must be 1 to 65535'],
+      ['receiver.internal:70000', '"receiver.internal:70000": the port must be 1 to 65535'],
+      ['10.0.0.0/8, *.internal', '"*.internal": not a CIDR, an IP address or a host name'],
+      ['2130706433', '"2130706433": an IP address in a form URLs rewrite'],
+    ])(
+      'given DELIVERY_ALLOWED_CIDRS=%s, when loaded, then a ConfigurationError names the variable and the bad entry',
+      (value, problem) => {
+        const error = configurationErrorFor(env({ DELIVERY_ALLOWED_CIDRS: value }));
+
+        expect(error.problems).toHaveLength(1);
+        expect(error.problems[0]).toMatch(/^DELIVERY_ALLOWED_CIDRS must be a comma-separated list/);
+        expect(error.problems[0]).toContain(problem);
+      },
+    );
+
     it('given DNS settings, when loaded, then they are used; servers are split and trimmed, ports and IPv6 kept as written', () => {
       const config = loadConfig(
         env({

@@ -1,22 +1,34 @@
-import { AppConfig, ConfigurationError } from '@app/config';
+import { AppConfig, ConfigurationError, parseAllowedTarget } from '@app/config';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
+
+/**
+ * Where a connection goes: the URL's host (a host name as the URL writes it, or an IP literal
+ * without brackets) and the port connected to (the URL's, or 443 / 80).
+ */
+export interface Destination {
+  host: string;
+  port: number;
+}
+
+/** An entry of DELIVERY_ALLOWED_CIDRS, parsed; `port` null: every port. */
+type Exemption =
+  | { kind: 'network'; network: Cidr; port: number | null }
+  | { kind: 'host'; host: string; port: number | null };
 
 /** Whether one IP may be connected to; when not, why, in words an admin can act on. */
 export type AddressVerdict =
   | { allowed: true }
   | {
       allowed: false;
-      /** e.g. "a loopback address", to read after "<ip> is". May name an address (IPv6 forms). */
-      description: string;
       /**
-       * The description naming no address, to read after "<host> resolves to": a refusal of a host
-       * name must not tell what internal DNS answered. Equal to `description` except for the IPv6
-       * forms of an IPv4 address ("the IPv4-mapped form of a loopback address").
+       * e.g. "a loopback address", to read after "<ip> is". May name an address (IPv6 forms) or
+       * tell one (the cloud metadata note): for IP literals only, which the admin wrote. A refused
+       * host name is reported without any of it (ForbiddenAddressError.forHostName).
        */
-      category: string;
+      description: string;
       /** e.g. "127.0.0.1 is a loopback address". */
       reason: string;
     };
@@ -62,9 +74,14 @@ const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16');
  * The SSRF guard: webhook URLs are chosen by admins (or by whoever steals an admin token), and the
  * worker runs inside the operator's network, so without it a webhook could make the worker POST to
  * the database, the cloud metadata service or any internal admin page and show the response in the
- * delivery log. Only public unicast addresses may be connected to, except those in
- * `DELIVERY_ALLOWED_CIDRS`, which operators use for receivers on their own network (and tests for
- * 127.0.0.1).
+ * delivery log. Only public unicast addresses may be connected to, except what
+ * `DELIVERY_ALLOWED_CIDRS` allows, which operators use for receivers on their own network (and tests
+ * for 127.0.0.1): an address range on one port (`10.1.2.0/24:8443`) or on every port (`10.0.0.0/8`,
+ * the broad older form), or an exact host name on one port or every port (`receiver.internal:8443`):
+ * whatever that name resolves to, for that name only. An exemption is judged with the destination
+ * (the URL's host and port), so exempting one receiver does not open every service in its range.
+ * Even an allowed name never reaches an unspecified, broadcast or multicast address, nor a cloud
+ * metadata service: no receiver lives there.
  *
  * It is an allow-list of what is public, not a block-list of what is known to be internal: an address
  * range that nobody thought of is refused. IPv6 forms that carry an IPv4 address (IPv4-mapped,
@@ -72,22 +89,36 @@ const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16');
  * the packets end up.
  */
 export class AddressPolicy {
-  private readonly allowed: Cidr[];
+  private readonly allowed: Exemption[];
 
-  constructor(allowedCidrs: readonly string[] = []) {
-    this.allowed = allowedCidrs.map(parseAllowedCidr);
+  constructor(allowedTargets: readonly string[] = []) {
+    this.allowed = allowedTargets.map(parseExemption);
   }
 
   static fromConfig(config: Pick<AppConfig, 'deliveryAllowedCidrs'>): AddressPolicy {
     return new AddressPolicy(config.deliveryAllowedCidrs);
   }
 
-  check(ip: string): AddressVerdict {
+  /**
+   * Whether `ip` may be connected to on the way to `destination`. Without a destination only the
+   * entries for every port of an address range can allow a non-public address.
+   */
+  check(ip: string, destination?: Destination): AddressVerdict {
     if (!ipaddr.isValid(ip)) return refuse(ip, 'not an IP address');
     const address = ipaddr.parse(ip);
     const carried = address.kind() === 'ipv6' ? carriedIPv4(address as ipaddr.IPv6) : null;
     // An exemption for 127.0.0.1/32 also covers ::ffff:127.0.0.1: the same destination.
-    if (this.isExempt(address) || (carried?.sameHost && this.isExempt(carried.ipv4))) {
+    if (
+      this.isExempt(address, destination) ||
+      (carried?.sameHost && this.isExempt(carried.ipv4, destination))
+    ) {
+      return { allowed: true };
+    }
+    if (
+      this.isAllowedHost(destination) &&
+      !neverAReceiver(address) &&
+      !(carried && neverAReceiver(carried.ipv4))
+    ) {
       return { allowed: true };
     }
 
@@ -95,11 +126,7 @@ export class AddressPolicy {
       const inner = describeIPv4(carried.ipv4);
       return inner === null
         ? { allowed: true }
-        : refuse(
-            ip,
-            `${carried.form} ${carried.ipv4.toString()}, ${inner}`,
-            `${carried.form} ${inner}`,
-          );
+        : refuse(ip, `${carried.form} ${carried.ipv4.toString()}, ${inner}`);
     }
     const description =
       address.kind() === 'ipv4'
@@ -108,15 +135,48 @@ export class AddressPolicy {
     return description === null ? { allowed: true } : refuse(ip, description);
   }
 
-  private isExempt(address: Address): boolean {
+  private isExempt(address: Address, destination: Destination | undefined): boolean {
     return this.allowed.some(
-      ([network, bits]) => network.kind() === address.kind() && address.match(network, bits),
+      (entry) =>
+        entry.kind === 'network' &&
+        onPort(entry, destination) &&
+        entry.network[0].kind() === address.kind() &&
+        address.match(entry.network),
+    );
+  }
+
+  /** Whether the destination's host name (never an IP literal) is allowed on its port. */
+  private isAllowedHost(destination: Destination | undefined): boolean {
+    if (!destination) return false;
+    const host = normalisedHost(destination.host);
+    return this.allowed.some(
+      (entry) => entry.kind === 'host' && entry.host === host && onPort(entry, destination),
     );
   }
 }
 
-function refuse(ip: string, description: string, category = description): AddressVerdict {
-  return { allowed: false, description, category, reason: `${ip} is ${description}` };
+function onPort(entry: Exemption, destination: Destination | undefined): boolean {
+  return entry.port === null || entry.port === destination?.port;
+}
+
+/** Host names compare as DNS does: without case, `name.` the same as `name`. */
+function normalisedHost(host: string): string {
+  return host.toLowerCase().replace(/\.$/, '');
+}
+
+/** Addresses no receiver has, whatever a name allowed by host resolves to. */
+function neverAReceiver(address: Address): boolean {
+  const range = address.range();
+  return (
+    range === 'unspecified' ||
+    range === 'broadcast' ||
+    range === 'multicast' ||
+    METADATA_SERVICES.has(address.toString())
+  );
+}
+
+function refuse(ip: string, description: string): AddressVerdict {
+  return { allowed: false, description, reason: `${ip} is ${description}` };
 }
 
 /** null when the address is public unicast. */
@@ -177,10 +237,17 @@ function ipv4Of(high: number, low: number): ipaddr.IPv4 {
   return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
-function parseAllowedCidr(cidr: string): Cidr {
-  try {
-    return ipaddr.parseCIDR(cidr);
-  } catch {
-    throw new ConfigurationError([`DELIVERY_ALLOWED_CIDRS: ${cidr} is not a valid CIDR`]);
+/** One DELIVERY_ALLOWED_CIDRS entry; loadConfig checked them already, this is for other callers. */
+function parseExemption(entry: string): Exemption {
+  const parsed = parseAllowedTarget(entry.trim());
+  if (!parsed.ok) {
+    throw new ConfigurationError([`DELIVERY_ALLOWED_CIDRS: ${entry} is refused: ${parsed.reason}`]);
   }
+  const { target } = parsed;
+  if (target.kind === 'host') return target;
+  return {
+    kind: 'network',
+    network: ipaddr.parseCIDR(`${target.address}/${target.prefix}`),
+    port: target.port,
+  };
 }

@@ -22,12 +22,16 @@ export class ForbiddenAddressError extends Error {
   }
 
   /**
-   * A host name whose every address is refused. The addresses are not named, here or in any field:
-   * the message ends up in the delivery log, and a webhook pointed at internal names would
-   * otherwise read the internal DNS out through it.
+   * A host name whose every address is refused. Neither the addresses nor what kind they are
+   * (loopback, private, the cloud metadata service) are told, here or in any field: the message
+   * ends up in the delivery log, and a webhook pointed at internal names would otherwise read the
+   * internal DNS out through it.
    */
-  static forHostName(host: string, category: string): ForbiddenAddressError {
-    return new ForbiddenAddressError(host, `refused: ${host} resolves to ${category} (SSRF guard)`);
+  static forHostName(host: string): ForbiddenAddressError {
+    return new ForbiddenAddressError(
+      host,
+      `refused: ${host} resolves to a non-public address (SSRF guard)`,
+    );
   }
 }
 
@@ -37,25 +41,35 @@ export class ForbiddenAddressError extends Error {
  * connecting, means the address checked is the address the socket connects to: a name whose DNS
  * answer changes between a check and the connection (DNS rebinding) cannot slip through.
  *
+ * Node's lookup is not told the port, so there is one lookup per connection, made for its `port`
+ * (the sender's agents do that): an exemption for `10.0.0.0/8:8443` or `receiver.internal:8443`
+ * applies to that port only.
+ *
  * Forbidden addresses are dropped from the answer; only when none is left does it fail, with a
- * ForbiddenAddressError for the first one. Node never calls `lookup` for an IP literal host, so the
- * sender checks those itself.
+ * ForbiddenAddressError naming the host only. Node never calls `lookup` for an IP literal host, so
+ * the sender checks those itself.
  */
-export function guardedLookup(policy: AddressPolicy, resolver: HostResolver): LookupFunction {
+export function guardedLookup(
+  policy: AddressPolicy,
+  resolver: HostResolver,
+  port: number,
+): LookupFunction {
   return (hostname, options, callback) => {
     resolver.lookup(hostname).then(
       (addresses) => {
         const wanted = wantedFamily(options.family);
         const allowed: LookupAddress[] = [];
-        let firstRefusal: ForbiddenAddressError | undefined;
+        let refused = false;
         for (const entry of addresses) {
           if (wanted !== 0 && entry.family !== wanted) continue;
-          const verdict = policy.check(entry.address);
-          if (verdict.allowed) allowed.push(entry);
-          else firstRefusal ??= ForbiddenAddressError.forHostName(hostname, verdict.category);
+          if (policy.check(entry.address, { host: hostname, port }).allowed) allowed.push(entry);
+          else refused = true;
         }
         if (allowed.length === 0) {
-          return callback(firstRefusal ?? DnsLookupError.noAddress(hostname), '');
+          const error = refused
+            ? ForbiddenAddressError.forHostName(hostname)
+            : DnsLookupError.noAddress(hostname);
+          return callback(error, '');
         }
         if (options.all) return callback(null, allowed);
         callback(null, allowed[0].address, allowed[0].family);

@@ -338,7 +338,7 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       expect(result).toMatchObject({
         outcome: 'failed',
         responseStatus: null,
-        error: 'refused: localhost resolves to a loopback address (SSRF guard)',
+        error: 'refused: localhost resolves to a non-public address (SSRF guard)',
       });
       expect(http.requests.length).toBe(before);
     });
@@ -520,7 +520,7 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       expect(result).toMatchObject({
         outcome: 'failed',
         responseStatus: null,
-        error: 'refused: internal.test resolves to a private (RFC 1918) address (SSRF guard)',
+        error: 'refused: internal.test resolves to a non-public address (SSRF guard)',
       });
       expect(result.error).not.toContain('10.1.2.3');
     });

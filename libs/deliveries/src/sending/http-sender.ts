@@ -1,7 +1,12 @@
 import type { AppConfig } from '@app/config';
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+import {
+  type ClientRequestArgs,
+  Agent as HttpAgent,
+  type IncomingMessage,
+  request as httpRequest,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
@@ -93,7 +98,7 @@ export class HttpSender {
   constructor(private readonly options: HttpSenderOptions) {
     this.resolver = new DnsResolver(options.dns);
     this.pinned = new PinnedAnswers(this.resolver);
-    const lookup = guardedLookup(options.addressPolicy, this.pinned);
+    const lookupFor = (port: number) => guardedLookup(options.addressPolicy, this.pinned, port);
     const maxSockets = options.maxSockets ?? 256;
     // Keep-alive: most deliveries go to a few receivers again and again; reusing connections
     // saves a TCP and TLS handshake per attempt. Idle sockets are dropped after 4 s, before the
@@ -106,14 +111,16 @@ export class HttpSender {
       // would open (and handshake) a fresh connection.
       maxFreeSockets: maxSockets,
       timeout: 4_000,
-      lookup,
     };
-    this.httpAgent = new HttpAgent(pool);
-    this.httpsAgent = new HttpsAgent({
-      ...pool,
-      // Passing `ca` replaces Node's trust store, so the roots are passed along with the extra CA.
-      ca: options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined,
-    });
+    this.httpAgent = guardConnections(new HttpAgent(pool), lookupFor);
+    this.httpsAgent = guardConnections(
+      new HttpsAgent({
+        ...pool,
+        // Passing `ca` replaces Node's trust store, so the roots are passed along with the extra CA.
+        ca: options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined,
+      }),
+      lookupFor,
+    );
   }
 
   static fromConfig(
@@ -152,6 +159,8 @@ export class HttpSender {
     let phase = '';
     let timedOut = false;
     let releaseAnswer = () => {};
+    // What the name resolved to: never told in the attempt's error (see withoutAddresses).
+    let resolved: { host: string; addresses: readonly string[] } | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -167,6 +176,7 @@ export class HttpSender {
         phase = ` waiting for the DNS answer for ${host}`;
         const addresses = await this.resolver.lookup(host, { signal: controller.signal });
         releaseAnswer = this.pinned.pin(host, addresses);
+        resolved = { host, addresses: addresses.map((entry) => entry.address) };
         phase = '';
       }
       const response = await this.post(target, request, controller.signal);
@@ -180,7 +190,7 @@ export class HttpSender {
         responseStatus: null,
         responseBody: null,
         durationMs: elapsed(),
-        error: describeError(failure),
+        error: withoutAddresses(describeError(failure), resolved),
         retryAfterSeconds: null,
       };
     } finally {
@@ -237,7 +247,7 @@ export class HttpSender {
     }
     const host = hostOf(parsed);
     if (isIP(host) !== 0) {
-      const verdict = this.options.addressPolicy.check(host);
+      const verdict = this.options.addressPolicy.check(host, { host, port: portOf(parsed) });
       if (!verdict.allowed) throw ForbiddenAddressError.forLiteral(host, verdict.description);
     }
     return parsed;
@@ -268,6 +278,41 @@ function decoded(response: IncomingMessage): Readable {
   decoder.once('close', () => response.destroy());
   response.on('error', (error) => decoder.destroy(error));
   return response.pipe(decoder);
+}
+
+/**
+ * Every connection an agent opens resolves through a guarded lookup made for that connection's
+ * port: Node does not tell a lookup the port, and an exemption may hold for one port only. The
+ * agents pool sockets by host and port, so a reused socket was checked for the same ones.
+ */
+function guardConnections<A extends HttpAgent>(
+  agent: A,
+  lookupFor: (port: number) => LookupFunction,
+): A {
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = (options: ClientRequestArgs, callback) =>
+    connect({ ...options, lookup: lookupFor(Number(options.port)) }, callback);
+  return agent;
+}
+
+/** The port connected to: the URL's, or the scheme's default. */
+function portOf(url: URL): number {
+  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * An attempt's error without the addresses its host name resolved to: Node names the address it
+ * failed to connect to (`connect ECONNREFUSED 10.1.2.3:8443`), and the error is shown to admins
+ * and auditors, who are not meant to read the internal DNS. The host name stands in for them.
+ */
+function withoutAddresses(
+  text: string,
+  resolved: { host: string; addresses: readonly string[] } | undefined,
+): string {
+  if (!resolved) return text;
+  // Longest first, so that no address is cut out of a longer one that contains it.
+  const addresses = [...resolved.addresses].sort((a, b) => b.length - a.length);
+  return addresses.reduce((result, address) => result.split(address).join(resolved.host), text);
 }
 
 /** The host name or IP literal (an IPv6 literal without its brackets). */
