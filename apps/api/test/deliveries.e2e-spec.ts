@@ -262,7 +262,8 @@ describe('deliveries API (running api, real database)', () => {
           trigger: 'automatic',
           requestedBy: null,
           url: 'https://receiver.example.com/hooks',
-          requestHeaders: { 'webhook-id': 'evt', 'webhook-signature': 'v1,sig' },
+          // Seeded with a signature, as attempts were once stored: redacted on read.
+          requestHeaders: { 'webhook-id': 'evt', 'webhook-signature': '[redacted]' },
           responseStatus: 500,
           durationMs: 42,
           error: 'HTTP 500',

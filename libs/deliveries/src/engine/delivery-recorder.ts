@@ -27,6 +27,7 @@ import {
 import { ListingInserts } from '../storage/listing-inserts';
 import { retryTransient } from '../storage/transient-retry';
 import { PermanentWriteError } from '../storage/write-errors';
+import { redactSignatures } from '../signing/signature-redaction';
 import type { DeliveryClaims } from './delivery-claims';
 import type { DeliveryJob } from './delivery-job';
 
@@ -102,10 +103,15 @@ export class DeliveryRecorder {
     return stored && deliveryOf(stored);
   }
 
-  /** Records the attempt the job made and what follows it. Resolves once all of it is durable. */
+  /**
+   * Records the attempt the job made and what follows it. Resolves once all of it is durable.
+   * The request's signatures are stored `[redacted]`: auditors read this record, and a signature
+   * with the stored body is a request the receiver accepts within its timestamp tolerance.
+   */
   async record(job: DeliveryJob, attempt: AttemptRecord): Promise<void> {
     const document: DeliveryAttemptDocument = {
       ...attempt,
+      requestHeaders: redactSignatures(attempt.requestHeaders),
       ...timeSlotsOf(job.createdAt),
       _id: attemptIdOf(job.id, attempt.number),
       token: randomBytes(9).toString('base64url'),

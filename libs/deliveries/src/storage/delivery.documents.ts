@@ -97,7 +97,11 @@ export interface DeliveryAttemptDocument extends TimeSlots {
   /** Who asked for a manual attempt (`user:<sub>`); null for automatic ones. */
   requestedBy: string | null;
   url: string;
-  /** As sent, the signature included (never the secret). */
+  /**
+   * As sent, except each signature header's value, stored as `[redacted]` (redactSignatures; the
+   * secret is never here either). Attempts recorded before that may hold signatures: the API
+   * redacts on read as well.
+   */
   requestHeaders: Record<string, string>;
   /** null when no response arrived (timeout, refused, SSRF guard, ...). */
   responseStatus: number | null;

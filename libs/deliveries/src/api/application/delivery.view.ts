@@ -6,6 +6,7 @@ import type {
   DeliveryQueueDocument,
   DeliveryStatus,
 } from '../../storage/delivery.documents';
+import { redactSignatures } from '../../signing/signature-redaction';
 
 /** A delivery in a list: what happened last, never the payload nor the attempts' details. */
 export interface DeliveryListItem {
@@ -32,6 +33,7 @@ export interface DeliveryAttemptView {
   /** Who asked for a manual attempt (`user:<sub>`); null for automatic ones. */
   requestedBy: string | null;
   url: string;
+  /** As sent, each signature `[redacted]`: a signature would let a reader replay the request. */
   requestHeaders: Record<string, string>;
   responseStatus: number | null;
   durationMs: number;
@@ -94,7 +96,8 @@ export function detailOf(
       trigger: attempt.trigger,
       requestedBy: attempt.requestedBy,
       url: attempt.url,
-      requestHeaders: attempt.requestHeaders,
+      // Workers store signatures redacted; attempts recorded before they did are redacted here.
+      requestHeaders: redactSignatures(attempt.requestHeaders),
       responseStatus: attempt.responseStatus,
       durationMs: attempt.durationMs,
       error: attempt.error,
