@@ -28,7 +28,7 @@ function created(id: string, name: string): WebhookEvent {
       eventTypes: ['license.created'],
       description: null,
       active: true,
-      encryptedSecret: { v: 1, iv: 'aXY=', tag: 'dGFn', data: 'ZGF0YQ==' },
+      secret: { id: 's-1' },
       secretHint: 'whsec_…abcd',
     },
   };
@@ -99,7 +99,7 @@ describe('npm run projections:rebuild on the real database', () => {
 
     const code = await runProjectionsRebuild(
       ['webhook-list'],
-      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true' },
       { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
       { dropDelayMs: 300 },
     );
@@ -144,7 +144,7 @@ describe('npm run projections:rebuild on the real database', () => {
 
     const code = await runProjectionsRebuild(
       ['webhook-list'],
-      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true' },
       { stdout: () => undefined, stderr: (text) => void (stderr += text) },
       { dropDelayMs: 0 },
     );
@@ -163,7 +163,7 @@ describe('npm run projections:rebuild on the real database', () => {
 
     const code = await runProjectionsRebuild(
       ['webhook-list'],
-      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true' },
       { stdout: (text) => void (stdout += text), stderr: () => undefined },
       { dropDelayMs: 0 },
     );
@@ -212,7 +212,7 @@ describe('npm run projections:rebuild reading old event shapes', () => {
 
     const code = await runProjectionsRebuild(
       ['webhook-list'],
-      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true' },
       { stdout: () => undefined, stderr: () => undefined },
       { dropDelayMs: 0, upcasters },
     );

@@ -67,7 +67,7 @@ describe('npm run projections:rebuild with the registered upcasters', () => {
 
     const code = await runProjectionsRebuild(
       ['webhook-list'],
-      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir },
+      { MONGODB_URI: database.uri, LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true' },
       { stdout: () => undefined, stderr: () => undefined },
       { dropDelayMs: 0 },
     );

@@ -9,5 +9,6 @@ void runApp(
   async (config) =>
     configureApi(await NestFactory.create(ApiModule, { logger: logLevelsUpTo(config.logLevel) })),
   (config) => config.port,
-  { drainHttp: true },
+  // The api verifies bearer tokens: their keys are checked at start-up with the others.
+  { drainHttp: true, verifiesTokens: true },
 );

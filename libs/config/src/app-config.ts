@@ -1,4 +1,5 @@
 import type { SecretsKeyring } from './secrets-keyring';
+import type { AuthSettings } from './auth-settings';
 
 /** The validated, defaulted configuration every app and library reads. Inject it by class. */
 export class AppConfig {
@@ -16,8 +17,13 @@ export class AppConfig {
   kafkaSsl?: KafkaTlsSettings;
   /** KAFKA_SASL_*: authentication to the brokers; undefined: none. Its password is never logged. */
   kafkaSasl?: KafkaSaslSettings;
-  /** HS256 key for bearer tokens; never log it. */
-  authJwtSecret: string;
+  /**
+   * How the api verifies bearer tokens (AUTH_JWT_*). Resolved when first read (AuthModule) unless
+   * loadConfig was asked for it (`tokens`); the worker never reads it. See loadConfig.
+   */
+  auth: AuthSettings;
+  /** LOCAL_MODE, or NODE_ENV development/test: missing keys are generated under localStateDir/keys. */
+  localMode: boolean;
   /**
    * The keys that encrypt webhook secrets at rest (SECRETS_ENCRYPTION_KEY), newest first; it never
    * shows a key when logged.

@@ -118,10 +118,15 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   KAFKA_SASL_PASSWORD?: string;
 
+  /**
+   * Local mode: missing keys are generated under LOCAL_STATE_DIR/keys. Unset: on only when NODE_ENV
+   * is development or test (isLocalMode). AUTH_JWT_* are validated by loadAuthSettings, for the api
+   * alone: the worker ignores them.
+   */
   @IsOptional()
-  @IsString()
-  @Matches(/^.{32,}$/s, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
-  AUTH_JWT_SECRET?: string;
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'LOCAL_MODE must be true or false' })
+  LOCAL_MODE?: boolean;
 
   /** A keyring, `<id>:<base64 of 32 bytes>[,...]` newest first, or one bare base64 key (id k0). */
   @IsOptional()

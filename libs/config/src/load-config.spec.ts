@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { DEFAULT_KAFKA_TOPICS } from './app-config';
 import { ConfigurationError } from './configuration.error';
-import { loadConfig } from './load-config';
+import { loadConfig, type LoadConfigOptions } from './load-config';
 
 /** Calls loadConfig and returns the ConfigurationError it throws (fails the test if it does not). */
-function configurationErrorFor(env: NodeJS.ProcessEnv): ConfigurationError {
+function configurationErrorFor(
+  env: NodeJS.ProcessEnv,
+  options?: LoadConfigOptions,
+): ConfigurationError {
   try {
-    loadConfig(env);
+    loadConfig(env, options);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigurationError);
     return error as ConfigurationError;
@@ -26,7 +29,9 @@ describe('loadConfig', () => {
 
   beforeEach(() => {
     stateDir = mkdtempSync(join(tmpdir(), 'load-config-'));
-    env = (overrides = {}) => ({ LOCAL_STATE_DIR: stateDir, ...overrides });
+    // Local mode on, as under jest (NODE_ENV=test): missing keys are generated in stateDir. The
+    // tests of the keys outside local mode set LOCAL_MODE=false themselves.
+    env = (overrides = {}) => ({ LOCAL_STATE_DIR: stateDir, LOCAL_MODE: 'true', ...overrides });
   });
 
   afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -61,7 +66,7 @@ describe('loadConfig', () => {
     });
 
     it('given nothing set, when loaded, then the embedded database and Kafka are used and every local default is listed', () => {
-      const config = loadConfig(env());
+      const config = loadConfig(env(), { tokens: true });
 
       expect(config.embeddedDatabase).toBe(true);
       expect(config.embeddedKafka).toBe(true);
@@ -104,7 +109,7 @@ describe('loadConfig', () => {
     });
 
     it('given no keys configured, when loaded the first time, then owner-only key files are created under LOCAL_STATE_DIR', () => {
-      const config = loadConfig(env());
+      const config = loadConfig(env(), { tokens: true });
       const files = keyFiles();
 
       expect(config.localStateDir).toBe(stateDir);
@@ -112,21 +117,21 @@ describe('loadConfig', () => {
         expect(existsSync(file)).toBe(true);
         expect(statSync(file).mode & 0o777).toBe(0o600);
       }
-      expect(readFileSync(files.jwt, 'utf8').trim()).toBe(config.authJwtSecret);
+      expect(readFileSync(files.jwt, 'utf8').trim()).toBe(config.auth.signingSecret);
       expect(Buffer.from(readFileSync(files.encryption, 'utf8').trim(), 'base64')).toEqual(
         config.secretsKeyring.key('k0'),
       );
       expect(config.secretsKeyring.ids).toEqual(['k0']);
-      expect(config.authJwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(config.auth.signingSecret?.length).toBeGreaterThanOrEqual(32);
     });
 
     it('given keys created by an earlier load, when loaded again, then the same keys are reused', () => {
-      const first = loadConfig(env());
+      const first = loadConfig(env(), { tokens: true });
       const createdAt = statSync(keyFiles().jwt).mtimeMs;
 
-      const second = loadConfig(env());
+      const second = loadConfig(env(), { tokens: true });
 
-      expect(second.authJwtSecret).toBe(first.authJwtSecret);
+      expect(second.auth.signingSecret).toBe(first.auth.signingSecret);
       expect(second.secretsKeyring.key('k0')).toEqual(first.secretsKeyring.key('k0'));
       expect(statSync(keyFiles().jwt).mtimeMs).toBe(createdAt);
     });
@@ -137,7 +142,7 @@ describe('loadConfig', () => {
         const first = loadConfig(env());
         const other = loadConfig(env({ LOCAL_STATE_DIR: otherDir }));
 
-        expect(other.authJwtSecret).not.toBe(first.authJwtSecret);
+        expect(other.auth.signingSecret).not.toBe(first.auth.signingSecret);
         expect(other.secretsKeyring.key('k0')).not.toEqual(first.secretsKeyring.key('k0'));
       } finally {
         rmSync(otherDir, { recursive: true, force: true });
@@ -154,7 +159,7 @@ describe('loadConfig', () => {
 
       expect(config.secretsKeyring.ids).toEqual(['k0']);
       expect(config.secretsKeyring.key('k0')).toEqual(key);
-      expect(config.authJwtSecret).toBe(jwt);
+      expect(config.auth.signingSecret).toBe(jwt);
       expect(config.localDefaults).not.toContain('SECRETS_ENCRYPTION_KEY');
       expect(config.localDefaults).not.toContain('AUTH_JWT_SECRET');
       expect(existsSync(join(stateDir, 'keys'))).toBe(false);
@@ -175,7 +180,102 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('keys and local mode', () => {
+    const keysDir = () => join(stateDir, 'keys');
+    const key = () => randomBytes(32).toString('base64');
+    const SECRET = 'a-configured-hs256-secret-of-40-characters';
+
+    it.each([
+      ['LOCAL_MODE=false', { LOCAL_MODE: 'false' }],
+      ['NODE_ENV=production', { LOCAL_MODE: undefined, NODE_ENV: 'production' }],
+      ['neither LOCAL_MODE nor NODE_ENV', { LOCAL_MODE: undefined }],
+    ])(
+      'Given %s and no keys, When the api loads (tokens), Then one ConfigurationError names SECRETS_ENCRYPTION_KEY and AUTH_JWT_SECRET, says how to fix it, and no key is written',
+      (_name, mode) => {
+        const error = configurationErrorFor(env({ ...mode }), { tokens: true });
+
+        expect(error.message).toContain('SECRETS_ENCRYPTION_KEY is not set');
+        expect(error.message).toContain('AUTH_JWT_SECRET is not set');
+        expect(error.message).toContain('LOCAL_MODE=true');
+        expect(error.message.match(/local mode is off/g)).toHaveLength(1);
+        expect(existsSync(keysDir())).toBe(false);
+      },
+    );
+
+    it.each([
+      ['LOCAL_MODE=true', { LOCAL_MODE: 'true', NODE_ENV: 'production' }],
+      ['NODE_ENV=development', { LOCAL_MODE: undefined, NODE_ENV: 'development' }],
+      ['NODE_ENV=test', { LOCAL_MODE: undefined, NODE_ENV: 'test' }],
+    ])('Given %s and no keys, When loaded, Then local mode generates them', (_name, mode) => {
+      const config = loadConfig(env({ ...mode }), { tokens: true });
+
+      expect(config.localMode).toBe(true);
+      expect(config.localDefaults).toEqual(
+        expect.arrayContaining(['SECRETS_ENCRYPTION_KEY', 'AUTH_JWT_SECRET']),
+      );
+      expect(existsSync(join(keysDir(), 'secrets-encryption-key'))).toBe(true);
+      expect(existsSync(join(keysDir(), 'auth-jwt-secret'))).toBe(true);
+    });
+
+    it('Given local mode off and both keys set, When the api loads, Then it starts with them and writes nothing', () => {
+      const config = loadConfig(
+        env({ LOCAL_MODE: 'false', SECRETS_ENCRYPTION_KEY: key(), AUTH_JWT_SECRET: SECRET }),
+        { tokens: true },
+      );
+
+      expect(config.localMode).toBe(false);
+      expect(config.auth.signingSecret).toBe(SECRET);
+      expect(config.localDefaults).toEqual(['MONGODB_URI', 'KAFKA_BROKERS']);
+      expect(existsSync(keysDir())).toBe(false);
+    });
+
+    it('Given LOCAL_MODE=maybe, When loaded, Then it is refused by name', () => {
+      expect(configurationErrorFor(env({ LOCAL_MODE: 'maybe' })).message).toContain('LOCAL_MODE');
+    });
+
+    describe('the worker (no tokens)', () => {
+      it('Given local mode off, SECRETS_ENCRYPTION_KEY set and no AUTH_JWT_*, When loaded, Then it loads and no token key is read or written', () => {
+        const config = loadConfig(env({ LOCAL_MODE: 'false', SECRETS_ENCRYPTION_KEY: key() }));
+
+        expect(config.localDefaults).not.toContain('AUTH_JWT_SECRET');
+        expect(existsSync(keysDir())).toBe(false);
+      });
+
+      it('Given local mode on and no keys, When loaded, Then only the encryption key is generated: no token key', () => {
+        const config = loadConfig(env());
+
+        expect(existsSync(join(keysDir(), 'secrets-encryption-key'))).toBe(true);
+        expect(existsSync(join(keysDir(), 'auth-jwt-secret'))).toBe(false);
+        expect(config.localDefaults).not.toContain('AUTH_JWT_SECRET');
+      });
+
+      it('Given AUTH_JWT_* settings that are wrong, When loaded without tokens, Then the worker ignores them', () => {
+        expect(() =>
+          loadConfig(
+            env({ AUTH_JWT_SECRET: 'short', AUTH_JWT_PUBLIC_KEY: 'x', AUTH_JWT_MAX_LIFETIME: '?' }),
+          ),
+        ).not.toThrow();
+      });
+
+      it('Given the config loaded without tokens, When config.auth is read (AuthModule), Then the settings are resolved then, once', () => {
+        const config = loadConfig(env({ AUTH_JWT_SECRET: SECRET }));
+
+        expect(config.auth.signingSecret).toBe(SECRET);
+        expect(config.auth).toBe(config.auth);
+        const outside = loadConfig(env({ LOCAL_MODE: 'false', SECRETS_ENCRYPTION_KEY: key() }));
+        expect(() => outside.auth).toThrow(ConfigurationError);
+      });
+    });
+  });
+
   describe('rejected values', () => {
+    it('given a METRICS_TOKEN too short, when loaded, then the error names it without echoing it', () => {
+      const error = configurationErrorFor(env({ METRICS_TOKEN: 'short-tok' }));
+
+      expect(error.message).toContain('METRICS_TOKEN');
+      expect(error.message).not.toContain('short-tok');
+    });
+
     it.each([
       ['PORT', 'abc'],
       ['PORT', '70000'],
@@ -204,6 +304,9 @@ describe('loadConfig', () => {
       ['IDEMPOTENCY_KEY_TTL_HOURS', '0.05'],
       ['IDEMPOTENCY_KEY_TTL_HOURS', 'a day'],
       ['IDEMPOTENCY_KEY_TTL_HOURS', '9000'],
+      ['METRICS_PORT', '0'],
+      ['HTTP_HSTS_MAX_AGE', '-5'],
+      ['HTTP_HSTS_MAX_AGE', 'a year'],
     ])('given %s=%s, when loaded, then a ConfigurationError names the variable', (name, value) => {
       const error = configurationErrorFor(env({ [name]: value }));
 
@@ -230,7 +333,8 @@ describe('loadConfig', () => {
     ])(
       'given $name set to $kind, when loaded, then the error names it without echoing its value',
       ({ name, value }) => {
-        const error = configurationErrorFor(env({ [name]: value }));
+        // AUTH_JWT_* are checked for the api (tokens) only.
+        const error = configurationErrorFor(env({ [name]: value }), { tokens: true });
 
         expect(error.message).toContain(name);
         expect(error.message).not.toContain(value);
@@ -414,7 +518,7 @@ describe('loadConfig: Kafka TLS and SASL', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'load-config-kafka-'));
-    env = (overrides = {}) => ({ LOCAL_STATE_DIR: dir, ...overrides });
+    env = (overrides = {}) => ({ LOCAL_STATE_DIR: dir, LOCAL_MODE: 'true', ...overrides });
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

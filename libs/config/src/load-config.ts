@@ -3,11 +3,13 @@ import { validateSync, ValidationError } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
+import { type AuthSettings, loadAuthSettings } from './auth-settings';
 import { ConfigurationError } from './configuration.error';
 import { parseDnsServers } from './dns-servers';
 import { EnvironmentVariables } from './environment.variables';
 import { kafkaSecurityProblems, loadKafkaSecurity } from './kafka-security';
 import { localKey } from './local-keys';
+import { isLocalMode, missingKeysHint } from './local-mode';
 import { SecretsKeyring } from './secrets-keyring';
 
 const list = (value: string | undefined): string[] =>
@@ -16,11 +18,24 @@ const list = (value: string | undefined): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+export interface LoadConfigOptions {
+  /**
+   * The caller verifies bearer tokens (the api's runApp): the AUTH_JWT_* settings are resolved now,
+   * so a missing token key is named in the same error as a missing SECRETS_ENCRYPTION_KEY.
+   * Otherwise they are resolved when `config.auth` is first read (see the end of loadConfig).
+   */
+  tokens?: boolean;
+}
+
 /**
  * Validates the environment and fills in defaults. Throws ConfigurationError naming every bad
- * variable. Never echoes a value of a secret variable.
+ * variable. Never echoes a value of a secret variable. Outside local mode (see isLocalMode) a
+ * missing key is an error; in local mode it is generated under LOCAL_STATE_DIR/keys.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadConfigOptions = {},
+): AppConfig {
   const raw = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -33,13 +48,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const localDefaults: string[] = [];
   const stateDir = resolve(vars.LOCAL_STATE_DIR ?? '.local');
+  // Keys are never made up outside local mode: a missing one stops the app here, before any key
+  // file is written, with the api's token settings when it asks, so one message names them all.
+  const localMode = vars.LOCAL_MODE ?? isLocalMode({ NODE_ENV: env.NODE_ENV });
+  const keyProblems: string[] = [];
+  if (!localMode && vars.SECRETS_ENCRYPTION_KEY === undefined) {
+    keyProblems.push(
+      'SECRETS_ENCRYPTION_KEY is not set (it encrypts webhook secrets at rest; the api and the worker need the same one)',
+      missingKeysHint(env),
+    );
+  }
+  const authEnv = { ...env };
+  let auth: AuthSettings | undefined;
+  if (options.tokens) {
+    try {
+      auth = loadAuthSettings(authEnv, localDefaults);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      keyProblems.push(...error.problems);
+    }
+  }
+  if (keyProblems.length > 0) throw new ConfigurationError([...new Set(keyProblems)]);
   const orLocal = <T>(name: string, value: T | undefined, fallback: () => T): T => {
     if (value !== undefined) return value;
     localDefaults.push(name);
     return fallback();
   };
 
-  return Object.assign(new AppConfig(), {
+  const config = Object.assign(new AppConfig(), {
     port: vars.PORT ?? 3000,
     mongodbUri: orLocal(
       'MONGODB_URI',
@@ -59,9 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafkaDeadLetterTopic: vars.KAFKA_DEAD_LETTER_TOPIC ?? 'webhooks.dead-letter',
     kafkaClientId: vars.KAFKA_CLIENT_ID ?? 'lmp-webhooks',
     ...kafkaSecurity,
-    authJwtSecret: orLocal('AUTH_JWT_SECRET', vars.AUTH_JWT_SECRET, () =>
-      localKey(stateDir, 'auth-jwt-secret', 48),
-    ),
+    localMode,
     secretsKeyring: SecretsKeyring.parse(
       orLocal('SECRETS_ENCRYPTION_KEY', vars.SECRETS_ENCRYPTION_KEY, () =>
         localKey(stateDir, 'secrets-encryption-key', 32),
@@ -97,6 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminUiDir: resolve(vars.ADMIN_UI_DIR ?? 'dist/admin'),
     localDefaults,
   });
+  // The bearer-token settings are the api's alone: resolved above when it asks (options.tokens),
+  // otherwise when first read, which only AuthModule (the api) and its tests do. The worker has no
+  // AuthModule and never reads config.auth, so it ignores AUTH_JWT_* and never reads, generates or
+  // needs a token key.
+  Object.defineProperty(config, 'auth', {
+    get: () => (auth ??= loadAuthSettings(authEnv, localDefaults)),
+    enumerable: false,
+    configurable: true,
+  });
+  return config;
 }
 
 /**

@@ -14,6 +14,7 @@ export * from './auth/roles';
 export * from './auth/principal';
 export * from './auth/auth.decorators';
 export * from './auth/access-token';
+export * from './auth/access-token-keys';
 export * from './auth/jwt-auth.guard';
 export * from './auth/auth.module';
 export * from './http/problem-details';

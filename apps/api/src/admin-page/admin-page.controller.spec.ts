@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AppConfig } from '@app/config';
+import { AppConfig, loadAuthSettings } from '@app/config';
 import { AuthModule, ProblemDetailsFilter } from '@app/platform';
 import { ADMIN_PAGE_ROUTES, AdminPageModule } from './admin-page.module';
 
@@ -20,7 +20,9 @@ async function startPage(dir: string): Promise<INestApplication> {
         provide: AppConfig,
         useValue: Object.assign(new AppConfig(), {
           adminUiDir: dir,
-          authJwtSecret: 'test-auth-secret-that-is-long-enough-for-hs256',
+          auth: loadAuthSettings({
+            AUTH_JWT_SECRET: 'test-auth-secret-that-is-long-enough-for-hs256',
+          }),
         }),
       },
     ],

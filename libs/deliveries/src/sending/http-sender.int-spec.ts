@@ -465,6 +465,7 @@ describe('HttpSender (real HTTP and HTTPS servers on 127.0.0.1)', () => {
       const stateDir = mkdtempSync(join(tmpdir(), 'http-sender-dns-'));
       try {
         const config = loadConfig({
+          LOCAL_MODE: 'true',
           LOCAL_STATE_DIR: stateDir,
           WEBHOOKS_ALLOW_HTTP: 'true',
           DELIVERY_ALLOWED_CIDRS: '127.0.0.1/32',

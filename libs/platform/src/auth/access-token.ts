@@ -2,32 +2,49 @@ import { JwtService } from '@nestjs/jwt';
 import type { Principal } from './principal';
 import type { Role } from './roles';
 
-/** Bearer tokens are HS256 only; every other algorithm (and `none`) is rejected. */
+export { parseDuration } from '@app/config';
+
+/**
+ * The one algorithm this service signs with (AUTH_JWT_SECRET). Verification accepts HS256 only with
+ * AUTH_JWT_SECRET, RS256/ES256 only with AUTH_JWT_PUBLIC_KEY or AUTH_JWT_JWKS_FILE; never `none`.
+ */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 
-/** The claims JwtAuthGuard requires: `sub` (the principal id) and `role`; `exp`/`nbf` are honoured. */
+/**
+ * The claims JwtAuthGuard requires: `sub` (the principal id), `role` and `exp` (at most
+ * AUTH_JWT_MAX_LIFETIME after `iat`); `nbf` is honoured, `iss`/`aud` checked when configured.
+ */
 export interface AccessTokenClaims {
   sub: string;
   role: Role;
+  exp: number;
   iat?: number;
-  exp?: number;
   nbf?: number;
+  iss?: string;
+  aud?: string | string[];
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Parses `90`, `90s`, `15m`, `12h` or `7d` into whole seconds; undefined when malformed or zero. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
-  if (!match) return undefined;
-  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
-  return seconds > 0 ? seconds : undefined;
+/** `iss` and `aud` for a token, as AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE expect them. */
+export interface AccessTokenAudience {
+  issuer?: string;
+  audience?: string;
 }
 
 /** Signs an access token for `principal` with the HS256 `secret`, valid for `ttlSeconds`. */
-export function signAccessToken(secret: string, principal: Principal, ttlSeconds: number): string {
+export function signAccessToken(
+  secret: string,
+  principal: Principal,
+  ttlSeconds: number,
+  { issuer, audience }: AccessTokenAudience = {},
+): string {
   return new JwtService({ secret }).sign(
     { role: principal.role },
-    { algorithm: ACCESS_TOKEN_ALGORITHM, subject: principal.id, expiresIn: ttlSeconds },
+    {
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      subject: principal.id,
+      expiresIn: ttlSeconds,
+      ...(issuer === undefined ? {} : { issuer }),
+      ...(audience === undefined ? {} : { audience }),
+    },
   );
 }

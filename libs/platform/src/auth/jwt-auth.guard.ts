@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { ACCESS_TOKEN_ALGORITHM } from './access-token';
+import { AppConfig } from '@app/config';
 import { IS_PUBLIC_KEY, REQUIRED_ROLE_KEY } from './auth.decorators';
 import type { AuthenticatedRequest, Principal } from './principal';
 import { isRole, Role, roleAtLeast } from './roles';
@@ -21,10 +21,13 @@ interface HeaderWriter {
 
 /**
  * The global guard of the REST API (installed as APP_GUARD by AuthModule). Every HTTP route needs
- * `Authorization: Bearer <JWT>` signed HS256 with AppConfig.authJwtSecret and carrying `sub` and a
- * known `role`; `exp` and `nbf` are honoured. @Public routes skip it; @RequireRole routes also need
- * that role or a higher one. Missing, malformed, forged or expired token: 401 (with a
- * `WWW-Authenticate: Bearer` challenge); too low a role: 403. The caller becomes `request.user`.
+ * `Authorization: Bearer <JWT>` verified with AppConfig.auth (HS256 with AUTH_JWT_SECRET, or RS256/
+ * ES256 with the identity provider's AUTH_JWT_PUBLIC_KEY or JWKS), carrying `sub`, a known `role` and
+ * `exp` no more than AUTH_JWT_MAX_LIFETIME after `iat` (without `iat`: after now); `nbf`, `iss` and
+ * `aud` (when configured) are checked, all with 30 s of clock skew. @Public routes skip it;
+ * @RequireRole routes also need that role or a higher one. Missing, malformed, forged, expired or
+ * too long-lived token: 401 (with a `WWW-Authenticate: Bearer` challenge); too low a role: 403. The
+ * caller becomes `request.user`.
  *
  * Only HTTP is guarded: Kafka and other transports carry no bearer token and pass through.
  */
@@ -33,6 +36,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -85,11 +89,25 @@ export class JwtAuthGuard implements CanActivate {
 
     let claims: Record<string, unknown>;
     try {
-      claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
-        algorithms: [ACCESS_TOKEN_ALGORITHM],
-      });
+      // Key, algorithm, signature, exp/nbf, iss and aud: AuthModule's options (accessTokenJwtOptions).
+      claims = await this.jwt.verifyAsync<Record<string, unknown>>(token);
     } catch {
       return reject('invalid_token', 'The bearer token is invalid or expired.');
+    }
+
+    const { maxLifetimeSeconds, clockToleranceSeconds } = this.config.auth;
+    const now = Math.floor(Date.now() / 1000);
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number')
+      return reject('invalid_token', 'The bearer token has no expiry (exp).');
+    if (iat !== undefined && (typeof iat !== 'number' || iat > now + clockToleranceSeconds)) {
+      return reject('invalid_token', 'The bearer token was issued in the future (iat).');
+    }
+    if (exp - (iat ?? now) > maxLifetimeSeconds) {
+      return reject(
+        'invalid_token',
+        `The bearer token is valid for longer than ${maxLifetimeSeconds} s, the most this service accepts.`,
+      );
     }
 
     const { sub, role } = claims;

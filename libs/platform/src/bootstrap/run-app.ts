@@ -20,7 +20,15 @@ export interface RunAppOptions {
    * and /metrics until the end of the drain.
    */
   drainHttp?: boolean;
+  /**
+   * The app verifies bearer tokens (the api): the AUTH_JWT_* settings are resolved at start-up with
+   * the rest, so one error names every missing key. The worker has none: it never needs a token key.
+   */
+  verifiesTokens?: boolean;
 }
+
+/** The local defaults that are keys: generated (local mode only) and kept under the state folder. */
+const LOCAL_KEYS = ['AUTH_JWT_SECRET', 'SECRETS_ENCRYPTION_KEY'];
 
 /**
  * Starts an app, turning a configuration error into one clear message and exit code 78 (EX_CONFIG)
@@ -41,10 +49,15 @@ export async function runApp(
   let app: INestApplication;
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { tokens: options.verifiesTokens });
     if (config.localDefaults.length > 0) {
+      const keys = config.localDefaults.filter((name) => LOCAL_KEYS.includes(name));
+      const where =
+        keys.length > 0
+          ? `; local mode: ${keys.join(' and ')} generated under ${config.localStateDir}/keys, never for production`
+          : '';
       logger.log(
-        `using local defaults for ${config.localDefaults.join(', ')} (set them to use your own; keys live under ${config.localStateDir}/keys)`,
+        `using local defaults for ${config.localDefaults.join(', ')} (set them to use your own${where})`,
       );
       if (config.localDefaults.includes('AUTH_JWT_SECRET')) {
         logger.log('mint a token for the local key: npm run token -- --role admin --sub <you>');
