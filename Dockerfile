@@ -28,7 +28,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
-# Generated local keys (when none are configured) live here; compose shares it between the apps.
+# NODE_ENV=production: local mode is off, so the apps refuse to start without their keys
+# (SECRETS_ENCRYPTION_KEY; the api also AUTH_JWT_*). Only with LOCAL_MODE=true are missing keys
+# generated, here; compose shares this folder between the apps.
 RUN mkdir -p /app/state && chown node:node /app/state
 USER node
 EXPOSE 3000
