@@ -96,6 +96,28 @@ describe('security: what the api exposes', () => {
     });
   });
 
+  describe('given no Kafka broker to reach (KAFKA_BROKERS on a closed port)', () => {
+    let api: TestApp;
+
+    beforeAll(async () => {
+      const closedPort = await freePort();
+      api = await startTestApp(ApiModule, {
+        label: 'security_no_kafka',
+        configure: configureApi,
+        env: { AUTH_JWT_SECRET: JWT_SECRET, KAFKA_BROKERS: `127.0.0.1:${closedPort}` },
+      });
+    });
+
+    afterAll(() => api?.close());
+
+    it('When a load balancer probes the api, then it is live and ready: its readiness is the database, never Kafka', async () => {
+      expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
+      const ready = await fetch(`${api.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(JSON.stringify(await ready.json())).not.toMatch(/kafka/i);
+    });
+  });
+
   describe('given METRICS_TOKEN and HTTP_HSTS_MAX_AGE', () => {
     let api: TestApp;
 

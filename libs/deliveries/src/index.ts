@@ -30,6 +30,7 @@ export { signWebhook } from './signing/webhook-signature';
 export { ATTEMPT_SENDER, type AttemptSender } from './engine/attempt-sender';
 export { EndpointHealth, DELIVERY_WORKER_ACTOR } from './engine/endpoint-health';
 export { AttemptRunner } from './engine/attempt-runner';
+export { SigningSecrets } from './engine/signing-secrets';
 export { DeliveryEngine } from './engine/delivery-engine';
 export { DeliveryIntake } from './engine/delivery-intake';
 export { DeliveryMetrics } from './engine/delivery-metrics';

@@ -2,6 +2,15 @@ export * from './domain';
 export * from './webhooks.module';
 export * from './read-models/webhook-list.projection';
 export * from './webhook-commands.module';
+export * from './secrets/webhook-secrets.module';
+export * from './secrets/webhook-secret-store';
+export * from './secrets/secrets-reencryption';
+export {
+  WebhookSecrets,
+  SecretNotStoredError,
+  type RevealedSecrets,
+} from './application/webhook-secrets';
+export { WebhookRepository, type LoadedWebhook } from './application/webhook-repository';
 export * from './commands/pause-webhook/pause-webhook.command';
 export * from './read-models/subscription-index';
 export { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';

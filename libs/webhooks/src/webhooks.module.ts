@@ -6,7 +6,6 @@ import { WebhookDirectoryHost } from './application/webhook-directory.host';
 import { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
 import { WebhookReader } from './application/webhook-reader';
 import { WebhookRepository } from './application/webhook-repository';
-import { WebhookSecrets } from './application/webhook-secrets';
 import { CreateWebhookHandler } from './commands/create-webhook/create-webhook.handler';
 import { CreateWebhookHttp } from './commands/create-webhook/create-webhook.http';
 import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler';
@@ -20,6 +19,7 @@ import { UpdateWebhookHttp } from './commands/update-webhook/update-webhook.http
 import { EventTypesHttp, WebhookQueriesHttp } from './queries/webhook-queries.http';
 import { WEBHOOK_QUERY_HANDLERS } from './queries/webhook.queries';
 import { registerDurableProjections } from './read-models/projections.registry';
+import { WebhookSecretsModule } from './secrets/webhook-secrets.module';
 import { registerWebhookProblems } from './webhook-problems';
 
 /**
@@ -31,7 +31,7 @@ import { registerWebhookProblems } from './webhook-problems';
  * EventStoreModule.forRoot.
  */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, WebhookSecretsModule],
   controllers: [
     EventTypesHttp,
     CreateWebhookHttp,
@@ -43,7 +43,6 @@ import { registerWebhookProblems } from './webhook-problems';
   ],
   providers: [
     WebhookRepository,
-    WebhookSecrets,
     WebhookCommandExecutor,
     WebhookDirectoryHost,
     WebhookDirectoryReadiness,

@@ -12,9 +12,10 @@ import {
   EndpointHealth,
   HttpSender,
   RetentionMetrics,
+  SigningSecrets,
 } from '@app/deliveries';
 import { RetryPolicyFollowerModule } from '@app/retry-policy';
-import { WebhookCommandsModule } from '@app/webhooks';
+import { WebhookCommandsModule, WebhookSecretsModule } from '@app/webhooks';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
 /**
@@ -23,7 +24,13 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
  * webhooks through their own command (WebhookCommandsModule); prunes what retention lets go.
  */
 @Module({
-  imports: [CqrsModule, SubscriptionsModule, RetryPolicyFollowerModule, WebhookCommandsModule],
+  imports: [
+    CqrsModule,
+    SubscriptionsModule,
+    RetryPolicyFollowerModule,
+    WebhookCommandsModule,
+    WebhookSecretsModule,
+  ],
   providers: [
     {
       provide: ATTEMPT_SENDER,
@@ -32,6 +39,7 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
     },
     DeliveryMetrics,
     EndpointHealth,
+    SigningSecrets,
     AttemptRunner,
     DeliveryEngine,
     DeliveryIntake,

@@ -36,7 +36,7 @@ describe('the worker keeps the subscription index', () => {
             eventTypes: ['license.created'],
             description: null,
             active: true,
-            encryptedSecret: { v: 1, iv: 'aXY=', tag: 'dGFn', data: 'ZGF0YQ==' },
+            secret: { id: 's-1' },
             secretHint: 'whsec_…abcd',
           },
         },

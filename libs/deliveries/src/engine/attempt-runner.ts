@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
-import { SecretBox } from '@app/platform';
-import {
-  signingSecretsAt,
-  SubscriptionIndex,
-  type EncryptedSecret,
-  type WebhookTarget,
-} from '@app/webhooks';
+import { SubscriptionIndex, type WebhookTarget } from '@app/webhooks';
 import { nextStepAfter, type NextStep } from '../domain/attempt-outcome';
 import { nextRetryDelayMs } from '../domain/retry-schedule';
 import { RetryPolicyFollower } from '@app/retry-policy';
@@ -19,6 +13,7 @@ import type { DeliveryJob } from './delivery-job';
 import { DeliveryMetrics } from './delivery-metrics';
 import type { AttemptRecord, DeliveryRecorder } from './delivery-recorder';
 import { EndpointHealth } from './endpoint-health';
+import { SigningSecrets } from './signing-secrets';
 
 /**
  * A queued attempt whose webhook this worker's index does not know (yet): created after the index
@@ -49,17 +44,9 @@ const FAILURE_REASONS: Record<Extract<NextStep, { status: 'failed' }>['reason'],
  */
 @Injectable()
 export class AttemptRunner {
-  /**
-   * Decrypted secrets by their ciphertext, so that each is decrypted once rather than on every
-   * attempt (it showed in the worker's profile). Keyed by the index's frozen objects: any change to
-   * the webhook, a rotation included, replaces them, and a replaced one is left to the collector.
-   * Never logged.
-   */
-  private readonly plaintexts = new WeakMap<EncryptedSecret, string>();
-
   constructor(
     private readonly index: SubscriptionIndex,
-    private readonly box: SecretBox,
+    private readonly secrets: SigningSecrets,
     @Inject(ATTEMPT_SENDER) private readonly sender: AttemptSender,
     private readonly retryPolicy: RetryPolicyFollower,
     private readonly health: EndpointHealth,
@@ -97,13 +84,15 @@ export class AttemptRunner {
         messageId: job.eventId,
         timestampSeconds: Math.floor(startedAt.getTime() / 1000),
         body: job.body,
-        secrets: this.secretsOf(target, startedAt),
+        // Read from the secret store and decrypted once per secret (SigningSecrets).
+        secrets: await this.secrets.secretsOf(target, startedAt),
         eventType: job.eventType,
       });
       result = await this.sender.send({ url: target.url, headers, body: job.body });
     } catch (error) {
-      // A secret that does not decrypt (SECRETS_ENCRYPTION_KEY differs from the api's) or is
-      // corrupt: a failed attempt like any other, retried on schedule, so fixing the key recovers.
+      // A secret that does not decrypt (its key is not in this worker's SECRETS_ENCRYPTION_KEY, it
+      // was shredded, or it is corrupt): a failed attempt like any other, retried on schedule, so
+      // fixing the keyring recovers.
       result = unsent(`not sent: ${(error as Error).message}`);
     } finally {
       requestDone();
@@ -132,20 +121,6 @@ export class AttemptRunner {
           maxRetryAfterSeconds: this.config.deliveryMaxRetryAfterSeconds,
         }),
     );
-  }
-
-  /** The secrets that sign now: the current one, and a rotated-out one during its grace window. */
-  private secretsOf(target: WebhookTarget, at: Date): string[] {
-    return signingSecretsAt(target, at).map((secret) => this.plaintextOf(secret, target.id));
-  }
-
-  private plaintextOf(secret: EncryptedSecret, webhookId: string): string {
-    let plaintext = this.plaintexts.get(secret);
-    if (plaintext === undefined) {
-      plaintext = this.box.decrypt(secret, webhookId);
-      this.plaintexts.set(secret, plaintext);
-    }
-    return plaintext;
   }
 
   private attemptBase(

@@ -177,7 +177,9 @@ describe('SecretBox with a keyring (SECRETS_ENCRYPTION_KEY with key ids)', () =>
     const encrypted = new SecretBox(ringA).encrypt(plaintext);
     const junk = '<script>'.repeat(10);
 
-    const error = decryptionErrorOf(() => new SecretBox(ringA).decrypt({ ...encrypted, kid: junk }));
+    const error = decryptionErrorOf(() =>
+      new SecretBox(ringA).decrypt({ ...encrypted, kid: junk }),
+    );
     expect(error.message).not.toContain(junk);
     decryptionErrorOf(() =>
       new SecretBox(ringA).decrypt({ ...encrypted, kid: 7 } as unknown as EncryptedSecret),

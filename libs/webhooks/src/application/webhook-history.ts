@@ -11,8 +11,16 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
 }
 
-/** Fields of stored event data that hold secret material, in any event type. */
-const SECRET_FIELDS = new Set(['encryptedSecret', 'previousEncryptedSecret', 'secret']);
+/**
+ * Fields of stored event data that hold secret material or where it is kept, in any event type and
+ * schema version (v1 ciphertexts inline, v2 references to the secret store).
+ */
+const SECRET_FIELDS = new Set([
+  'encryptedSecret',
+  'previousEncryptedSecret',
+  'secret',
+  'previousSecret',
+]);
 
 export function historyEntry(event: StoredEvent): HistoryEntry {
   const data = (event.data ?? {}) as Record<string, unknown>;

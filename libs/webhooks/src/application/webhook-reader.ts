@@ -73,6 +73,6 @@ export class WebhookReader {
     if (state.status === 'none' || state.status === 'deleted') {
       throw new WebhookNotFoundError(webhookId);
     }
-    return { ...this.secrets.reveal(state, this.clock.now()), version };
+    return { ...(await this.secrets.reveal(state, this.clock.now())), version };
   }
 }

@@ -1,17 +1,26 @@
-import { Injectable } from '@nestjs/common';
-import { generateWebhookSecret, SecretBox } from '@app/platform';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@app/event-store';
+import { generateWebhookSecret, SecretBox, SecretDecryptionError } from '@app/platform';
 import {
   previousSecretSigningAt,
-  type EncryptedSecret,
   type ExistingWebhook,
+  type SecretRef,
 } from '../domain/webhook.events';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { isValidSecret, secretHintOf } from '../domain/webhook.rules';
+import {
+  WEBHOOK_SECRET_STORE,
+  ciphertextOf,
+  secretDocumentId,
+  type WebhookSecretStore,
+} from '../secrets/webhook-secret-store';
 
 export interface SealedSecret {
   /** Shown once, in the response of the command that made it; never stored. */
   plaintext: string;
-  encryptedSecret: EncryptedSecret;
+  /** Its document in the secret store, which the event refers to. */
+  secretId: string;
   secretHint: string;
 }
 
@@ -22,15 +31,36 @@ export interface RevealedSecrets {
 }
 
 /**
- * Webhook signing secrets: generated (or checked when an admin supplies one), encrypted under
- * SECRETS_ENCRYPTION_KEY and bound to their webhook's id, so a ciphertext copied onto another
- * webhook does not decrypt.
+ * The secret store has no ciphertext for the secret (its webhook was deleted, which shreds its
+ * secrets) and no event holds one inline.
+ */
+export class SecretNotStoredError extends SecretDecryptionError {
+  constructor() {
+    super('it is no longer in the secret store (its webhook was deleted)');
+  }
+}
+
+/**
+ * Webhook signing secrets: generated (or checked when an admin supplies one), encrypted under the
+ * newest key of SECRETS_ENCRYPTION_KEY and kept in the secret store (`webhook_secrets`), bound to
+ * their document's id, so a ciphertext copied onto another webhook does not decrypt. Events only
+ * refer to them (SecretRef), so a key can be rotated and a deleted webhook's secrets shredded
+ * without touching the log. Plaintexts are never logged.
  */
 @Injectable()
 export class WebhookSecrets {
-  constructor(private readonly box: SecretBox) {}
+  constructor(
+    private readonly box: SecretBox,
+    @Inject(WEBHOOK_SECRET_STORE) private readonly store: WebhookSecretStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  seal(webhookId: string, supplied?: string): SealedSecret {
+  /**
+   * Checks (or generates) a secret and stores its ciphertext under a new id, before the event that
+   * refers to it is appended: an event never names a secret that is not stored. If the append
+   * then fails, the document is left unreferenced (see `discard`).
+   */
+  async seal(webhookId: string, supplied?: string): Promise<SealedSecret> {
     if (supplied !== undefined && !isValidSecret(supplied)) {
       throw new WebhookValidationError([
         {
@@ -40,23 +70,54 @@ export class WebhookSecrets {
       ]);
     }
     const plaintext = supplied ?? generateWebhookSecret(32);
+    const secretId = `s-${randomBytes(12).toString('base64url')}`;
+    const _id = secretDocumentId(webhookId, secretId);
+    await this.store.insert({
+      _id,
+      webhookId,
+      secretId,
+      ...this.box.encrypt(plaintext, _id),
+      kid: this.box.currentKeyId,
+      createdAt: this.clock.now(),
+    });
+    return { plaintext, secretId, secretHint: secretHintOf(plaintext) };
+  }
+
+  /** Removes a sealed secret that no event came to refer to (the command was refused). */
+  async discard(webhookId: string, secretId: string): Promise<void> {
+    await this.store.delete(webhookId, secretId);
+  }
+
+  /**
+   * The plaintext of a secret: from its stored document (under whichever key of the ring it names),
+   * else from the ciphertext a schema version 1 event held inline (under the legacy key `k0`).
+   * @throws SecretNotStoredError when neither exists; UnknownSecretKeyError when its key is no
+   * longer in the ring; SecretDecryptionError when it does not decrypt.
+   */
+  async plaintextOf(webhookId: string, ref: SecretRef): Promise<string> {
+    const doc = await this.store.get(webhookId, ref.id);
+    if (doc) return this.box.decrypt(ciphertextOf(doc), doc._id);
+    if (ref.legacy) return this.box.decrypt(ref.legacy, webhookId);
+    throw new SecretNotStoredError();
+  }
+
+  async reveal(webhook: ExistingWebhook, now: Date): Promise<RevealedSecrets> {
+    const previous = previousSecretSigningAt(webhook.previousSecret, now);
+    const [secret, previousSecret] = await Promise.all([
+      this.plaintextOf(webhook.id, webhook.secret),
+      previous ? this.plaintextOf(webhook.id, previous.secret) : null,
+    ]);
     return {
-      plaintext,
-      encryptedSecret: this.box.encrypt(plaintext, webhookId),
-      secretHint: secretHintOf(plaintext),
+      secret,
+      previous:
+        previous && previousSecret !== null
+          ? { secret: previousSecret, validUntil: previous.validUntil }
+          : null,
     };
   }
 
-  reveal(webhook: ExistingWebhook, now: Date): RevealedSecrets {
-    const previous = previousSecretSigningAt(webhook.previousSecret, now);
-    return {
-      secret: this.box.decrypt(webhook.encryptedSecret, webhook.id),
-      previous: previous
-        ? {
-            secret: this.box.decrypt(previous.encryptedSecret, webhook.id),
-            validUntil: previous.validUntil,
-          }
-        : null,
-    };
+  /** Deletes every stored secret of a webhook (crypto-shredding); how many there were. */
+  shred(webhookId: string): Promise<number> {
+    return this.store.deleteAllOf(webhookId);
   }
 }

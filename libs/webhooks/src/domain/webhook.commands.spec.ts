@@ -9,7 +9,7 @@ import type { WebhookEvent } from './webhook.events';
 import {
   WEBHOOK_ID,
   createWebhook,
-  encryptedSecret,
+  secretRef,
   given,
   testContext,
   webhookCreated,
@@ -27,7 +27,7 @@ const deactivate = { type: 'DeactivateWebhook', data: { id, reason: 'admin' } } 
 const rotate = (label: string) =>
   ({
     type: 'RotateSecret',
-    data: { id, encryptedSecret: encryptedSecret(label), secretHint: `whsec_…${label}` },
+    data: { id, secretId: label, secretHint: `whsec_…${label}` },
   }) as const;
 const remove = { type: 'DeleteWebhook', data: { id } } as const;
 
@@ -285,9 +285,9 @@ describe('decide', () => {
             type: 'SecretRotated',
             data: {
               id,
-              encryptedSecret: encryptedSecret('second'),
+              secret: secretRef('second'),
               secretHint: 'whsec_…second',
-              previousEncryptedSecret: encryptedSecret('first'),
+              previousSecret: secretRef('first'),
               previousSecretHint: 'whsec_…aSw1',
               previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
             },
@@ -311,9 +311,9 @@ describe('decide', () => {
         type: 'SecretRotated',
         data: {
           id,
-          encryptedSecret: encryptedSecret('second'),
+          secret: secretRef('second'),
           secretHint: 'whsec_…second',
-          previousEncryptedSecret: encryptedSecret('first'),
+          previousSecret: secretRef('first'),
           previousSecretHint: 'whsec_…aSw1',
           previousSecretValidUntil: '2025-03-01T00:00:00.000Z',
         },
@@ -325,9 +325,9 @@ describe('decide', () => {
             type: 'SecretRotated',
             data: {
               id,
-              encryptedSecret: encryptedSecret('third'),
+              secret: secretRef('third'),
               secretHint: 'whsec_…third',
-              previousEncryptedSecret: encryptedSecret('second'),
+              previousSecret: secretRef('second'),
               previousSecretHint: 'whsec_…second',
               previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
             },

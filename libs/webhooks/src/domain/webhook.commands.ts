@@ -2,7 +2,6 @@ import { WebhookAlreadyExistsError, WebhookNotFoundError } from './webhook.error
 import type {
   Change,
   DeactivationReason,
-  EncryptedSecret,
   ExistingWebhook,
   WebhookChanges,
   WebhookEvent,
@@ -22,8 +21,11 @@ export interface CreateWebhook {
     id: string;
     /** The form's status toggle; a new webhook is active unless the admin says otherwise. */
     active?: boolean;
-    /** Encrypted by the caller (after checking the plaintext with isValidSecret): decide stays pure. */
-    encryptedSecret: EncryptedSecret;
+    /**
+     * The secret's id in the secret store, where the caller put its ciphertext (after checking the
+     * plaintext with isValidSecret) before deciding: decide stays pure.
+     */
+    secretId: string;
     secretHint: string;
   };
 }
@@ -46,7 +48,7 @@ export interface DeactivateWebhook {
 
 export interface RotateSecret {
   type: 'RotateSecret';
-  data: { id: string; encryptedSecret: EncryptedSecret; secretHint: string };
+  data: { id: string; secretId: string; secretHint: string };
 }
 
 export interface DeleteWebhook {
@@ -118,11 +120,16 @@ function create(
   state: WebhookState,
   context: WebhookDecideContext,
 ): WebhookEvent[] {
-  const { id, active = true, encryptedSecret, secretHint, ...input } = command.data;
+  const { id, active = true, secretId, secretHint, ...input } = command.data;
   // Even a deleted webhook keeps its stream, so its id can never be reused.
   if (state.status !== 'none') throw new WebhookAlreadyExistsError(id);
   const fields = validateNewWebhookFields(input, context);
-  return [{ type: 'WebhookCreated', data: { id, ...fields, active, encryptedSecret, secretHint } }];
+  return [
+    {
+      type: 'WebhookCreated',
+      data: { id, ...fields, active, secret: { id: secretId }, secretHint },
+    },
+  ];
 }
 
 function update(
@@ -175,9 +182,10 @@ function rotateSecret(
       type: 'SecretRotated',
       data: {
         id: webhook.id,
-        encryptedSecret: command.data.encryptedSecret,
+        secret: { id: command.data.secretId },
         secretHint: command.data.secretHint,
-        previousEncryptedSecret: webhook.encryptedSecret,
+        // A secret from before the store keeps its inline ciphertext (already in the log) along.
+        previousSecret: webhook.secret,
         previousSecretHint: webhook.secretHint,
         previousSecretValidUntil: validUntil.toISOString(),
       },

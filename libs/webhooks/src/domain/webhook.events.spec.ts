@@ -10,7 +10,7 @@ import {
   signingSecretsAt,
   toNewEvent,
 } from './webhook.events';
-import { WEBHOOK_ID, encryptedSecret, webhookCreated } from './testing/webhook-fixtures';
+import { WEBHOOK_ID, secretRef, webhookCreated } from './testing/webhook-fixtures';
 
 const id = WEBHOOK_ID;
 const fold = (events: WebhookEvent[]) => events.reduce(evolve, initialState);
@@ -19,9 +19,9 @@ const rotated: WebhookEvent = {
   type: 'SecretRotated',
   data: {
     id,
-    encryptedSecret: encryptedSecret('second'),
+    secret: secretRef('second'),
     secretHint: 'whsec_…second',
-    previousEncryptedSecret: encryptedSecret('first'),
+    previousSecret: secretRef('first'),
     previousSecretHint: 'whsec_…aSw1',
     previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
   },
@@ -58,10 +58,10 @@ describe('evolve', () => {
       environment: 'production',
       eventTypes: ['license.revoked'],
       description: 'Second CRM',
-      encryptedSecret: encryptedSecret('second'),
+      secret: secretRef('second'),
       secretHint: 'whsec_…second',
       previousSecret: {
-        encryptedSecret: encryptedSecret('first'),
+        secret: secretRef('first'),
         secretHint: 'whsec_…aSw1',
         validUntil: '2025-03-02T12:00:00.000Z',
       },
@@ -105,17 +105,17 @@ describe('signingSecretsAt', () => {
 
   it('signs with the previous secret too while its grace window lasts', () => {
     expect(signingSecretsAt(webhook, new Date('2025-03-02T11:59:59.999Z'))).toEqual([
-      encryptedSecret('second'),
-      encryptedSecret('first'),
+      secretRef('second'),
+      secretRef('first'),
     ]);
   });
 
   it('signs with the current secret only once the window has ended', () => {
     expect(signingSecretsAt(webhook, new Date('2025-03-02T12:00:00.000Z'))).toEqual([
-      encryptedSecret('second'),
+      secretRef('second'),
     ]);
     expect(signingSecretsAt(fold([webhookCreated()]) as ExistingWebhook, new Date())).toEqual([
-      encryptedSecret('first'),
+      secretRef('first'),
     ]);
   });
 });
@@ -149,7 +149,7 @@ describe('persisted event types', () => {
     expect(toNewEvent(rotated, metadata)).toEqual({
       type: 'SecretRotated',
       data: rotated.data,
-      schemaVersion: 1,
+      schemaVersion: 2,
       metadata,
     });
   });

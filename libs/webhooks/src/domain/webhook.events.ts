@@ -3,14 +3,27 @@ import type { Environment, EventType } from './event-catalogue';
 import { WebhookHistoryError } from './webhook.errors';
 
 /**
- * A webhook secret encrypted at rest (AES-256-GCM under SECRETS_ENCRYPTION_KEY; base64 fields). Events,
- * state and read models only ever hold this form: the plaintext is never persisted.
+ * A webhook secret encrypted at rest (AES-256-GCM under SECRETS_ENCRYPTION_KEY; base64 fields), as
+ * events of schema version 1 held it inline (with no key id: the legacy key `k0`). The plaintext is
+ * never persisted.
  */
 export interface EncryptedSecret {
   v: 1;
+  kid?: string;
   iv: string;
   tag: string;
   data: string;
+}
+
+/**
+ * Where a webhook secret's ciphertext is: the `webhook_secrets` document `<webhookId>:<id>`
+ * (mutable, so it can be re-encrypted under a new key, and deleted with its webhook). `legacy`: the
+ * ciphertext an event of schema version 1 held inline, read only when the store has no document
+ * for `id` (`npm run secrets:reencrypt` copies it there); new events never carry one.
+ */
+export interface SecretRef {
+  id: string;
+  legacy?: EncryptedSecret;
 }
 
 export type DeactivationReason = 'admin' | 'automatic';
@@ -42,7 +55,7 @@ export interface WebhookCreated {
     eventTypes: EventType[];
     description: string | null;
     active: boolean;
-    encryptedSecret: EncryptedSecret;
+    secret: SecretRef;
     secretHint: string;
   };
 }
@@ -67,10 +80,10 @@ export interface SecretRotated {
   type: 'SecretRotated';
   data: {
     id: string;
-    encryptedSecret: EncryptedSecret;
+    secret: SecretRef;
     secretHint: string;
     /** The rotated-out secret still signs until then, so receivers can switch over without drops. */
-    previousEncryptedSecret: EncryptedSecret;
+    previousSecret: SecretRef;
     previousSecretHint: string;
     previousSecretValidUntil: string;
   };
@@ -91,13 +104,16 @@ export type WebhookEvent =
 
 export type WebhookEventType = WebhookEvent['type'];
 
-/** The current schema version of each persisted event type. Raising one needs an upcaster. */
+/**
+ * The current schema version of each persisted event type. Raising one needs an upcaster.
+ * WebhookCreated and SecretRotated v2: a reference to the secret store instead of the ciphertext.
+ */
 export const WEBHOOK_EVENT_SCHEMA_VERSIONS = {
-  WebhookCreated: 1,
+  WebhookCreated: 2,
   WebhookUpdated: 1,
   WebhookActivated: 1,
   WebhookDeactivated: 1,
-  SecretRotated: 1,
+  SecretRotated: 2,
   WebhookDeleted: 1,
 } as const satisfies Record<WebhookEventType, number>;
 
@@ -121,7 +137,7 @@ export function toNewEvent(
 }
 
 export interface PreviousSecret {
-  encryptedSecret: EncryptedSecret;
+  secret: SecretRef;
   secretHint: string;
   validUntil: string;
 }
@@ -135,7 +151,7 @@ export interface ExistingWebhook {
   environment: Environment;
   eventTypes: EventType[];
   description: string | null;
-  encryptedSecret: EncryptedSecret;
+  secret: SecretRef;
   secretHint: string;
   /** The last rotated-out secret; it only signs while `validUntil` is in the future. */
   previousSecret: PreviousSecret | null;
@@ -183,10 +199,10 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
       const { data } = event;
       return {
         ...next(state, event),
-        encryptedSecret: data.encryptedSecret,
+        secret: data.secret,
         secretHint: data.secretHint,
         previousSecret: {
-          encryptedSecret: data.previousEncryptedSecret,
+          secret: data.previousSecret,
           secretHint: data.previousSecretHint,
           validUntil: data.previousSecretValidUntil,
         },
@@ -211,9 +227,9 @@ function next(state: WebhookState, event: WebhookEvent): ExistingWebhook {
 
 /** A webhook's secrets in any form that keeps them (its state, the worker's index entry). */
 export interface SigningSecrets {
-  readonly encryptedSecret: EncryptedSecret;
+  readonly secret: SecretRef;
   readonly previousSecret: {
-    readonly encryptedSecret: EncryptedSecret;
+    readonly secret: SecretRef;
     readonly validUntil: string;
   } | null;
 }
@@ -231,7 +247,7 @@ export function previousSecretSigningAt<Previous extends { readonly validUntil: 
 }
 
 /** The secrets that sign a delivery at `at`: the current one first, then one still in its grace window. */
-export function signingSecretsAt(webhook: SigningSecrets, at: Date): EncryptedSecret[] {
+export function signingSecretsAt(webhook: SigningSecrets, at: Date): SecretRef[] {
   const previous = previousSecretSigningAt(webhook.previousSecret, at);
-  return previous ? [webhook.encryptedSecret, previous.encryptedSecret] : [webhook.encryptedSecret];
+  return previous ? [webhook.secret, previous.secret] : [webhook.secret];
 }

@@ -1,9 +1,52 @@
-import type { UpcasterDefinition } from '@app/event-store';
+import { createHash } from 'node:crypto';
+import type { UpcastableEvent, UpcasterDefinition } from '@app/event-store';
+import type { EncryptedSecret, SecretRef } from './webhook.events';
 
 /**
- * Every upcaster of the webhook event types, one per (type, schema version) change. None yet: every
- * type is still at its first version (WEBHOOK_EVENT_SCHEMA_VERSIONS). Raising a version means
- * adding its upcaster here; it reaches every reader through EVENT_UPCASTERS
- * (read-models/projections.registry.ts), which the api, the worker and the rebuild command all use.
+ * The store id of a secret that a schema version 1 event held inline: derived from the ciphertext
+ * itself, so the same secret gets the same id wherever it appears (as the new secret of one event
+ * and the previous secret of the next rotation), and `npm run secrets:reencrypt` copies it once.
  */
-export const WEBHOOK_UPCASTERS: readonly UpcasterDefinition[] = [];
+export function legacySecretId(secret: EncryptedSecret): string {
+  const digest = createHash('sha256')
+    .update(`${secret.iv}\u0000${secret.tag}\u0000${secret.data}`)
+    .digest('hex');
+  return `v1-${digest.slice(0, 32)}`;
+}
+
+function legacyRef(secret: EncryptedSecret): SecretRef {
+  return { id: legacySecretId(secret), legacy: secret };
+}
+
+/** WebhookCreated v1 held `encryptedSecret` inline; v2 holds `secret`, a reference to the store. */
+function webhookCreatedV1(event: UpcastableEvent): UpcastableEvent {
+  const { encryptedSecret, ...data } = event.data as { encryptedSecret: EncryptedSecret };
+  return { ...event, schemaVersion: 2, data: { ...data, secret: legacyRef(encryptedSecret) } };
+}
+
+/** SecretRotated v1 held both ciphertexts inline; v2 holds `secret` and `previousSecret` references. */
+function secretRotatedV1(event: UpcastableEvent): UpcastableEvent {
+  const { encryptedSecret, previousEncryptedSecret, ...data } = event.data as {
+    encryptedSecret: EncryptedSecret;
+    previousEncryptedSecret: EncryptedSecret;
+  };
+  return {
+    ...event,
+    schemaVersion: 2,
+    data: {
+      ...data,
+      secret: legacyRef(encryptedSecret),
+      previousSecret: legacyRef(previousEncryptedSecret),
+    },
+  };
+}
+
+/**
+ * Every upcaster of the webhook event types, one per (type, schema version) change (see
+ * WEBHOOK_EVENT_SCHEMA_VERSIONS). It reaches every reader through EVENT_UPCASTERS
+ * (read-models/projections.registry.ts), which the api, the worker and the commands all use.
+ */
+export const WEBHOOK_UPCASTERS: readonly UpcasterDefinition[] = [
+  { type: 'WebhookCreated', fromVersion: 1, upcast: webhookCreatedV1 },
+  { type: 'SecretRotated', fromVersion: 1, upcast: secretRotatedV1 },
+];

@@ -18,8 +18,8 @@ export const DURABLE_PROJECTIONS: Readonly<Record<string, () => DurableProjectio
 /**
  * Every aggregate's upcasters: what every reader of the event log applies, so that the apps
  * (EventStoreModule.forRoot in the api and the worker) and the rebuild command see each event in
- * the same shape. Today only the webhook's list (empty: its types are at their first version); the
- * retry policy's one event type is at its first version too and it lists none yet. An aggregate
+ * the same shape. Today only the webhook's list (WebhookCreated and SecretRotated v1 → v2, the secret
+ * store's references); the retry policy's one event type is at its first version and lists none yet. An aggregate
  * that raises a schema version adds its list here, not to a module of its own.
  */
 export const EVENT_UPCASTERS: readonly UpcasterDefinition[] = [...WEBHOOK_UPCASTERS];

@@ -10,7 +10,7 @@ import {
 import { toNewEvent, type WebhookEvent } from '../domain/webhook.events';
 import { SubscriptionIndex } from './subscription-index';
 
-const secret = (label: string) => ({ v: 1 as const, iv: 'aXY=', tag: 'dGFn', data: label });
+const secret = (label: string) => ({ id: label });
 const metadata = { actor: 'user:alice', correlationId: 'corr', causationId: 'cause' };
 
 /** The webhook `id` as the index matches it (its target), found through `match`: while it is active. */
@@ -35,7 +35,7 @@ function created(
       eventTypes,
       description: null,
       active,
-      encryptedSecret: secret(`${id}-1`),
+      secret: secret(`${id}-1`),
       secretHint: 'whsec_…abcd',
     },
   };
@@ -132,9 +132,9 @@ describe('Subscription index on the real database', () => {
         type: 'SecretRotated',
         data: {
           id: 'active',
-          encryptedSecret: secret('active-2'),
+          secret: secret('active-2'),
           secretHint: 'whsec_…efgh',
-          previousEncryptedSecret: secret('active-1'),
+          previousSecret: secret('active-1'),
           previousSecretHint: 'whsec_…abcd',
           previousSecretValidUntil: '2026-05-02T00:00:00.000Z',
         },
@@ -171,9 +171,9 @@ describe('Subscription index on the real database', () => {
       url: 'https://hooks.example.com/active',
       environment: 'production',
       eventTypes: ['license.created', 'license.updated'],
-      encryptedSecret: secret('active-2'),
+      secret: secret('active-2'),
       previousSecret: {
-        encryptedSecret: secret('active-1'),
+        secret: secret('active-1'),
         validUntil: '2026-05-02T00:00:00.000Z',
       },
       version: 2,

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@app/event-store';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
-import { encryptedSecret, webhookCreated } from '../domain/testing/webhook-fixtures';
+import { secretRef, webhookCreated } from '../domain/testing/webhook-fixtures';
 import { WebhookHistoryError } from '../domain/webhook.errors';
 import type { WebhookCreated, WebhookEvent } from '../domain/webhook.events';
 import { SubscriptionIndex } from './subscription-index';
@@ -76,7 +76,7 @@ describe('SubscriptionIndex', () => {
       url: 'https://hooks.example.com/a',
       environment: 'production',
       eventTypes: ['license.created', 'license.updated'],
-      encryptedSecret: encryptedSecret('first'),
+      secret: secretRef('first'),
       previousSecret: null,
       version: 1,
     });
@@ -153,9 +153,9 @@ describe('SubscriptionIndex', () => {
         type: 'SecretRotated',
         data: {
           id: 'a',
-          encryptedSecret: encryptedSecret('second'),
+          secret: secretRef('second'),
           secretHint: 'whsec_…cond',
-          previousEncryptedSecret: encryptedSecret('first'),
+          previousSecret: secretRef('first'),
           previousSecretHint: 'whsec_…aSw1',
           previousSecretValidUntil: '2026-05-02T00:00:00.000Z',
         },
@@ -165,9 +165,9 @@ describe('SubscriptionIndex', () => {
     expect(index.match('production', 'license.created')).toEqual([
       expect.objectContaining({
         id: 'a',
-        encryptedSecret: encryptedSecret('second'),
+        secret: secretRef('second'),
         previousSecret: {
-          encryptedSecret: encryptedSecret('first'),
+          secret: secretRef('first'),
           validUntil: '2026-05-02T00:00:00.000Z',
         },
         version: 2,

@@ -5,6 +5,7 @@ import {
   initialState,
   isWebhookEventType,
   type ExistingWebhook,
+  type SecretRef,
   type SigningSecrets,
   type WebhookEvent,
   type WebhookState,
@@ -16,8 +17,8 @@ export type WebhookLookup =
   { status: 'active' | 'inactive'; target: WebhookTarget } | { status: 'deleted' | 'unknown' };
 
 /**
- * An active webhook as the delivery side needs it to send one platform event. The secrets stay
- * encrypted: the delivery side decrypts them when it signs. `previousSecret` is the last rotated-out
+ * An active webhook as the delivery side needs it to send one platform event. The secrets are
+ * references to the secret store: the delivery side reads and decrypts them when it signs. `previousSecret` is the last rotated-out
  * secret, still signing until `validUntil` (an ISO instant): whether it is still valid is decided at
  * send time (`signingSecretsAt`), not here.
  */
@@ -126,13 +127,16 @@ function toTarget(webhook: ExistingWebhook): WebhookTarget {
     url: webhook.url,
     environment: webhook.environment,
     eventTypes: Object.freeze([...webhook.eventTypes]),
-    encryptedSecret: Object.freeze({ ...webhook.encryptedSecret }),
+    secret: freezeRef(webhook.secret),
     previousSecret: previous
-      ? Object.freeze({
-          encryptedSecret: Object.freeze({ ...previous.encryptedSecret }),
-          validUntil: previous.validUntil,
-        })
+      ? Object.freeze({ secret: freezeRef(previous.secret), validUntil: previous.validUntil })
       : null,
     version: webhook.version,
   });
+}
+
+function freezeRef(ref: SecretRef): SecretRef {
+  return Object.freeze(
+    ref.legacy ? { id: ref.id, legacy: Object.freeze({ ...ref.legacy }) } : { id: ref.id },
+  );
 }

@@ -30,7 +30,7 @@ function created(id: string): WebhookEvent {
       eventTypes: ['license.created'],
       description: null,
       active: true,
-      encryptedSecret: { v: 1, iv: 'aXY=', tag: 'dGFn', data: 'ZGF0YQ==' },
+      secret: { id: 's-1' },
       secretHint: 'whsec_…abcd',
     },
   };

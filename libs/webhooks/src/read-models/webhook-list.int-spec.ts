@@ -12,7 +12,7 @@ import { toNewEvent, type WebhookEvent } from '../domain/webhook.events';
 import { listWebhooks } from './webhook-list.query';
 import { WebhookListProjection } from './webhook-list.projection';
 
-const secret = { v: 1 as const, iv: 'aXY=', tag: 'dGFn', data: 'ZGF0YQ==' };
+const secret = { id: 's-1' };
 const metadata = { actor: 'user:alice', correlationId: 'corr', causationId: 'cause' };
 
 function created(
@@ -31,7 +31,7 @@ function created(
       eventTypes,
       description: null,
       active: true,
-      encryptedSecret: secret,
+      secret,
       secretHint: 'whsec_…abcd',
     },
   };

@@ -1,12 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLOCK, type Clock } from '@app/event-store';
+import { CLOCK, ConcurrencyError, type Clock } from '@app/event-store';
 import { WebhookCommandExecutor } from '../../application/webhook-command.executor';
 import { WebhookRepository } from '../../application/webhook-repository';
 import { WebhookSecrets } from '../../application/webhook-secrets';
 import { viewOfState } from '../../application/webhook.view';
-import { WebhookAlreadyExistsError } from '../../domain/webhook.errors';
+import {
+  WebhookAlreadyExistsError,
+  WebhookNotFoundError,
+  WebhookValidationError,
+} from '../../domain/webhook.errors';
 import type { WebhookCommandResult } from '../command-result';
 import { CreateWebhookCommand } from './create-webhook.command';
 
@@ -30,7 +34,8 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     // before it could answer) finds the webhook it made rather than making a second one.
     const id = idempotencyScope ? webhookIdOf(idempotencyScope) : randomUUID();
     const { secret, ...fields } = input;
-    const sealed = this.secrets.seal(id, secret);
+    // Stored before the event that refers to it is appended (an insert under a unique id).
+    const sealed = await this.secrets.seal(id, secret);
     try {
       const { view } = await this.executor.execute(
         {
@@ -38,7 +43,7 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
           data: {
             id,
             ...fields,
-            encryptedSecret: sealed.encryptedSecret,
+            secretId: sealed.secretId,
             secretHint: sealed.secretHint,
           },
         },
@@ -47,6 +52,9 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
       );
       return { webhook: view, changed: true, secret: sealed.plaintext };
     } catch (error) {
+      // Refused before anything was appended: no event refers to the new secret. (After any
+      // other failure the append may have landed, so the secret stays.)
+      if (isRefusal(error)) await this.secrets.discard(id, sealed.secretId);
       if (!(error instanceof WebhookAlreadyExistsError) || !idempotencyScope) throw error;
       return this.createdBefore(id);
     }
@@ -65,9 +73,19 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     return {
       webhook: view,
       changed: false,
-      secret: this.secrets.reveal(state, this.clock.now()).secret,
+      secret: (await this.secrets.reveal(state, this.clock.now())).secret,
     };
   }
+}
+
+/** The domain refused the command: it appended nothing. */
+export function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof WebhookAlreadyExistsError ||
+    error instanceof WebhookValidationError ||
+    error instanceof WebhookNotFoundError ||
+    error instanceof ConcurrencyError
+  );
 }
 
 /** A UUID (version 5 layout) derived from the request's idempotency scope. */

@@ -1,6 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WebhookCommandExecutor } from '../../application/webhook-command.executor';
 import { WebhookSecrets } from '../../application/webhook-secrets';
+import type { WebhookView } from '../../application/webhook.view';
+import type { ExistingWebhook } from '../../domain/webhook.events';
+import { isRefusal } from '../create-webhook/create-webhook.handler';
 import type { WebhookCommandResult } from '../command-result';
 import { RotateSecretCommand } from './rotate-secret.command';
 
@@ -20,15 +23,23 @@ export class RotateSecretHandler implements ICommandHandler<RotateSecretCommand,
 
   async execute(command: RotateSecretCommand): Promise<RotatedSecret> {
     const id = command.webhookId;
-    const sealed = this.secrets.seal(id, command.secret);
-    const { webhook, view } = await this.executor.execute(
-      {
-        type: 'RotateSecret',
-        data: { id, encryptedSecret: sealed.encryptedSecret, secretHint: sealed.secretHint },
-      },
-      command.request,
-      { ifMatchVersion: command.expectedVersion, consistency: command.consistency },
-    );
+    // Stored before the event that refers to it is appended (an insert under a unique id).
+    const sealed = await this.secrets.seal(id, command.secret);
+    let webhook: ExistingWebhook;
+    let view: WebhookView;
+    try {
+      ({ webhook, view } = await this.executor.execute(
+        {
+          type: 'RotateSecret',
+          data: { id, secretId: sealed.secretId, secretHint: sealed.secretHint },
+        },
+        command.request,
+        { ifMatchVersion: command.expectedVersion, consistency: command.consistency },
+      ));
+    } catch (error) {
+      if (isRefusal(error)) await this.secrets.discard(id, sealed.secretId);
+      throw error;
+    }
     return {
       webhook: view,
       changed: true,

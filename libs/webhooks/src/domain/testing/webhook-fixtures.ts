@@ -1,6 +1,6 @@
 import type { CreateWebhook, WebhookDecideContext } from '../webhook.commands';
 import { webhookDecider } from '../webhook.decider';
-import type { EncryptedSecret, WebhookCreated } from '../webhook.events';
+import type { EncryptedSecret, SecretRef, WebhookCreated } from '../webhook.events';
 import { deciderSpec } from '@app/event-store/testing';
 
 export const WEBHOOK_ID = 'wh_01';
@@ -16,7 +16,12 @@ export const given = deciderSpec(webhookDecider, testContext);
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
-/** A stand-in ciphertext; the domain treats it as opaque, so any distinct value will do. */
+/** A reference to the secret store; the domain treats it as opaque. */
+export function secretRef(label: string): SecretRef {
+  return { id: label };
+}
+
+/** A stand-in ciphertext of a schema version 1 event; opaque to the domain. */
 export function encryptedSecret(label: string): EncryptedSecret {
   return { v: 1, iv: base64(`iv-${label}`), tag: base64(`tag-${label}`), data: base64(label) };
 }
@@ -32,7 +37,7 @@ export function webhookCreated(overrides: Partial<WebhookCreated['data']> = {}):
       eventTypes: ['license.created', 'license.assigned'],
       description: null,
       active: true,
-      encryptedSecret: encryptedSecret('first'),
+      secret: secretRef('first'),
       secretHint: 'whsec_…aSw1',
       ...overrides,
     },
@@ -48,7 +53,7 @@ export function createWebhook(overrides: Partial<CreateWebhook['data']> = {}): C
       url: 'https://crm.example.com/hooks/licenses',
       environment: 'production',
       eventTypes: ['license.created', 'license.assigned'],
-      encryptedSecret: encryptedSecret('first'),
+      secretId: 'first',
       secretHint: 'whsec_…aSw1',
       ...overrides,
     },

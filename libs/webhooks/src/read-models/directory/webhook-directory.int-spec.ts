@@ -1,7 +1,7 @@
 import { CheckpointStore, EventStore, FixedClock, ProjectionRunner } from '@app/event-store';
 import type { Connection } from 'mongoose';
 import { dropTestDatabase, openTestDatabase } from '../../../../../test/support/test-database';
-import { encryptedSecret, webhookCreated } from '../../domain/testing/webhook-fixtures';
+import { secretRef, webhookCreated } from '../../domain/testing/webhook-fixtures';
 import { ENVIRONMENTS, EVENT_TYPES, type EventType } from '../../domain/event-catalogue';
 import { toNewEvent, type WebhookEvent } from '../../domain/webhook.events';
 import type { ListWebhooksParams, WebhookListPage } from '../webhook-list.params';
@@ -96,9 +96,9 @@ describe('WebhookDirectory against the durable read model', () => {
           type: 'SecretRotated',
           data: {
             id,
-            encryptedSecret: encryptedSecret(id),
+            secret: secretRef(id),
             secretHint: 'whsec_…new1',
-            previousEncryptedSecret: encryptedSecret('first'),
+            previousSecret: secretRef('first'),
             previousSecretHint: 'whsec_…aSw1',
             previousSecretValidUntil: '2026-05-02T00:00:00.000Z',
           },
