@@ -86,8 +86,11 @@ export function loadAuthSettings(
         "AUTH_JWT_JWKS_FILE for the identity provider's RS256/ES256 tokens)",
     );
   } else if (configured[0] === 'AUTH_JWT_SECRET') {
-    secret = value('AUTH_JWT_SECRET') as string;
-    if (secret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+    const configuredSecret = value('AUTH_JWT_SECRET') ?? '';
+    if (configuredSecret.length < 32) {
+      problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+    }
+    secret = configuredSecret;
   } else if (configured[0] === 'AUTH_JWT_PUBLIC_KEY') {
     const key = publicKeyFromPem(value('AUTH_JWT_PUBLIC_KEY') as string, problems);
     if (key) keys = [key];

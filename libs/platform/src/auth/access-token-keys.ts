@@ -16,7 +16,10 @@ export class UnknownTokenKeyError extends Error {
 export function verificationKeyFor(auth: AuthSettings, token: string): VerificationKey {
   let header: { alg?: unknown; kid?: unknown };
   try {
-    header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
+    header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as {
+      alg?: unknown;
+      kid?: unknown;
+    };
   } catch {
     throw new UnknownTokenKeyError('the token header is not JSON');
   }
@@ -48,7 +51,8 @@ export function accessTokenJwtOptions(auth: AuthSettings): JwtModuleOptions {
         }
         return auth.signingSecret;
       }
-      return verificationKeyFor(auth, String(tokenOrPayload)).key;
+      // On verification jsonwebtoken hands the token itself.
+      return verificationKeyFor(auth, typeof tokenOrPayload === 'string' ? tokenOrPayload : '').key;
     },
     signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM },
     verifyOptions: {
