@@ -38,7 +38,39 @@ export interface SlotRecords<T> {
  */
 export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator<SlotRecords<T>> {
   if (options.fromMs >= options.toMs) return;
-  yield* visit(rootOf(options.scope.key), { ...options, children: prefetchedPath(options) });
+  const withPath = { ...options, children: prefetchedPath(options) };
+  const finest = finestEntries(rootOf(options.scope.key), withPath);
+  try {
+    // One slot first (often a page: a busy scope's tenth), then 8 at a time, across the parents
+    // of the slots: a sparse scope (a quiet webhook, a record every few seconds) spreads a page
+    // over many seconds of several minutes, and reading them parent by parent cost a round trip
+    // per few slots. Each read starts as soon as its entry is known.
+    let size = 1;
+    for (;;) {
+      const window: { entry: SlotEntry; read: Promise<T[]> }[] = [];
+      while (window.length < size) {
+        const next = await finest.next();
+        if (next.done) break;
+        const read = options.readSlot(next.value);
+        // Reads ahead of a consumer that stops early are left unread: never an unhandled rejection.
+        read.catch(() => undefined);
+        window.push({ entry: next.value, read });
+      }
+      for (const { entry, read } of window) {
+        const records = (await read)
+          .filter((record) => {
+            const at = options.timeOf(record);
+            return at >= options.fromMs && at < options.toMs;
+          })
+          .sort(options.compare);
+        if (records.length > 0) yield { entry, records };
+      }
+      if (window.length < size) return;
+      size = 8;
+    }
+  } finally {
+    await finest.return(undefined);
+  }
 }
 
 /**
@@ -68,45 +100,27 @@ function prefetchedPath<T>(options: SlotWalkOptions<T>): (parent: string) => Pro
   return children;
 }
 
-async function* visit<T>(
+/** The finest entries under `parent` inside the range, in walk order, depth first. */
+async function* finestEntries<T>(
   parent: string,
   options: SlotWalkOptions<T>,
-): AsyncGenerator<SlotRecords<T>> {
+): AsyncGenerator<SlotEntry> {
   const entries = (await options.children(parent)).filter(
     (entry) => slotStartMs(entry) < options.toMs && slotEndMs(entry) > options.fromMs,
   );
   if (options.order === 'newest') entries.reverse();
   // The children of one entry are all of the next level.
-  if (entries.length > 0 && entries[0].level < options.scope.finest) {
-    // Above the finest level: depth first. Just above it, the next two entries' children are
-    // read ahead: a sparse scope (a quiet webhook) spreads a page over many of them.
-    const aheadOfFinest = entries[0].level === options.scope.finest - 1;
-    for (const [index, entry] of entries.entries()) {
-      for (const next of aheadOfFinest ? entries.slice(index + 1, index + 3) : []) {
-        options.children(next._id).catch(() => undefined);
-      }
-      yield* visit(entry._id, options);
-    }
+  if (entries.length === 0 || entries[0].level >= options.scope.finest) {
+    yield* entries;
     return;
   }
-  // One slot first (often enough for a page), then up to 8 at a time as the walk goes on.
-  let size = 1;
-  for (let start = 0; start < entries.length; start += size, size = Math.min(size * 2, 8)) {
-    const window = entries.slice(start, start + size);
-    const reads = window.map((entry) => {
-      const read = options.readSlot(entry);
-      // Reads ahead of a consumer that stops early are left unread: never an unhandled rejection.
-      read.catch(() => undefined);
-      return read;
-    });
-    for (const [index, entry] of window.entries()) {
-      const records = (await reads[index])
-        .filter((record) => {
-          const at = options.timeOf(record);
-          return at >= options.fromMs && at < options.toMs;
-        })
-        .sort(options.compare);
-      if (records.length > 0) yield { entry, records };
+  // Just above the finest level, the next two entries' children are read ahead: a sparse scope
+  // spreads a page over many of them.
+  const aheadOfFinest = entries[0].level === options.scope.finest - 1;
+  for (const [index, entry] of entries.entries()) {
+    for (const next of aheadOfFinest ? entries.slice(index + 1, index + 3) : []) {
+      options.children(next._id).catch(() => undefined);
     }
+    yield* finestEntries(entry._id, options);
   }
 }
