@@ -310,9 +310,13 @@ function withoutAddresses(
   resolved: { host: string; addresses: readonly string[] } | undefined,
 ): string {
   if (!resolved) return text;
+  const { host } = resolved;
   // Longest first, so that no address is cut out of a longer one that contains it.
   const addresses = [...resolved.addresses].sort((a, b) => b.length - a.length);
-  return addresses.reduce((result, address) => result.split(address).join(resolved.host), text);
+  const scrub = (piece: string) =>
+    addresses.reduce((result, address) => result.split(address).join(host), piece);
+  // The host itself is left as it is, even when an address is part of it (10.1.2.3.nip.io).
+  return text.split(host).map(scrub).join(host);
 }
 
 /** The host name or IP literal (an IPv6 literal without its brackets). */
