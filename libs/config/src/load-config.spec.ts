@@ -198,6 +198,7 @@ describe('loadConfig', () => {
         expect(error.message).toContain('AUTH_JWT_SECRET is not set');
         expect(error.message).toContain('LOCAL_MODE=true');
         expect(error.message.match(/local mode is off/g)).toHaveLength(1);
+        expect(error.problems.at(-1)).toContain('local mode is off');
         expect(existsSync(keysDir())).toBe(false);
       },
     );

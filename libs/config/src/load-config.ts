@@ -68,7 +68,12 @@ export function loadConfig(
       keyProblems.push(...error.problems);
     }
   }
-  if (keyProblems.length > 0) throw new ConfigurationError([...new Set(keyProblems)]);
+  if (keyProblems.length > 0) {
+    // Every missing key first, then once how to fix them.
+    const hint = missingKeysHint(env);
+    const missing = keyProblems.filter((problem) => problem !== hint);
+    throw new ConfigurationError(keyProblems.includes(hint) ? [...missing, hint] : missing);
+  }
   const orLocal = <T>(name: string, value: T | undefined, fallback: () => T): T => {
     if (value !== undefined) return value;
     localDefaults.push(name);
