@@ -50,18 +50,25 @@ export class DeliveryQueueRepository {
   }
 
   /**
+   * The webhooks with a manual lane listed: those with an attempt asked for and not made yet (one
+   * small read, usually none). Independent of any page, so a list asks for it beside its walk.
+   */
+  async webhooksAsking(): Promise<Set<string>> {
+    const lanes = await this.lanes.find({ slot: MANUAL_SLOT }).toArray();
+    return new Set(lanes.map((lane) => lane.webhookId));
+  }
+
+  /**
    * The attempts asked for (and not made yet) of these deliveries, by delivery: only those of
-   * webhooks with a manual lane listed are looked up (one small read, usually none; a scheduled
-   * retry is already on its summary), so a page of the log costs no queue reads at all.
+   * webhooks `asking` (webhooksAsking) are looked up (a scheduled retry is already on its
+   * summary), so a page of the log usually costs no queue reads at all.
    */
   async requestedOf(
     deliveries: readonly { _id: string; webhookId: string }[],
+    asking: ReadonlySet<string>,
   ): Promise<Map<string, DeliveryQueueDocument>> {
-    if (deliveries.length === 0) return new Map();
-    const lanes = await this.lanes.find({ slot: MANUAL_SLOT }).toArray();
-    const asking = new Set(lanes.map((lane) => lane.webhookId));
     const ids = deliveries.filter((d) => asking.has(d.webhookId)).map((d) => d._id);
-    return this.nextOf(ids);
+    return ids.length === 0 ? new Map() : this.nextOf(ids);
   }
 
   /**

@@ -49,6 +49,7 @@ function readerOf(summaries: DeliveryDocument[], queued: Partial<DeliveryQueueDo
     );
   const queue = {
     nextOf,
+    webhooksAsking: () => Promise.resolve(new Set<string>()),
     requestedOf: (page: readonly { _id: string }[]) => nextOf(page.map((d) => d._id)),
   };
   return new DeliveryReader(
