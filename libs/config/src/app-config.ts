@@ -74,6 +74,12 @@ export class AppConfig {
   /** How long SIGTERM lets in-flight work drain before the process hands the rest back and exits. */
   shutdownGraceMs: number;
   workerHealthPort: number;
+  /** The bearer token /metrics asks for; undefined: it asks for none. Never log it. */
+  metricsToken?: string;
+  /** The port /metrics is served on instead of the app's own; undefined: the app's own. */
+  metricsPort?: number;
+  /** Strict-Transport-Security max-age (seconds) sent with every answer; undefined: not sent. */
+  httpHstsMaxAge?: number;
   projectionPollIntervalMs: number;
   /**
    * How long a durable projection's writer lease lasts unrenewed: after a crash of the api that

@@ -227,6 +227,28 @@ export class EnvironmentVariables {
   @Max(65535)
   WORKER_HEALTH_PORT?: number;
 
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters, no spaces' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /metrics is served on this port only, not on the app's own. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** When set, every HTTP answer carries Strict-Transport-Security with this max-age (seconds). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(63_072_000)
+  HTTP_HSTS_MAX_AGE?: number;
+
   @IsOptional()
   @Transform(toNumber)
   @IsNumber()
