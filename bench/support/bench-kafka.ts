@@ -1,4 +1,6 @@
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { kafkaSecurityFromEnvironment } from '@app/config';
+import { kafkaClientConfig } from '@app/platform';
 
 /** The five platform topics of the default configuration, under a prefix unique to one run. */
 export interface BenchTopics {
@@ -30,12 +32,22 @@ export interface BenchKafka {
   disconnect(): Promise<void>;
 }
 
-/** An admin and an (unbatched, acks=all) producer on `brokers`, connected, logging only errors. */
+/**
+ * An admin and an (unbatched, acks=all) producer on `brokers`, connected, logging only errors; over
+ * TLS and SASL when KAFKA_SSL / KAFKA_SASL_* say so, as for the worker the benchmark starts.
+ */
 export async function connectKafka(brokers: string, clientId: string): Promise<BenchKafka> {
+  const { ssl, sasl } = kafkaClientConfig({
+    kafkaClientId: clientId,
+    kafkaBrokers: brokers.split(',').map((broker) => broker.trim()),
+    ...kafkaSecurityFromEnvironment(),
+  });
   const kafka = new Kafka({
     clientId,
     brokers: brokers.split(',').map((broker) => broker.trim()),
     logLevel: logLevel.ERROR,
+    ssl,
+    sasl,
   });
   const admin = kafka.admin();
   const producer = kafka.producer({

@@ -205,6 +205,11 @@ describe('Security: Kafka over TLS with SASL (the local broker’s TLS + SASL li
           received.headers as Record<string, string>,
         ),
       ).not.toThrow();
+
+      // The rig's own producer follows the apps' settings too (kafkaSecurityFromEnvironment).
+      const second = platformEvent('license.created');
+      await rig.publish(rig.topics.licenses, [{ value: JSON.stringify(second) }]);
+      await rig.receiver.waitFor((request) => JSON.parse(request.rawBody).id === second.id, 30_000);
     });
 
     it('given the worker connected over TLS + SCRAM, when its readiness is asked, then Kafka is up and the password appears nowhere', async () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { signAccessToken, type Role } from '@app/platform';
+import { kafkaSecurityFromEnvironment } from '@app/config';
+import { kafkaClientConfig, signAccessToken, type Role } from '@app/platform';
 import { SubscriptionIndex } from '@app/webhooks';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/configure-api';
@@ -88,10 +89,19 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
           env,
         });
 
+  // The broker the apps were given, with their TLS and SASL settings if any.
+  const brokers = (env.KAFKA_BROKERS ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const { ssl, sasl } = kafkaClientConfig({
+    kafkaClientId: `rig-${suffix}`,
+    kafkaBrokers: brokers,
+    ...kafkaSecurityFromEnvironment({ ...process.env, ...env }),
+  });
   const kafka = new Kafka({
     clientId: `rig-${suffix}`,
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    brokers,
     logLevel: logLevel.NOTHING,
+    ssl,
+    sasl,
   });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();

@@ -4,6 +4,7 @@ export * from './auth-settings';
 export * from './config.module';
 export * from './configuration.error';
 export * from './duration';
+export { kafkaSecurityFromEnvironment } from './kafka-security';
 export * from './load-config';
 export * from './local-mode';
 export * from './secrets-keyring';

@@ -1,7 +1,9 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import type { KafkaSaslSettings, KafkaTlsSettings } from './app-config';
 import { ConfigurationError } from './configuration.error';
-import type { EnvironmentVariables } from './environment.variables';
+import { EnvironmentVariables } from './environment.variables';
 
 type KafkaVariables = Pick<
   EnvironmentVariables,
@@ -104,4 +106,35 @@ function readPem(
     throw new ConfigurationError([`${variable}: ${path} holds no PEM ${kind}`]);
   }
   return pem;
+}
+
+const KAFKA_SECURITY_VARIABLE = /^KAFKA_(SSL|SASL)(_|$)/;
+
+/**
+ * KAFKA_SSL* and KAFKA_SASL_* alone, checked and read as loadConfig does, for what builds a kafkajs
+ * client of its own beside the apps (benchmarks, test rigs) and must reach the same brokers as they
+ * do. The other variables are left to the apps. Throws ConfigurationError; never echoes a value.
+ */
+export function kafkaSecurityFromEnvironment(env: NodeJS.ProcessEnv = process.env): {
+  kafkaSsl?: KafkaTlsSettings;
+  kafkaSasl?: KafkaSaslSettings;
+} {
+  const raw = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => KAFKA_SECURITY_VARIABLE.test(name) && value !== undefined && value !== '',
+    ),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const problems = [
+    ...validateSync(vars, { forbidUnknownValues: false })
+      .filter((error) => KAFKA_SECURITY_VARIABLE.test(error.property))
+      .flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((message) =>
+          message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+        ),
+      ),
+    ...kafkaSecurityProblems(vars),
+  ];
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return loadKafkaSecurity(vars);
 }
