@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
+import { LRUCache } from 'lru-cache';
 import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/event-store';
 import { DATABASE_CONNECTION } from '@app/platform';
@@ -54,6 +55,13 @@ export class DeliveryRepository {
   private readonly events: Collection<PlatformEventDocument>;
   private readonly slots: Collection<SlotEntry>;
   private readonly retentionMs: number;
+  /**
+   * Where the newest records of a list (scope and filters) were found last time: the walk reads
+   * the directory along it at once, beside along "now". A quiet scope's newest records may be
+   * hours back, and the admin page asks for the same first page every few seconds; a hint that is
+   * out of date costs a few directory reads, never a record.
+   */
+  private readonly heads = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     @Inject(DATABASE_CONNECTION) connection: Connection,
@@ -95,15 +103,25 @@ export class DeliveryRepository {
         .slice(0, limit)
         .map(deliveryOf);
     }
-    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', Math.min(toMs - 1, now));
-    for await (const { records } of walk) {
-      for (const stored of records) {
-        if (!comesAfter(stored)) continue;
-        found.push(deliveryOf(stored));
-        if (found.length >= limit) return found;
+    const headKey = `${scope.key}|${JSON.stringify(equalities)}`;
+    const head = this.heads.get(headKey);
+    const hints = [Math.min(toMs - 1, now), ...(head !== undefined ? [head] : [])];
+    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', hints);
+    try {
+      for await (const { records } of walk) {
+        for (const stored of records) {
+          if (!comesAfter(stored)) continue;
+          found.push(deliveryOf(stored));
+          if (found.length >= limit) return found;
+        }
+      }
+      return found;
+    } finally {
+      // The first page's newest record is the list's head (a later page's is not).
+      if (!after && !filter.to && found.length > 0) {
+        this.heads.set(headKey, found[0].createdAt.getTime());
       }
     }
-    return found;
   }
 
   async findById(id: string): Promise<DeliveryDocument | null> {
@@ -147,7 +165,7 @@ export class DeliveryRepository {
     fromMs: number,
     toMs: number,
     order: 'newest' | 'oldest',
-    startHintMs?: number,
+    startHintMs?: readonly number[],
   ) {
     const newestFirst = (a: StoredDelivery, b: StoredDelivery) =>
       compareListOrder(positionOf(a), positionOf(b));

@@ -41,7 +41,7 @@ function row(id: string, at: number, kind = 'x'): Row {
 
 async function walkIds(
   source: ReturnType<typeof store>,
-  range: { fromMs: number; toMs: number; order: 'newest' | 'oldest'; startHintMs?: number },
+  range: { fromMs: number; toMs: number; order: 'newest' | 'oldest'; startHintMs?: number[] },
   take = Infinity,
 ): Promise<string[]> {
   const ids: string[] = [];
@@ -63,6 +63,52 @@ async function walkIds(
   return ids;
 }
 
+/**
+ * Walks the newest 20 records of `scope` where every read waits for the next round, and a round
+ * answers all the reads asked for so far: the round trips a walk takes.
+ */
+async function walkInRounds(
+  source: ReturnType<typeof store>,
+  scope: SlotScope,
+  startHintMs: number[],
+): Promise<{ ids: string[]; rounds: number }> {
+  const waiting: (() => void)[] = [];
+  const later =
+    <A, R>(read: (arg: A) => Promise<R>) =>
+    (arg: A) =>
+      new Promise<R>((answer) => waiting.push(() => void read(arg).then(answer)));
+  let done = false;
+  const ids: string[] = [];
+  const walking = (async () => {
+    const walk = walkSlots<Row>({
+      children: later(source.children),
+      readSlot: later(source.readSlot),
+      scope,
+      fromMs: T0 - DAY,
+      toMs: T0 + DAY,
+      order: 'newest',
+      startHintMs,
+      timeOf: (r) => r.at,
+      compare: (a, b) => b.at - a.at || (a._id < b._id ? 1 : -1),
+    });
+    for await (const { records } of walk) {
+      ids.push(...records.map((r) => r._id));
+      if (ids.length >= 20) break;
+    }
+    done = true;
+  })();
+  let rounds = 0;
+  while (!done) {
+    await new Promise((settled) => setImmediate(settled));
+    if (waiting.length > 0) {
+      rounds++;
+      for (const answer of waiting.splice(0)) answer();
+    }
+  }
+  await walking;
+  return { ids: ids.slice(0, 20), rounds };
+}
+
 describe('walkSlots', () => {
   it('given records dense in time, when the newest page is read, then it reads about a page, not the history', async () => {
     // 20,000 records, 1,000 per second, over 20 seconds.
@@ -70,7 +116,7 @@ describe('walkSlots', () => {
     const source = store(rows);
 
     const range = { fromMs: T0 - DAY, toMs: T0 + DAY, order: 'newest' as const };
-    const ids = await walkIds(source, { ...range, startHintMs: T0 + 20_000 }, 20);
+    const ids = await walkIds(source, { ...range, startHintMs: [T0 + 20_000] }, 20);
 
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `r${19_999 - i}`));
     expect(source.stats.rowsRead).toBeLessThanOrEqual(300);
@@ -82,47 +128,25 @@ describe('walkSlots', () => {
   it('given a sparse scope (a quiet webhook: a record every 10 s), when its newest page is read, then the slots are read in a few round trips, not one per minute', async () => {
     const WEBHOOK: SlotScope = { key: 'w:quiet', finest: 3 };
     const rows = Array.from({ length: 180 }, (_, i) => row(`q${i}`, T0 + i * 10_000));
-    const source = store(rows, WEBHOOK);
-    // Every read waits for the next round; a round answers all the reads asked for so far.
-    const waiting: (() => void)[] = [];
-    const later =
-      <A, R>(read: (arg: A) => Promise<R>) =>
-      (arg: A) =>
-        new Promise<R>((answer) => waiting.push(() => void read(arg).then(answer)));
-    let done = false;
-    const ids: string[] = [];
-    const walking = (async () => {
-      const walk = walkSlots<Row>({
-        children: later(source.children),
-        readSlot: later(source.readSlot),
-        scope: WEBHOOK,
-        fromMs: T0 - DAY,
-        toMs: T0 + DAY,
-        order: 'newest',
-        startHintMs: T0 + 1_800_000,
-        timeOf: (r) => r.at,
-        compare: (a, b) => b.at - a.at,
-      });
-      for await (const { records } of walk) {
-        ids.push(...records.map((r) => r._id));
-        if (ids.length >= 20) break;
-      }
-      done = true;
-    })();
-    let rounds = 0;
-    while (!done) {
-      await new Promise((settled) => setImmediate(settled));
-      if (waiting.length > 0) {
-        rounds++;
-        for (const answer of waiting.splice(0)) answer();
-      }
-    }
-    await walking;
 
-    expect(ids.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `q${179 - i}`));
+    const { ids, rounds } = await walkInRounds(store(rows, WEBHOOK), WEBHOOK, [T0 + 1_800_000]);
+
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `q${179 - i}`));
     // Down the directory along the hint at once, then the newest minutes' seconds, then their
     // slots 8 at a time across minutes: 20 records in 4 minutes.
     expect(rounds).toBeLessThanOrEqual(6);
+  });
+
+  it('given records that ended a while before now, when the walk is also hinted where they end, then the first page takes two round trips: the directory, then the slot', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => row(`r${i}`, T0 + i));
+    const now = T0 + 95_000;
+
+    const alongNow = await walkInRounds(store(rows), ALL, [now]);
+    const alsoWhereTheyEnd = await walkInRounds(store(rows), ALL, [now, T0 + 1_999]);
+
+    expect(alsoWhereTheyEnd.ids).toEqual(alongNow.ids);
+    expect(alongNow.rounds).toBe(4);
+    expect(alsoWhereTheyEnd.rounds).toBe(2);
   });
 
   it('given records spread over days with gaps, when walked both ways, then every record comes once in order', async () => {

@@ -13,9 +13,11 @@ export interface SlotWalkOptions<T> {
   order: 'newest' | 'oldest';
   /**
    * Where records most likely start, in walk order (e.g. now, for a newest-first list whose range
-   * ends in the future): the directory along it is read at once. Default: the range's start.
+   * ends in the future, and where the last walk of the scope found its newest records): the
+   * directory along each is read at once. Only read ahead: a wrong hint costs its reads, never a
+   * record. Default: the range's start.
    */
-  startHintMs?: number;
+  startHintMs?: readonly number[];
   /** A record's time: the one its slot fields were computed from. */
   timeOf: (record: T) => number;
   /** Orders the records of one slot as the walk goes (ties in time included). */
@@ -88,11 +90,12 @@ function prefetchedPath<T>(options: SlotWalkOptions<T>): (parent: string) => Pro
     }
     return found;
   };
-  const start =
-    options.startHintMs ?? (options.order === 'newest' ? options.toMs - 1 : options.fromMs);
-  if (Number.isFinite(start) && start >= options.fromMs && start < options.toMs) {
-    const path = entriesFor([options.scope], new Date(start));
-    for (const parent of path.map((entry) => entry.parent)) {
+  const starts = options.startHintMs ?? [
+    options.order === 'newest' ? options.toMs - 1 : options.fromMs,
+  ];
+  for (const start of starts) {
+    if (!Number.isFinite(start) || start < options.fromMs || start >= options.toMs) continue;
+    for (const { parent } of entriesFor([options.scope], new Date(start))) {
       // Read ahead; an error surfaces when the walk asks for it.
       children(parent).catch(() => undefined);
     }
