@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
 import { EventStore, SystemClock } from '@app/event-store';
@@ -16,8 +17,12 @@ import {
 } from '@app/webhooks';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/configure-api';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { runSecretsReencrypt } from '../../scripts/secrets-reencrypt';
+import { platformEvent } from '../support/delivery-rig';
+import { startReceiver } from '../support/receiver';
 import { startTestApp, testDatabaseAddress, type TestApp } from '../support/test-app';
+import { eventually } from '../support/within';
 
 /**
  * Keys and their rotation, as an attacker and as an operator meet them: SECRETS_ENCRYPTION_KEY as
@@ -152,6 +157,94 @@ describe('security: encryption keys, their rotation and crypto-shredding (real d
     const headers = await signedBy(underB, id);
     expect(() => new Webhook(secret).verify('{"type":"license.created"}', headers)).not.toThrow();
     await stop(underB);
+  });
+
+  it('given a worker whose ring lacks the key, when an event arrives, then the attempt fails naming the key id; after secrets:reencrypt a worker with ring "B" alone delivers it signed', async () => {
+    const receiver = await startReceiver({ https: true });
+    const caFile = join(stateDir, 'receiver-ca.pem');
+    writeFileSync(caFile, receiver.caPem ?? '');
+    const suffix = randomBytes(4).toString('hex');
+    const topic = `keys.${suffix}.licenses`;
+    const workerEnv = {
+      KAFKA_TOPICS: topic,
+      KAFKA_DEAD_LETTER_TOPIC: `keys.${suffix}.dead-letter`,
+      KAFKA_CONSUMER_GROUP: `keys-${suffix}`,
+      DELIVERY_ALLOWED_CIDRS: '127.0.0.1/32',
+      DELIVERY_TLS_CA_FILE: caFile,
+      PROJECTION_POLL_INTERVAL_MS: '50',
+      DELIVERY_QUEUE_POLL_INTERVAL_MS: '100',
+    };
+    const workerWith = async (keyring: string) => {
+      const worker = await startTestApp(WorkerModule, {
+        label: 'keys_rotation_worker',
+        mongodbUri: () => database.uri,
+        env: { ...workerEnv, SECRETS_ENCRYPTION_KEY: keyring },
+      });
+      apis.push(worker);
+      await eventually(
+        async () => (await fetch(`${worker.url}/health/ready`)).status === 200,
+        'the worker to be ready',
+        30_000,
+      );
+      return worker;
+    };
+    const kafka = new Kafka({
+      clientId: `keys-${suffix}`,
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+    const attempts = connection.collection<{
+      webhookId: string;
+      eventId: string;
+      error: string | null;
+    }>('delivery_attempts');
+    try {
+      const underA = await apiWith(RING_A);
+      const created = await call(underA, 'POST', '/webhooks', {
+        name: 'Delivered after rotation',
+        url: `${receiver.url}/rotation`,
+        environment: 'production',
+        eventTypes: ['license.created'],
+      });
+      expect(created.status).toBe(201);
+      const { id, secret } = created.body as { id: string; secret: string };
+      await stop(underA);
+
+      // A worker that was given only the new key before the secrets were moved: a clear error.
+      const early = await workerWith(RING_B);
+      const first = platformEvent('license.created');
+      await producer.send({ topic, messages: [{ value: JSON.stringify(first) }] });
+      await eventually(
+        async () => (await attempts.findOne({ webhookId: id, eventId: first.id })) !== null,
+        'the first attempt to be recorded',
+        30_000,
+      );
+      expect((await attempts.findOne({ webhookId: id, eventId: first.id }))?.error).toBe(
+        'not sent: Cannot decrypt secret: its key "kA" is not in SECRETS_ENCRYPTION_KEY',
+      );
+      expect(receiver.requests).toHaveLength(0);
+      await stop(early);
+
+      expect((await reencrypt(RING_BA)).code).toBe(0);
+
+      const worker = await workerWith(RING_B);
+      const second = platformEvent('license.created');
+      await producer.send({ topic, messages: [{ value: JSON.stringify(second) }] });
+      const request = await receiver.waitFor(
+        (received) => received.rawBody.includes(second.id),
+        30_000,
+      );
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+      );
+      expect(() => new Webhook(secret).verify(request.rawBody, headers)).not.toThrow();
+      await stop(worker);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await receiver.close();
+    }
   });
 
   it('given a secret an old event holds inline under the bare key of before, when rotated, then the log is not rewritten and ring "B" alone reads the copy in the store', async () => {
