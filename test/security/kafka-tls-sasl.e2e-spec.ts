@@ -275,7 +275,7 @@ describe('Security: Kafka over TLS with SASL (the local broker’s TLS + SASL li
     const spies = (['log', 'warn', 'error', 'debug'] as const).map((level) =>
       jest
         .spyOn(Logger.prototype, level)
-        .mockImplementation((message: unknown) => void logged.push(String(message))),
+        .mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
     );
     try {
       // The apps' own client: their log creator, so their log lines are the ones checked.
