@@ -331,6 +331,24 @@ describe('security: encryption keys, their rotation and crypto-shredding (real d
     await stop(api);
   });
 
+  it('given a secret rotated out twice (say it leaked), when the second rotation commits, then its ciphertext is gone from the store; the two in use stay', async () => {
+    const api = await apiWith(RING_B);
+    const { id } = await createWebhook(api, 'Rotated twice');
+    const [leaked] = await storedSecrets(id);
+
+    await call(api, 'POST', `/webhooks/${id}/secret/rotate`, {});
+    expect(await storedSecrets(id)).toHaveLength(2);
+    const second = await call(api, 'POST', `/webhooks/${id}/secret/rotate`, {});
+
+    const stored = await storedSecrets(id);
+    expect(stored).toHaveLength(2);
+    expect(stored.map((doc) => doc._id)).not.toContain(leaked._id);
+    const revealed = await call(api, 'GET', `/webhooks/${id}/secret`);
+    expect(revealed.body.secret).toBe(second.body.secret);
+    expect(revealed.body.previous.secret).toEqual(expect.stringMatching(/^whsec_/));
+    await stop(api);
+  });
+
   it("given an attacker who copies one webhook's stored ciphertext onto another's, when the other's secret is revealed, then it does not decrypt and nothing leaks", async () => {
     const api = await apiWith(RING_B);
     const victim = await createWebhook(api, 'Victim');
