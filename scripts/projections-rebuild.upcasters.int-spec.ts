@@ -6,7 +6,7 @@ import { CheckpointStore, EventStore, FixedClock, type UpcastableEvent } from '@
 import { testDatabaseAddress, type TestDatabaseAddress } from '../test/support/test-app';
 import { runProjectionsRebuild } from './projections-rebuild';
 
-// The registered list holds no upcaster yet (every type is at its first version): give it one, so
+// The registered list is replaced by one of an imagined version 0 (which the real one ignores), so
 // that a rebuild run without an upcasters option shows that it reads through the registered list.
 jest.mock('@app/webhooks', () => ({
   ...jest.requireActual('@app/webhooks'),

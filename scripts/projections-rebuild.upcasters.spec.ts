@@ -5,7 +5,7 @@ import { ApiModule } from '../apps/api/src/api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { appUpcasters } from './projections-rebuild';
 
-// The registered list holds no upcaster yet (every type is at its first version): give it one, so
+// The registered list is replaced by one of an imagined version 0 (which the real one ignores), so
 // that what reads through the list visibly changes an old event. The apps and the command import
 // the list from the library's index, which is what is replaced here.
 jest.mock('@app/webhooks', () => ({
