@@ -5,6 +5,7 @@ export * from './webhook-commands.module';
 export * from './secrets/webhook-secrets.module';
 export * from './secrets/webhook-secret-store';
 export * from './secrets/secrets-reencryption';
+export * from './secrets/signing-keys';
 export {
   WebhookSecrets,
   SecretNotStoredError,

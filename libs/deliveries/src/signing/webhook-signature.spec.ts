@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { generateSigningKeyPair } from '@app/webhooks';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { InvalidSigningSecretError, signWebhook, WEBHOOK_USER_AGENT } from './webhook-signature';
 
@@ -140,5 +141,101 @@ describe('signWebhook', () => {
         eventType: 'license.created',
       }),
     ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('Zm9vYmFy') }));
+  });
+});
+
+describe('signWebhook with an ed25519 key (Standard Webhooks v1a)', () => {
+  /** What the spec tells a receiver to do: base64-decode the key after whpk_, verify the signed content. */
+  const verifiesWith = (publicKey: string, headers: Record<string, string>, body: string) => {
+    const key = createPublicKey({
+      key: {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: Buffer.from(publicKey.slice('whpk_'.length), 'base64').toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    const content = Buffer.from(
+      `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`,
+      'utf8',
+    );
+    return headers['webhook-signature']
+      .split(' ')
+      .filter((entry) => entry.startsWith('v1a,'))
+      .some((entry) => verify(null, content, key, Buffer.from(entry.slice(4), 'base64')));
+  };
+
+  it('given a whsk_ key, when signed, then the header is v1a,<base64 of 64 bytes> and verifies with node:crypto from the whpk_', () => {
+    const { secretKey, publicKey } = generateSigningKeyPair();
+    const body = JSON.stringify({ id: 'evt_a1', data: { n: 'é€' } });
+
+    const headers = signWebhook({
+      messageId: 'evt_a1',
+      timestampSeconds: nowSeconds(),
+      body,
+      secrets: [secretKey],
+      eventType: 'license.created',
+    });
+
+    expect(headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+    expect(headers['x-webhook-signature']).toBe(headers['webhook-signature']);
+    expect(verifiesWith(publicKey, headers, body)).toBe(true);
+    expect(verifiesWith(publicKey, headers, body.replace('é', 'e'))).toBe(false);
+    expect(verifiesWith(generateSigningKeyPair().publicKey, headers, body)).toBe(false);
+  });
+
+  it('given a rotation from a whsec_ secret to a whsk_ key, when signed, then v1 and v1a are both sent, new first, and each receiver verifies', () => {
+    const { secretKey, publicKey } = generateSigningKeyPair();
+    const previous = newSecret();
+    const body = '{"id":"evt_a2"}';
+
+    const headers = signWebhook({
+      messageId: 'evt_a2',
+      timestampSeconds: nowSeconds(),
+      body,
+      secrets: [secretKey, previous],
+      eventType: 'license.created',
+    });
+
+    const [first, second] = headers['webhook-signature'].split(' ');
+    expect(first).toMatch(/^v1a,/);
+    expect(second).toMatch(/^v1,/);
+    expect(verifiesWith(publicKey, headers, body)).toBe(true);
+    expect(new Webhook(previous).verify(body, headers)).toEqual({ id: 'evt_a2' });
+  });
+
+  it('given a rotation from one whsk_ key to another, when signed, then both v1a signatures verify with their own public keys', () => {
+    const current = generateSigningKeyPair();
+    const previous = generateSigningKeyPair();
+    const body = '{}';
+
+    const headers = signWebhook({
+      messageId: 'evt_a3',
+      timestampSeconds: nowSeconds(),
+      body,
+      secrets: [current.secretKey, previous.secretKey],
+      eventType: 'license.created',
+    });
+
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(verifiesWith(current.publicKey, headers, body)).toBe(true);
+    expect(verifiesWith(previous.publicKey, headers, body)).toBe(true);
+  });
+
+  it('given a corrupt whsk_ key, when signed, then it fails without echoing the key', () => {
+    expect(() =>
+      signWebhook({
+        messageId: 'evt_a4',
+        timestampSeconds: 1_700_000_000,
+        body: '{}',
+        secrets: ['whsk_Zm9vYmFy'],
+        eventType: 'license.created',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'InvalidSigningSecretError',
+        message: expect.not.stringContaining('Zm9vYmFy'),
+      }),
+    );
   });
 });

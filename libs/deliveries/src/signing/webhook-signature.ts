@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, sign } from 'node:crypto';
+import { isSigningSecretKey, signingKeyObjectOf } from '@app/webhooks';
 
 /** Receivers see who is calling, e.g. in their access logs and allow-lists. */
 export const WEBHOOK_USER_AGENT = 'LMP-Webhooks/1.0 (+https://www.standardwebhooks.com/)';
@@ -16,7 +17,11 @@ export interface SignatureInput {
   timestampSeconds: number;
   /** The exact bytes sent; signing a re-serialised copy would break verification. */
   body: string;
-  /** Plaintext `whsec_<base64>` secrets: the current one first, then one still in its grace window. */
+  /**
+   * Plaintext secrets, the current one first, then one still in its grace window: `whsec_<base64>`
+   * (HMAC, `v1,`) or an ed25519 `whsk_<base64>` key (`v1a,`), so a rotation between schemes
+   * carries one signature of each.
+   */
   secrets: readonly string[];
   eventType: string;
 }
@@ -28,8 +33,9 @@ export class InvalidSigningSecretError extends Error {
 
 /**
  * The headers of one attempt, signed per Standard Webhooks (PRODUCT.md part 3, "Outgoing request").
- * One `v1,` signature per secret, space separated, so during a rotation a receiver holding either the
- * old or the new secret verifies. The `x-webhook-*` copies serve receivers written against them.
+ * One signature per secret, space separated (`v1,` HMAC-SHA256 for a `whsec_` secret, `v1a,`
+ * ed25519 for a `whsk_` key), so during a rotation a receiver holding either the old or the new
+ * secret (or public key) verifies. The `x-webhook-*` copies serve receivers written against them.
  * Names are lower case, as Node sends them and as receivers' frameworks normalise them anyway.
  */
 export function signWebhook(input: SignatureInput): Record<string, string> {
@@ -43,12 +49,7 @@ export function signWebhook(input: SignatureInput): Record<string, string> {
   }
   const timestamp = String(input.timestampSeconds);
   const signedContent = `${input.messageId}.${timestamp}.${input.body}`;
-  const signature = input.secrets
-    .map(
-      (secret) =>
-        `v1,${createHmac('sha256', keyOf(secret)).update(signedContent).digest('base64')}`,
-    )
-    .join(' ');
+  const signature = input.secrets.map((secret) => signatureOf(secret, signedContent)).join(' ');
 
   return {
     'content-type': 'application/json',
@@ -61,6 +62,20 @@ export function signWebhook(input: SignatureInput): Record<string, string> {
     'x-webhook-signature': signature,
     'x-webhook-event': input.eventType,
   };
+}
+
+function signatureOf(secret: string, signedContent: string): string {
+  if (isSigningSecretKey(secret)) {
+    let key;
+    try {
+      key = signingKeyObjectOf(secret);
+    } catch (error) {
+      // Its message names the shape only, never the key.
+      throw new InvalidSigningSecretError((error as Error).message);
+    }
+    return `v1a,${sign(null, Buffer.from(signedContent, 'utf8'), key).toString('base64')}`;
+  }
+  return `v1,${createHmac('sha256', keyOf(secret)).update(signedContent).digest('base64')}`;
 }
 
 /** The HMAC key is the base64-decoded part after `whsec_`, not the string itself. */
