@@ -31,6 +31,11 @@ export class AppConfig {
   secretsKeyring: SecretsKeyring;
   webhooksAllowHttp: boolean;
   deliveryAllowedCidrs: string[];
+  /**
+   * DELIVERY_EGRESS_IPS: the IPs and CIDRs receivers should allow, as written; announced by the api
+   * and the admin page only (nothing here picks the source address). Empty: none announced.
+   */
+  deliveryEgressIps: string[];
   deliveryTimeoutMs: number;
   /** One DNS lookup of a receiver's host name (both families, retransmissions included). */
   deliveryDnsTimeoutMs: number;

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { parseAllowedTargets } from './allowed-targets';
 import { parseDnsServers } from './dns-servers';
+import { parseEgressIps } from './egress-ips';
 import { secretsKeyringProblem } from './secrets-keyring';
 
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -162,6 +163,20 @@ export class EnvironmentVariables {
     },
   })
   DELIVERY_ALLOWED_CIDRS?: string;
+
+  /** The addresses receivers should allow (announced only): IPs and CIDRs, comma-separated. */
+  @IsOptional()
+  @IsString()
+  @ValidateBy({
+    name: 'isEgressIpList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseEgressIps(value) !== null,
+      defaultMessage: () =>
+        'DELIVERY_EGRESS_IPS must be a comma-separated list of IP addresses or CIDRs ' +
+        '(203.0.113.7, 198.51.100.0/24, 2001:db8::/48)',
+    },
+  })
+  DELIVERY_EGRESS_IPS?: string;
 
   @IsOptional()
   @Transform(toInteger)

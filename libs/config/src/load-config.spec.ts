@@ -294,6 +294,10 @@ describe('loadConfig', () => {
       ['DELIVERY_DNS_SERVERS', '300.0.0.1'],
       ['DELIVERY_DNS_SERVERS', '10.0.0.53,[::1]'],
       ['DELIVERY_DNS_SERVERS', ','],
+      ['DELIVERY_EGRESS_IPS', 'egress.example.com'],
+      ['DELIVERY_EGRESS_IPS', '203.0.113.0/33'],
+      ['DELIVERY_EGRESS_IPS', '203.0.113.7:443'],
+      ['DELIVERY_EGRESS_IPS', '203.0.113.7,,198.51.100.1'],
       ['DELIVERY_CONCURRENCY_PER_HOST', '0'],
       ['SHUTDOWN_GRACE_MS', '-1'],
       ['SHUTDOWN_GRACE_MS', 'a while'],
@@ -488,6 +492,23 @@ describe('loadConfig', () => {
         '10.0.0.53',
         '[2001:db8::53]:5353',
         '2001:db8::54',
+      ]);
+    });
+
+    it('given no DELIVERY_EGRESS_IPS, when loaded, then no egress addresses are announced', () => {
+      expect(loadConfig(env()).deliveryEgressIps).toEqual([]);
+    });
+
+    it('given DELIVERY_EGRESS_IPS, when loaded, then the IPs and CIDRs are split and trimmed, IPv6 kept as written', () => {
+      const config = loadConfig(
+        env({ DELIVERY_EGRESS_IPS: ' 203.0.113.7, 198.51.100.0/24 ,2001:db8:10::/48,2001:db8::5' }),
+      );
+
+      expect(config.deliveryEgressIps).toEqual([
+        '203.0.113.7',
+        '198.51.100.0/24',
+        '2001:db8:10::/48',
+        '2001:db8::5',
       ]);
     });
 

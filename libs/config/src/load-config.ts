@@ -6,6 +6,7 @@ import { AppConfig, DEFAULT_KAFKA_TOPICS } from './app-config';
 import { type AuthSettings, loadAuthSettings } from './auth-settings';
 import { ConfigurationError } from './configuration.error';
 import { parseDnsServers } from './dns-servers';
+import { parseEgressIps } from './egress-ips';
 import { EnvironmentVariables } from './environment.variables';
 import { kafkaSecurityProblems, loadKafkaSecurity } from './kafka-security';
 import { localKey } from './local-keys';
@@ -108,6 +109,8 @@ export function loadConfig(
     ),
     webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP ?? false,
     deliveryAllowedCidrs: list(vars.DELIVERY_ALLOWED_CIDRS),
+    // Validated above, so it parses.
+    deliveryEgressIps: parseEgressIps(vars.DELIVERY_EGRESS_IPS ?? '') ?? [],
     deliveryTimeoutMs: vars.DELIVERY_TIMEOUT_MS ?? 15_000,
     deliveryDnsTimeoutMs: vars.DELIVERY_DNS_TIMEOUT_MS ?? 5_000,
     deliveryDnsCacheSeconds: vars.DELIVERY_DNS_CACHE_SECONDS ?? 30,
