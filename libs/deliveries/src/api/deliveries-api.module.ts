@@ -14,6 +14,7 @@ import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { DeliveryRepository } from './delivery.repository';
 import { GetDeliveryHandler } from './queries/get-delivery/get-delivery.handler';
 import { GetDeliveryHttp } from './queries/get-delivery/get-delivery.http';
+import { GetDeliverySettingsHttp } from './queries/get-delivery-settings/get-delivery-settings.http';
 import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
 import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.http';
 
@@ -30,6 +31,7 @@ import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.ht
     RetryDeliveryHttp,
     RecoverDeliveriesHttp,
     SendTestEventHttp,
+    GetDeliverySettingsHttp,
   ],
   providers: [
     DeliveryQueueRepository,
