@@ -22,10 +22,18 @@ const SECRET_FIELDS = new Set([
   'previousSecret',
 ]);
 
+/**
+ * Public keys are no secret (the webhook's view shows the current one), but the history says only
+ * that the scheme changed (`signatureScheme`, `previousSignatureScheme`) and the hints: no key material.
+ */
+const KEY_FIELDS = new Set(['publicKey', 'previousPublicKey']);
+
 export function historyEntry(event: StoredEvent): HistoryEntry {
   const data = (event.data ?? {}) as Record<string, unknown>;
   const details = Object.fromEntries(
-    Object.entries(data).filter(([field]) => field !== 'id' && !SECRET_FIELDS.has(field)),
+    Object.entries(data).filter(
+      ([field]) => field !== 'id' && !SECRET_FIELDS.has(field) && !KEY_FIELDS.has(field),
+    ),
   );
   return {
     type: event.type,

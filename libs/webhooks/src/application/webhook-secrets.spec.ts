@@ -6,6 +6,7 @@ import { InMemoryWebhookSecretStore } from '../testing';
 import { webhookCreated } from '../domain/testing/webhook-fixtures';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { evolve, initialState, type ExistingWebhook } from '../domain/webhook.events';
+import { publicKeyOf } from '../secrets/signing-keys';
 import { SecretNotStoredError, WebhookSecrets } from './webhook-secrets';
 
 const keyA = { id: 'kA', key: randomBytes(32) };
@@ -46,7 +47,7 @@ describe('WebhookSecrets: ciphertexts in the secret store, under the keyring', (
       kid: 'kB',
       createdAt: now,
     });
-    expect(JSON.stringify(doc)).not.toContain(sealed.plaintext.slice(6));
+    expect(JSON.stringify(doc)).not.toContain(String(sealed.plaintext).slice(6));
     expect(sealed.plaintext).toMatch(/^whsec_/);
   });
 
@@ -165,5 +166,71 @@ describe('WebhookSecrets: ciphertexts in the secret store, under the keyring', (
       secret: sealed.plaintext,
       previous: null,
     });
+  });
+});
+
+describe('WebhookSecrets: ed25519 keys (asymmetric, Standard Webhooks v1a)', () => {
+  it('given the asymmetric scheme, when sealed, then a whsk_ key is stored encrypted like a secret and only its whpk_ public key comes back', async () => {
+    const store = new InMemoryWebhookSecretStore();
+    const secrets = secretsOn(store, keyA);
+
+    const sealed = await secrets.seal('wh-1', undefined, 'asymmetric');
+
+    expect(sealed).toMatchObject({ plaintext: null, signatureScheme: 'asymmetric' });
+    expect(sealed.publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    expect(sealed.secretHint).toBe(`whpk_…${String(sealed.publicKey).slice(-5, -1)}`);
+    const doc = store.docs.get(`wh-1:${sealed.secretId}`);
+    expect(doc).toMatchObject({ kid: 'kA' });
+    expect(JSON.stringify(doc)).not.toMatch(/whsk_/);
+    const privateKey = await secrets.plaintextOf('wh-1', { id: sealed.secretId });
+    expect(privateKey).toMatch(/^whsk_[A-Za-z0-9+/]{43}=$/);
+    expect(publicKeyOf(privateKey)).toBe(sealed.publicKey);
+  });
+
+  it('given the asymmetric scheme and a supplied secret, when sealed, then it is refused and nothing is stored', async () => {
+    const store = new InMemoryWebhookSecretStore();
+
+    await expect(
+      secretsOn(store, keyA).seal(
+        'wh-1',
+        `whsec_${randomBytes(32).toString('base64')}`,
+        'asymmetric',
+      ),
+    ).rejects.toBeInstanceOf(WebhookValidationError);
+    expect(store.docs.size).toBe(0);
+  });
+
+  it('given an asymmetric webhook rotated from a symmetric one, when revealed, then the whsec_ in its window comes back, the private key never: its public key instead', async () => {
+    const store = new InMemoryWebhookSecretStore();
+    const secrets = secretsOn(store, keyA);
+    const first = await secrets.seal('wh-1');
+    const second = await secrets.seal('wh-1', undefined, 'asymmetric');
+    const webhook = [
+      webhookCreated({ id: 'wh-1', secret: { id: first.secretId } }),
+      {
+        type: 'SecretRotated' as const,
+        data: {
+          id: 'wh-1',
+          secret: { id: second.secretId },
+          secretHint: second.secretHint,
+          previousSecret: { id: first.secretId },
+          previousSecretHint: first.secretHint,
+          previousSecretValidUntil: '2026-05-02T00:00:00.000Z',
+          signatureScheme: 'asymmetric' as const,
+          publicKey: second.publicKey,
+          previousSignatureScheme: 'symmetric' as const,
+          previousPublicKey: null,
+        },
+      },
+    ].reduce(evolve, initialState) as ExistingWebhook;
+
+    const revealed = await secrets.reveal(webhook, now);
+
+    expect(revealed).toEqual({
+      secret: null,
+      publicKey: second.publicKey,
+      previous: { secret: first.plaintext, validUntil: '2026-05-02T00:00:00.000Z' },
+    });
+    expect(JSON.stringify(revealed)).not.toMatch(/whsk_/);
   });
 });

@@ -6,9 +6,11 @@ import {
   previousSecretSigningAt,
   type ExistingWebhook,
   type SecretRef,
+  type WebhookSignatureScheme,
 } from '../domain/webhook.events';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { isValidSecret, secretHintOf } from '../domain/webhook.rules';
+import { generateSigningKeyPair, SIGNING_PUBLIC_KEY_PREFIX } from '../secrets/signing-keys';
 import {
   WEBHOOK_SECRET_STORE,
   ciphertextOf,
@@ -17,17 +19,28 @@ import {
 } from '../secrets/webhook-secret-store';
 
 export interface SealedSecret {
-  /** Shown once, in the response of the command that made it; never stored. */
-  plaintext: string;
+  /**
+   * A `whsec_` secret: shown once, in the response of the command that made it; never stored in
+   * the clear. Null for an ed25519 key: its `whsk_` private key is never shown to anyone.
+   */
+  plaintext: string | null;
+  signatureScheme: WebhookSignatureScheme;
+  /** The key pair's `whpk_…` (asymmetric), else null. */
+  publicKey: string | null;
   /** Its document in the secret store, which the event refers to. */
   secretId: string;
   secretHint: string;
 }
 
+/**
+ * For a `whsec_` secret its plaintext; for an ed25519 key `secret: null` and its `whpk_` public key:
+ * the private key never leaves the platform (the API never returns it, the reveal route included).
+ */
 export interface RevealedSecrets {
-  secret: string;
+  secret: string | null;
+  publicKey?: string;
   /** The rotated-out secret while it still signs. */
-  previous: { secret: string; validUntil: string } | null;
+  previous: { secret: string | null; publicKey?: string; validUntil: string } | null;
 }
 
 /**
@@ -60,7 +73,30 @@ export class WebhookSecrets {
    * refers to it is appended: an event never names a secret that is not stored. If the append
    * then fails, the document is left unreferenced (see `discard`).
    */
-  async seal(webhookId: string, supplied?: string): Promise<SealedSecret> {
+  async seal(
+    webhookId: string,
+    supplied?: string,
+    scheme: WebhookSignatureScheme = 'symmetric',
+  ): Promise<SealedSecret> {
+    if (scheme === 'asymmetric') {
+      if (supplied !== undefined) {
+        throw new WebhookValidationError([
+          {
+            field: 'secret',
+            message: 'an asymmetric (ed25519) key is always generated: leave secret out',
+          },
+        ]);
+      }
+      const pair = generateSigningKeyPair();
+      const secretId = await this.insertSealed(webhookId, pair.secretKey);
+      return {
+        plaintext: null,
+        signatureScheme: 'asymmetric',
+        publicKey: pair.publicKey,
+        secretId,
+        secretHint: publicKeyHintOf(pair.publicKey),
+      };
+    }
     if (supplied !== undefined && !isValidSecret(supplied)) {
       throw new WebhookValidationError([
         {
@@ -70,6 +106,18 @@ export class WebhookSecrets {
       ]);
     }
     const plaintext = supplied ?? generateWebhookSecret(32);
+    const secretId = await this.insertSealed(webhookId, plaintext);
+    return {
+      plaintext,
+      signatureScheme: 'symmetric',
+      publicKey: null,
+      secretId,
+      secretHint: secretHintOf(plaintext),
+    };
+  }
+
+  /** Encrypts a `whsec_` secret or `whsk_` key alike and inserts it under a new id. */
+  private async insertSealed(webhookId: string, plaintext: string): Promise<string> {
     const secretId = `s-${randomBytes(12).toString('base64url')}`;
     const _id = secretDocumentId(webhookId, secretId);
     await this.store.insert({
@@ -80,7 +128,7 @@ export class WebhookSecrets {
       kid: this.box.currentKeyId,
       createdAt: this.clock.now(),
     });
-    return { plaintext, secretId, secretHint: secretHintOf(plaintext) };
+    return secretId;
   }
 
   /** Removes a sealed secret that no event came to refer to (the command was refused). */
@@ -101,23 +149,38 @@ export class WebhookSecrets {
     throw new SecretNotStoredError();
   }
 
+  /** An ed25519 private key is never decrypted here: its public key (from the events) stands in. */
   async reveal(webhook: ExistingWebhook, now: Date): Promise<RevealedSecrets> {
     const previous = previousSecretSigningAt(webhook.previousSecret, now);
     const [secret, previousSecret] = await Promise.all([
-      this.plaintextOf(webhook.id, webhook.secret),
-      previous ? this.plaintextOf(webhook.id, previous.secret) : null,
+      this.revealOne(webhook.id, webhook.secret, webhook.publicKey),
+      previous ? this.revealOne(webhook.id, previous.secret, previous.publicKey) : null,
     ]);
     return {
-      secret,
+      ...secret,
       previous:
         previous && previousSecret !== null
-          ? { secret: previousSecret, validUntil: previous.validUntil }
+          ? { ...previousSecret, validUntil: previous.validUntil }
           : null,
     };
+  }
+
+  private async revealOne(
+    webhookId: string,
+    ref: SecretRef,
+    publicKey: string | null,
+  ): Promise<{ secret: string | null; publicKey?: string }> {
+    if (publicKey !== null) return { secret: null, publicKey };
+    return { secret: await this.plaintextOf(webhookId, ref) };
   }
 
   /** Deletes every stored secret of a webhook (crypto-shredding); how many there were. */
   shred(webhookId: string): Promise<number> {
     return this.store.deleteAllOf(webhookId);
   }
+}
+
+/** What the UI shows of an ed25519 key to tell two apart: the end of its public key. */
+export function publicKeyHintOf(publicKey: string): string {
+  return `${SIGNING_PUBLIC_KEY_PREFIX}…${publicKey.replace(/=+$/, '').slice(-4)}`;
 }

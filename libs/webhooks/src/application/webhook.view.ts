@@ -14,6 +14,10 @@ export interface WebhookView {
   status: 'active' | 'inactive' | 'deleted';
   deactivationReason: 'admin' | 'automatic' | null;
   secretHint: string;
+  /** How deliveries are signed: `v1` HMAC (`whsec_`) or `v1a` ed25519. */
+  signatureScheme: 'symmetric' | 'asymmetric';
+  /** `whpk_…`, what receivers verify `v1a` signatures with (asymmetric), else null. Not a secret. */
+  publicKey: string | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -31,6 +35,8 @@ export function viewOfDocument(doc: WebhookListDocument): WebhookView {
     status: doc.status,
     deactivationReason: doc.deactivationReason,
     secretHint: doc.secretHint,
+    signatureScheme: doc.signatureScheme ?? 'symmetric',
+    publicKey: doc.publicKey ?? null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     version: doc.version,
@@ -52,6 +58,8 @@ export function viewOfState(
     status: webhook.status,
     deactivationReason: webhook.deactivation?.reason ?? null,
     secretHint: webhook.secretHint,
+    signatureScheme: webhook.signatureScheme,
+    publicKey: webhook.publicKey,
     createdAt: times.createdAt.toISOString(),
     updatedAt: times.updatedAt.toISOString(),
     version: webhook.version,

@@ -59,6 +59,18 @@ describe('decide', () => {
         ]);
     });
 
+    it('given no webhook, when created with an ed25519 key, then WebhookCreated is asymmetric with its public key', () => {
+      given([])
+        .when(createWebhook({ signatureScheme: 'asymmetric', publicKey: 'whpk_abcd' }))
+        .then([webhookCreated({ signatureScheme: 'asymmetric', publicKey: 'whpk_abcd' })]);
+    });
+
+    it('given a symmetric create that names a public key, when decided, then it is refused', () => {
+      given([])
+        .when(createWebhook({ publicKey: 'whpk_abcd' }))
+        .then(RangeError);
+    });
+
     it('given no webhook, when created inactive with a description, then the event says so', () => {
       given([])
         .when(createWebhook({ active: false, description: 'Pushes to the CRM' }))
@@ -290,9 +302,64 @@ describe('decide', () => {
               previousSecret: secretRef('first'),
               previousSecretHint: 'whsec_…aSw1',
               previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
+              signatureScheme: 'symmetric',
+              publicKey: null,
+              previousSignatureScheme: 'symmetric',
+              previousPublicKey: null,
             },
           },
         ]);
+    });
+
+    it('given a symmetric webhook, when rotated to an ed25519 key, then the event records both schemes and the new public key, never key material', () => {
+      given([created])
+        .when({
+          type: 'RotateSecret',
+          data: {
+            id,
+            secretId: 'second',
+            secretHint: 'whpk_…abcd',
+            signatureScheme: 'asymmetric',
+            publicKey: 'whpk_abcd',
+          },
+        })
+        .then([
+          {
+            type: 'SecretRotated',
+            data: expect.objectContaining({
+              secret: secretRef('second'),
+              signatureScheme: 'asymmetric',
+              publicKey: 'whpk_abcd',
+              previousSignatureScheme: 'symmetric',
+              previousPublicKey: null,
+            }),
+          },
+        ]);
+    });
+
+    it('given an asymmetric webhook, when rotated to a whsec_ secret, then the previous scheme and public key are the ones replaced', () => {
+      given([webhookCreated({ signatureScheme: 'asymmetric', publicKey: 'whpk_first' })])
+        .when(rotate('second'))
+        .then([
+          {
+            type: 'SecretRotated',
+            data: expect.objectContaining({
+              signatureScheme: 'symmetric',
+              publicKey: null,
+              previousSignatureScheme: 'asymmetric',
+              previousPublicKey: 'whpk_first',
+            }),
+          },
+        ]);
+    });
+
+    it('given an asymmetric rotation without a public key, when decided, then it is refused', () => {
+      given([created])
+        .when({
+          type: 'RotateSecret',
+          data: { id, secretId: 'second', secretHint: 'h', signatureScheme: 'asymmetric' },
+        })
+        .then(RangeError);
     });
 
     it('given a grace of 2 hours, when rotated, then the old secret is valid until now + 2h', () => {
@@ -330,6 +397,10 @@ describe('decide', () => {
               previousSecret: secretRef('second'),
               previousSecretHint: 'whsec_…second',
               previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
+              signatureScheme: 'symmetric',
+              publicKey: null,
+              previousSignatureScheme: 'symmetric',
+              previousPublicKey: null,
             },
           },
         ]);

@@ -5,6 +5,7 @@ import type {
   ExistingWebhook,
   WebhookChanges,
   WebhookEvent,
+  WebhookSignatureScheme,
   WebhookState,
 } from './webhook.events';
 import {
@@ -27,6 +28,9 @@ export interface CreateWebhook {
      */
     secretId: string;
     secretHint: string;
+    /** Symmetric unless said; asymmetric needs the key pair's `whpk_` public key. */
+    signatureScheme?: WebhookSignatureScheme;
+    publicKey?: string | null;
   };
 }
 
@@ -48,7 +52,14 @@ export interface DeactivateWebhook {
 
 export interface RotateSecret {
   type: 'RotateSecret';
-  data: { id: string; secretId: string; secretHint: string };
+  data: {
+    id: string;
+    secretId: string;
+    secretHint: string;
+    /** The new key's scheme (symmetric unless said), so a rotation may switch schemes. */
+    signatureScheme?: WebhookSignatureScheme;
+    publicKey?: string | null;
+  };
 }
 
 export interface DeleteWebhook {
@@ -120,16 +131,50 @@ function create(
   state: WebhookState,
   context: WebhookDecideContext,
 ): WebhookEvent[] {
-  const { id, active = true, secretId, secretHint, ...input } = command.data;
+  const {
+    id,
+    active = true,
+    secretId,
+    secretHint,
+    signatureScheme: scheme,
+    publicKey: key,
+    ...input
+  } = command.data;
   // Even a deleted webhook keeps its stream, so its id can never be reused.
   if (state.status !== 'none') throw new WebhookAlreadyExistsError(id);
   const fields = validateNewWebhookFields(input, context);
+  const { signatureScheme, publicKey } = signingOf(scheme, key);
   return [
     {
       type: 'WebhookCreated',
-      data: { id, ...fields, active, secret: { id: secretId }, secretHint },
+      data: {
+        id,
+        ...fields,
+        active,
+        secret: { id: secretId },
+        secretHint,
+        signatureScheme,
+        publicKey,
+      },
     },
   ];
+}
+
+/**
+ * The scheme and public key an event records: an asymmetric key always has its `whpk_` public key,
+ * a symmetric secret none (the caller made the key pair; decide only checks they agree).
+ */
+function signingOf(
+  scheme: WebhookSignatureScheme = 'symmetric',
+  publicKey: string | null = null,
+): { signatureScheme: WebhookSignatureScheme; publicKey: string | null } {
+  if (scheme === 'asymmetric' && (publicKey === null || !publicKey.startsWith('whpk_'))) {
+    throw new RangeError('an asymmetric key needs its whpk_ public key');
+  }
+  if (scheme === 'symmetric' && publicKey !== null) {
+    throw new RangeError('a symmetric secret has no public key');
+  }
+  return { signatureScheme: scheme, publicKey };
 }
 
 function update(
@@ -177,6 +222,10 @@ function rotateSecret(
   }
   // Only the secret being replaced gets a grace window; one rotated out earlier stops signing now.
   const validUntil = new Date(context.now.getTime() + graceHours * MS_PER_HOUR);
+  const { signatureScheme, publicKey } = signingOf(
+    command.data.signatureScheme,
+    command.data.publicKey,
+  );
   return [
     {
       type: 'SecretRotated',
@@ -188,6 +237,10 @@ function rotateSecret(
         previousSecret: webhook.secret,
         previousSecretHint: webhook.secretHint,
         previousSecretValidUntil: validUntil.toISOString(),
+        signatureScheme,
+        publicKey,
+        previousSignatureScheme: webhook.signatureScheme,
+        previousPublicKey: webhook.publicKey,
       },
     },
   ];

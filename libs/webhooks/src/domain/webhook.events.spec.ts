@@ -28,6 +28,37 @@ const rotated: WebhookEvent = {
 };
 
 describe('evolve', () => {
+  it('given a webhook created with an ed25519 key and rotated to a whsec_ secret, then the state keeps each scheme and public key where it belongs', () => {
+    const state = fold([
+      webhookCreated({ signatureScheme: 'asymmetric', publicKey: 'whpk_first' }),
+      {
+        type: 'SecretRotated',
+        data: {
+          ...rotated.data,
+          signatureScheme: 'symmetric',
+          publicKey: null,
+          previousSignatureScheme: 'asymmetric',
+          previousPublicKey: 'whpk_first',
+        },
+      },
+    ]);
+
+    expect(state).toMatchObject({
+      signatureScheme: 'symmetric',
+      publicKey: null,
+      previousSecret: { signatureScheme: 'asymmetric', publicKey: 'whpk_first' },
+    });
+  });
+
+  it('given a WebhookCreated written before the scheme existed (no fields), then it is symmetric', () => {
+    const { signatureScheme: _s, publicKey: _p, ...older } = webhookCreated().data;
+
+    expect(fold([{ type: 'WebhookCreated', data: older }])).toMatchObject({
+      signatureScheme: 'symmetric',
+      publicKey: null,
+    });
+  });
+
   it('starts from a webhook that does not exist', () => {
     expect(initialState).toEqual({ status: 'none' });
   });
@@ -60,10 +91,14 @@ describe('evolve', () => {
       description: 'Second CRM',
       secret: secretRef('second'),
       secretHint: 'whsec_…second',
+      signatureScheme: 'symmetric',
+      publicKey: null,
       previousSecret: {
         secret: secretRef('first'),
         secretHint: 'whsec_…aSw1',
         validUntil: '2025-03-02T12:00:00.000Z',
+        signatureScheme: 'symmetric',
+        publicKey: null,
       },
       deactivation: null,
       version: 5,
@@ -149,7 +184,7 @@ describe('persisted event types', () => {
     expect(toNewEvent(rotated, metadata)).toEqual({
       type: 'SecretRotated',
       data: rotated.data,
-      schemaVersion: 2,
+      schemaVersion: 3,
       metadata,
     });
   });

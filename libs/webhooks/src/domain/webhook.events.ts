@@ -1,5 +1,12 @@
 import type { EventMetadata, NewEvent } from '@app/event-store';
 import type { Environment, EventType } from './event-catalogue';
+
+/**
+ * How a webhook signs: `symmetric` with a `whsec_` secret (HMAC-SHA256, `v1,`), `asymmetric` with
+ * an ed25519 key pair (`v1a,`; the `whsk_` private key is in the secret store like a secret, the
+ * `whpk_` public key, which is no secret, is in the events). Spelled out here, as persisted.
+ */
+export type WebhookSignatureScheme = 'symmetric' | 'asymmetric';
 import { WebhookHistoryError } from './webhook.errors';
 
 /**
@@ -57,6 +64,13 @@ export interface WebhookCreated {
     active: boolean;
     secret: SecretRef;
     secretHint: string;
+    /**
+     * Since schema version 3 (the upcaster gives older events symmetric, no public key); decide
+     * always writes both. Optional in the type only, so older shapes still type-check.
+     */
+    signatureScheme?: WebhookSignatureScheme;
+    /** `whpk_…` when asymmetric, else null. Never the private key. */
+    publicKey?: string | null;
   };
 }
 
@@ -86,6 +100,14 @@ export interface SecretRotated {
     previousSecret: SecretRef;
     previousSecretHint: string;
     previousSecretValidUntil: string;
+    /**
+     * Since schema version 3: the new key's scheme and public key, and those it replaces (always
+     * written; optional in the type as in WebhookCreated).
+     */
+    signatureScheme?: WebhookSignatureScheme;
+    publicKey?: string | null;
+    previousSignatureScheme?: WebhookSignatureScheme;
+    previousPublicKey?: string | null;
   };
 }
 
@@ -107,13 +129,14 @@ export type WebhookEventType = WebhookEvent['type'];
 /**
  * The current schema version of each persisted event type. Raising one needs an upcaster.
  * WebhookCreated and SecretRotated v2: a reference to the secret store instead of the ciphertext.
+ * v3: the signature scheme and the public key (asymmetric, Standard Webhooks `v1a`).
  */
 export const WEBHOOK_EVENT_SCHEMA_VERSIONS = {
-  WebhookCreated: 2,
+  WebhookCreated: 3,
   WebhookUpdated: 1,
   WebhookActivated: 1,
   WebhookDeactivated: 1,
-  SecretRotated: 2,
+  SecretRotated: 3,
   WebhookDeleted: 1,
 } as const satisfies Record<WebhookEventType, number>;
 
@@ -140,6 +163,8 @@ export interface PreviousSecret {
   secret: SecretRef;
   secretHint: string;
   validUntil: string;
+  signatureScheme: WebhookSignatureScheme;
+  publicKey: string | null;
 }
 
 /** A webhook that was created, as its events leave it. */
@@ -153,6 +178,9 @@ export interface ExistingWebhook {
   description: string | null;
   secret: SecretRef;
   secretHint: string;
+  signatureScheme: WebhookSignatureScheme;
+  /** `whpk_…` of the current key when asymmetric, else null. */
+  publicKey: string | null;
   /** The last rotated-out secret; it only signs while `validUntil` is in the future. */
   previousSecret: PreviousSecret | null;
   /** Why an inactive webhook was paused; null otherwise. */
@@ -171,11 +199,19 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
       if (state.status !== 'none') {
         throw new WebhookHistoryError(`WebhookCreated for ${event.data.id}, which already exists`);
       }
-      const { active, ...fields } = event.data;
+      const { active, signatureScheme = 'symmetric', publicKey = null, ...fields } = event.data;
       const status = active ? 'active' : 'inactive';
       // Created inactive is the admin's choice, as the list view shows it (reason `admin`).
       const deactivation = active ? null : { reason: 'admin' as const };
-      return { status, ...fields, previousSecret: null, deactivation, version: 1 };
+      return {
+        status,
+        ...fields,
+        signatureScheme,
+        publicKey,
+        previousSecret: null,
+        deactivation,
+        version: 1,
+      };
     }
     case 'WebhookUpdated': {
       const { changes } = event.data;
@@ -201,10 +237,14 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
         ...next(state, event),
         secret: data.secret,
         secretHint: data.secretHint,
+        signatureScheme: data.signatureScheme ?? 'symmetric',
+        publicKey: data.publicKey ?? null,
         previousSecret: {
           secret: data.previousSecret,
           secretHint: data.previousSecretHint,
           validUntil: data.previousSecretValidUntil,
+          signatureScheme: data.previousSignatureScheme ?? 'symmetric',
+          publicKey: data.previousPublicKey ?? null,
         },
       };
     }

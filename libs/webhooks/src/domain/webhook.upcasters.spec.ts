@@ -23,6 +23,8 @@ describe('webhook upcasters: inline ciphertexts (v1) become references to the se
         name: 'CRM',
         secret: { id: legacySecretId(encryptedSecret('first')), legacy: encryptedSecret('first') },
         secretHint: 'h',
+        signatureScheme: 'symmetric',
+        publicKey: null,
       },
     });
     expect(stored.data.encryptedSecret).toEqual(encryptedSecret('first'));
@@ -58,11 +60,17 @@ describe('webhook upcasters: inline ciphertexts (v1) become references to the se
     expect(data).not.toHaveProperty('previousEncryptedSecret');
   });
 
-  it('given a v2 event, when read, then it is left as it is', () => {
+  it('given a current (v3) event, when read, then it is left as it is', () => {
     const current = {
       type: 'WebhookCreated',
-      schemaVersion: 2,
-      data: { id: 'wh-1', secret: { id: 's-1' }, secretHint: 'h' },
+      schemaVersion: 3,
+      data: {
+        id: 'wh-1',
+        secret: { id: 's-1' },
+        secretHint: 'h',
+        signatureScheme: 'asymmetric',
+        publicKey: 'whpk_x',
+      },
     };
 
     expect(upcasters.upcast(current)).toBe(current);
@@ -71,5 +79,51 @@ describe('webhook upcasters: inline ciphertexts (v1) become references to the se
   it('legacy ids differ by ciphertext and have the form of a store id', () => {
     expect(legacySecretId(encryptedSecret('a'))).not.toBe(legacySecretId(encryptedSecret('b')));
     expect(legacySecretId(encryptedSecret('a'))).toMatch(/^v1-[0-9a-f]{32}$/);
+  });
+});
+
+describe('webhook upcasters: events from before asymmetric keys (v2) sign symmetrically (v3)', () => {
+  it('given a WebhookCreated v2, when read, then it is v3, symmetric, with no public key', () => {
+    const stored = {
+      type: 'WebhookCreated',
+      schemaVersion: 2,
+      data: { id: 'wh-1', secret: { id: 's-1' }, secretHint: 'h' },
+    };
+
+    expect(upcasters.upcast(stored)).toEqual({
+      type: 'WebhookCreated',
+      schemaVersion: 3,
+      data: {
+        id: 'wh-1',
+        secret: { id: 's-1' },
+        secretHint: 'h',
+        signatureScheme: 'symmetric',
+        publicKey: null,
+      },
+    });
+  });
+
+  it('given a SecretRotated v2, when read, then it is v3 with both the new and the previous secret symmetric', () => {
+    const raised = upcasters.upcast({
+      type: 'SecretRotated',
+      schemaVersion: 2,
+      data: {
+        id: 'wh-1',
+        secret: { id: 's-2' },
+        secretHint: 'h2',
+        previousSecret: { id: 's-1' },
+        previousSecretHint: 'h1',
+        previousSecretValidUntil: '2025-03-02T12:00:00.000Z',
+      },
+    });
+
+    expect(raised.schemaVersion).toBe(3);
+    expect(raised.data).toMatchObject({
+      secret: { id: 's-2' },
+      signatureScheme: 'symmetric',
+      publicKey: null,
+      previousSignatureScheme: 'symmetric',
+      previousPublicKey: null,
+    });
   });
 });

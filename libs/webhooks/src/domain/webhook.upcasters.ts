@@ -41,6 +41,30 @@ function secretRotatedV1(event: UpcastableEvent): UpcastableEvent {
   };
 }
 
+/** WebhookCreated v2 predates asymmetric keys: every such webhook signs with a whsec_ secret. */
+function webhookCreatedV2(event: UpcastableEvent): UpcastableEvent {
+  return {
+    ...event,
+    schemaVersion: 3,
+    data: { ...(event.data as object), signatureScheme: 'symmetric', publicKey: null },
+  };
+}
+
+/** SecretRotated v2 predates asymmetric keys: both the new and the rotated-out secret are whsec_. */
+function secretRotatedV2(event: UpcastableEvent): UpcastableEvent {
+  return {
+    ...event,
+    schemaVersion: 3,
+    data: {
+      ...(event.data as object),
+      signatureScheme: 'symmetric',
+      publicKey: null,
+      previousSignatureScheme: 'symmetric',
+      previousPublicKey: null,
+    },
+  };
+}
+
 /**
  * Every upcaster of the webhook event types, one per (type, schema version) change (see
  * WEBHOOK_EVENT_SCHEMA_VERSIONS). It reaches every reader through EVENT_UPCASTERS
@@ -49,4 +73,6 @@ function secretRotatedV1(event: UpcastableEvent): UpcastableEvent {
 export const WEBHOOK_UPCASTERS: readonly UpcasterDefinition[] = [
   { type: 'WebhookCreated', fromVersion: 1, upcast: webhookCreatedV1 },
   { type: 'SecretRotated', fromVersion: 1, upcast: secretRotatedV1 },
+  { type: 'WebhookCreated', fromVersion: 2, upcast: webhookCreatedV2 },
+  { type: 'SecretRotated', fromVersion: 2, upcast: secretRotatedV2 },
 ];

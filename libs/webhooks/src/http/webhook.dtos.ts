@@ -57,6 +57,16 @@ export class CreateWebhookDto {
   @IsString()
   @MaxLength(200)
   secret?: string;
+
+  @ApiPropertyOptional({
+    enum: ['symmetric', 'asymmetric'],
+    default: 'symmetric',
+    description:
+      'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
+  })
+  @IsOptional()
+  @IsIn(['symmetric', 'asymmetric'])
+  signatureScheme?: 'symmetric' | 'asymmetric';
 }
 
 export class UpdateWebhookDto {
@@ -84,6 +94,16 @@ export class RotateSecretDto {
   @IsString()
   @MaxLength(200)
   secret?: string;
+
+  @ApiPropertyOptional({
+    enum: ['symmetric', 'asymmetric'],
+    default: 'symmetric',
+    description:
+      'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
+  })
+  @IsOptional()
+  @IsIn(['symmetric', 'asymmetric'])
+  signatureScheme?: 'symmetric' | 'asymmetric';
 }
 
 export class ListWebhooksQueryDto {

@@ -44,6 +44,8 @@ export function webhookListChange(stored: StoredEvent): WebhookListChange | null
           deactivationReason: data.active ? null : 'admin',
           description: data.description,
           secretHint: data.secretHint,
+          signatureScheme: data.signatureScheme ?? 'symmetric',
+          publicKey: data.publicKey ?? null,
           createdAt: at,
         },
         true,
@@ -71,7 +73,11 @@ export function webhookListChange(stored: StoredEvent): WebhookListChange | null
     case 'WebhookDeactivated':
       return change({ status: 'inactive', deactivationReason: event.data.reason });
     case 'SecretRotated':
-      return change({ secretHint: event.data.secretHint });
+      return change({
+        secretHint: event.data.secretHint,
+        signatureScheme: event.data.signatureScheme ?? 'symmetric',
+        publicKey: event.data.publicKey ?? null,
+      });
     case 'WebhookDeleted':
       return change({ status: 'deleted' });
     default: {

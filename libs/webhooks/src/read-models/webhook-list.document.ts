@@ -15,6 +15,10 @@ export interface WebhookListDocument {
   deactivationReason: 'admin' | 'automatic' | null;
   description: string | null;
   secretHint: string;
+  /** Absent in documents written before asymmetric keys: symmetric, no public key. */
+  signatureScheme?: 'symmetric' | 'asymmetric';
+  /** The current key's `whpk_…` (asymmetric), else null. Not a secret. */
+  publicKey?: string | null;
   createdAt: Date;
   updatedAt: Date;
   /** The stream version: the webhook's ETag. */

@@ -9,6 +9,8 @@ export interface CreateWebhookInput {
   description?: string | null;
   active?: boolean;
   secret?: string;
+  /** `symmetric` (a `whsec_` secret, the default) or `asymmetric` (a generated ed25519 key pair). */
+  signatureScheme?: 'symmetric' | 'asymmetric';
 }
 
 export class CreateWebhookCommand {

@@ -15,8 +15,11 @@ import type { WebhookCommandResult } from '../command-result';
 import { CreateWebhookCommand } from './create-webhook.command';
 
 export interface CreatedWebhook extends WebhookCommandResult {
-  /** The signing secret in full: shown this once (and by the admin-only reveal route). */
-  secret: string;
+  /**
+   * The signing secret in full: shown this once (and by the admin-only reveal route). Null for an
+   * asymmetric webhook, whose private key is never shown (its view carries the public key).
+   */
+  secret: string | null;
 }
 
 @CommandHandler(CreateWebhookCommand)
@@ -33,9 +36,9 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     // With an Idempotency-Key, the id follows from it: a create run again (the first process died
     // before it could answer) finds the webhook it made rather than making a second one.
     const id = idempotencyScope ? webhookIdOf(idempotencyScope) : randomUUID();
-    const { secret, ...fields } = input;
+    const { secret, signatureScheme, ...fields } = input;
     // Stored before the event that refers to it is appended (an insert under a unique id).
-    const sealed = await this.secrets.seal(id, secret);
+    const sealed = await this.secrets.seal(id, secret, signatureScheme);
     try {
       const { view } = await this.executor.execute(
         {
@@ -45,6 +48,8 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
             ...fields,
             secretId: sealed.secretId,
             secretHint: sealed.secretHint,
+            signatureScheme: sealed.signatureScheme,
+            publicKey: sealed.publicKey,
           },
         },
         request,

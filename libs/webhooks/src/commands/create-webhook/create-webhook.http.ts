@@ -25,7 +25,7 @@ export class CreateWebhookHttp {
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) response: HeaderSettable,
     @IdempotencyScope() idempotencyScope: string | undefined,
-  ): Promise<WebhookView & { secret: string }> {
+  ): Promise<WebhookView & { secret: string | null }> {
     const result = await this.commands.execute<CreateWebhookCommand, CreatedWebhook>(
       new CreateWebhookCommand(
         body,

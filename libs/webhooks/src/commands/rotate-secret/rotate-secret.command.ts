@@ -10,5 +10,7 @@ export class RotateSecretCommand {
     readonly secret?: string,
     readonly expectedVersion?: number,
     readonly consistency: Consistency = 'eventual',
+    /** The new key's scheme: symmetric (`whsec_`) unless said, so a rotation may switch schemes. */
+    readonly signatureScheme: 'symmetric' | 'asymmetric' = 'symmetric',
   ) {}
 }

@@ -10,8 +10,8 @@ import type { WebhookCommandResult } from '../command-result';
 import { RotateSecretCommand } from './rotate-secret.command';
 
 export interface RotatedSecret extends WebhookCommandResult {
-  /** The new secret in full, shown once. */
-  secret: string;
+  /** The new secret in full, shown once; null for an ed25519 key (never shown; see the view's publicKey). */
+  secret: string | null;
   /** Until when the previous secret still signs deliveries. */
   previousSecretValidUntil: string | null;
 }
@@ -36,14 +36,20 @@ export class RotateSecretHandler implements ICommandHandler<RotateSecretCommand,
         ? before.state.previousSecret?.secret.id
         : undefined;
     // Stored before the event that refers to it is appended (an insert under a unique id).
-    const sealed = await this.secrets.seal(id, command.secret);
+    const sealed = await this.secrets.seal(id, command.secret, command.signatureScheme);
     let webhook: ExistingWebhook;
     let view: WebhookView;
     try {
       ({ webhook, view } = await this.executor.execute(
         {
           type: 'RotateSecret',
-          data: { id, secretId: sealed.secretId, secretHint: sealed.secretHint },
+          data: {
+            id,
+            secretId: sealed.secretId,
+            secretHint: sealed.secretHint,
+            signatureScheme: sealed.signatureScheme,
+            publicKey: sealed.publicKey,
+          },
         },
         command.request,
         { ifMatchVersion: command.expectedVersion, consistency: command.consistency },

@@ -36,7 +36,7 @@ export class RotateSecretHttp {
     @Headers('x-correlation-id') correlationId: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: HeaderSettable,
-  ): Promise<WebhookView & { secret: string; previousSecretValidUntil: string | null }> {
+  ): Promise<WebhookView & { secret: string | null; previousSecretValidUntil: string | null }> {
     const result = await this.commands.execute<RotateSecretCommand, RotatedSecret>(
       new RotateSecretCommand(
         id,
@@ -44,6 +44,7 @@ export class RotateSecretHttp {
         body.secret,
         expectedVersionFromIfMatch(ifMatch),
         'read-your-writes',
+        body.signatureScheme,
       ),
     );
     // The new secret in full: no cache (browser, proxy) may keep this answer.

@@ -39,6 +39,8 @@ export function webhookCreated(overrides: Partial<WebhookCreated['data']> = {}):
       active: true,
       secret: secretRef('first'),
       secretHint: 'whsec_…aSw1',
+      signatureScheme: 'symmetric',
+      publicKey: null,
       ...overrides,
     },
   };
