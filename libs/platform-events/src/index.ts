@@ -6,3 +6,5 @@ export * from './dead-letter.publisher';
 export * from './platform-event.consumer';
 export * from './platform-events.module';
 export * from './consumer-readiness';
+export * from './event-data-schemas';
+export * from './event-data-validator';
