@@ -6,6 +6,7 @@ import type {
   EventTypeGroup,
   HistoryPage,
   RetryPolicy,
+  SignatureScheme,
   Webhook,
   WebhookPage,
   WebhookSecrets,
@@ -52,9 +53,13 @@ export class AdminApi {
   }
 
   async createWebhook(
-    fields: WebhookFields & { active: boolean; secret: string },
-  ): Promise<Webhook & { secret: string }> {
-    const response = await this.client.request<Webhook & { secret: string }>('/webhooks', {
+    fields: WebhookFields & {
+      active: boolean;
+      secret?: string;
+      signatureScheme?: SignatureScheme;
+    },
+  ): Promise<Webhook & { secret: string | null }> {
+    const response = await this.client.request<Webhook & { secret: string | null }>('/webhooks', {
       method: 'POST',
       body: fields,
     });
@@ -84,11 +89,12 @@ export class AdminApi {
   async rotateSecret(
     id: string,
     ifMatch?: number,
-  ): Promise<Webhook & { secret: string; previousSecretValidUntil: string | null }> {
+    signatureScheme?: SignatureScheme,
+  ): Promise<Webhook & { secret: string | null; previousSecretValidUntil: string | null }> {
     const path = `/webhooks/${encodeURIComponent(id)}/secret/rotate`;
     const response = await this.client.request<
-      Webhook & { secret: string; previousSecretValidUntil: string | null }
-    >(path, { method: 'POST', ifMatch, body: {} });
+      Webhook & { secret: string | null; previousSecretValidUntil: string | null }
+    >(path, { method: 'POST', ifMatch, body: signatureScheme ? { signatureScheme } : {} });
     return response.body;
   }
 

@@ -5,6 +5,9 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 export type WebhookStatus = 'active' | 'inactive' | 'deleted';
 
+/** `symmetric`: a `whsec_` secret signs `v1`; `asymmetric`: an ed25519 key signs `v1a`. */
+export type SignatureScheme = 'symmetric' | 'asymmetric';
+
 export interface Webhook {
   id: string;
   name: string;
@@ -16,6 +19,9 @@ export interface Webhook {
   status: WebhookStatus;
   deactivationReason: string | null;
   secretHint: string;
+  signatureScheme?: SignatureScheme;
+  /** `whpk_…` of an asymmetric webhook, else null. */
+  publicKey?: string | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -48,9 +54,11 @@ export interface HistoryPage {
   nextAfter: number | null;
 }
 
+/** An ed25519 key is never revealed: `secret` is null and its `publicKey` is given instead. */
 export interface WebhookSecrets {
-  secret: string;
-  previous: { secret: string; validUntil: string } | null;
+  secret: string | null;
+  publicKey?: string;
+  previous: { secret: string | null; publicKey?: string; validUntil: string } | null;
 }
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';

@@ -62,6 +62,45 @@ describe('a history entry in words', () => {
     expect(described.lines[0]).toEqual({ label: 'Secret', from: 'whsec_…old1', to: 'whsec_…new1' });
   });
 
+  it('given a rotation from a whsec_ secret to an ed25519 key, then the scheme change is a line of its own', () => {
+    const described = describeHistoryEntry('SecretRotated', {
+      secretHint: 'whpk_…new1',
+      previousSecretHint: 'whsec_…old1',
+      previousSecretValidUntil: '2026-11-28T12:00:00.000Z',
+      signatureScheme: 'asymmetric',
+      previousSignatureScheme: 'symmetric',
+    });
+    expect(described.lines).toContainEqual({
+      label: 'Signature scheme',
+      from: 'Symmetric (whsec_, v1)',
+      to: 'Asymmetric (ed25519, v1a)',
+    });
+  });
+
+  it('given a rotation within one scheme, then no scheme line is added', () => {
+    const described = describeHistoryEntry('SecretRotated', {
+      secretHint: 'whsec_…new1',
+      previousSecretHint: 'whsec_…old1',
+      previousSecretValidUntil: '2026-11-28T12:00:00.000Z',
+      signatureScheme: 'symmetric',
+      previousSignatureScheme: 'symmetric',
+    });
+    expect(described.lines.map((line) => line.label)).not.toContain('Signature scheme');
+  });
+
+  it('given a webhook created asymmetric, then its scheme is shown', () => {
+    const described = describeHistoryEntry('WebhookCreated', {
+      name: 'Ed',
+      active: true,
+      secretHint: 'whpk_…abcd',
+      signatureScheme: 'asymmetric',
+    });
+    expect(described.lines).toContainEqual({
+      label: 'Signature scheme',
+      to: 'Asymmetric (ed25519, v1a)',
+    });
+  });
+
   it('given an event type this page does not know yet, then its details still show', () => {
     expect(describeHistoryEntry('WebhookRenamedV9', { extra: 1 })).toEqual({
       title: 'WebhookRenamedV9',

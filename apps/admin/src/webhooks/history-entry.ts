@@ -39,6 +39,9 @@ export function describeHistoryEntry(
           ...(typeof details.secretHint === 'string'
             ? [{ label: 'Secret', to: details.secretHint }]
             : []),
+          ...(details.signatureScheme === 'asymmetric'
+            ? [{ label: 'Signature scheme', to: schemeName(details.signatureScheme) }]
+            : []),
         ],
       };
     case 'WebhookUpdated':
@@ -66,6 +69,16 @@ export function describeHistoryEntry(
             to: show(details.previousSecretValidUntil),
             isTime: true,
           },
+          ...(details.signatureScheme !== undefined &&
+          details.signatureScheme !== details.previousSignatureScheme
+            ? [
+                {
+                  label: 'Signature scheme',
+                  from: schemeName(details.previousSignatureScheme),
+                  to: schemeName(details.signatureScheme),
+                },
+              ]
+            : []),
         ],
       };
     case 'WebhookDeleted':
@@ -103,4 +116,11 @@ function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '(none)';
   if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The history records the scheme, never key material: `v1` HMAC or `v1a` ed25519. */
+function schemeName(scheme: unknown): string {
+  if (scheme === 'asymmetric') return 'Asymmetric (ed25519, v1a)';
+  if (scheme === 'symmetric' || scheme === undefined) return 'Symmetric (whsec_, v1)';
+  return show(scheme);
 }

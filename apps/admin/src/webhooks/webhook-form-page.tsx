@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { splitFailure } from '../api/failure';
 import { fieldErrorsByField, type Problem } from '../api/problem';
-import { ENVIRONMENTS, type Webhook } from '../api/types';
+import { ENVIRONMENTS, type SignatureScheme, type Webhook } from '../api/types';
 import { useSession } from '../auth/session';
 import { StatusBadge } from '../components/badges';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -14,6 +14,7 @@ import { generateWebhookSecret } from '../lib/secret';
 import { usePageTitle } from '../lib/use-page-title';
 import { EventPicker } from './event-picker';
 import { SecretField } from './secret-field';
+import { PublicKeyField, SchemeSelect } from './signing-fields';
 import {
   createRequest,
   emptyFormValues,
@@ -71,6 +72,9 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
     webhook ? null : generateWebhookSecret(),
   );
   const [secretHint, setSecretHint] = useState(webhook?.secretHint ?? null);
+  const [scheme, setScheme] = useState<SignatureScheme>(webhook?.signatureScheme ?? 'symmetric');
+  const [publicKey, setPublicKey] = useState(webhook?.publicKey ?? null);
+  const [rotateScheme, setRotateScheme] = useState<SignatureScheme>(scheme);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState<string | null>(
@@ -101,7 +105,13 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
     setNotice(null);
     try {
       if (!webhook) {
-        const created = await api.createWebhook(createRequest(values, secret ?? '', order));
+        const request = createRequest(values, secret ?? '', order);
+        // An ed25519 key pair is made by the platform: no secret is sent for it.
+        const created = await api.createWebhook(
+          scheme === 'asymmetric'
+            ? { ...request, secret: undefined, signatureScheme: 'asymmetric' }
+            : request,
+        );
         void navigate(`/webhooks/${created.id}/edit`, {
           replace: true,
           state: {
@@ -139,12 +149,18 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
     setError(null);
     setProblem(null);
     try {
-      const rotated = await api.rotateSecret(webhook.id, version);
+      const rotated = await api.rotateSecret(
+        webhook.id,
+        version,
+        rotateScheme === scheme && scheme === 'symmetric' ? undefined : rotateScheme,
+      );
       setVersion(rotated.version);
       setSecret(rotated.secret);
       setSecretHint(rotated.secretHint);
+      setScheme(rotated.signatureScheme ?? 'symmetric');
+      setPublicKey(rotated.publicKey ?? null);
       setNotice(
-        `New secret generated. The previous secret keeps signing requests until ${formatDateTime(rotated.previousSecretValidUntil)}; update your receiver before then.`,
+        `${rotated.publicKey ? 'New ed25519 key pair generated (copy its public key below).' : 'New secret generated.'} The previous secret keeps signing requests until ${formatDateTime(rotated.previousSecretValidUntil)}; update your receiver before then.`,
       );
     } catch (failure) {
       fail(failure);
@@ -258,17 +274,35 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
           </Field>
         </fieldset>
 
-        <SecretField
-          secret={secret}
-          hint={secretHint}
-          editable={!webhook && editable}
-          canReveal={!webhook || can('write')}
-          canGenerate={editable}
-          errors={fieldErrors.secret ?? []}
-          onChange={setSecret}
-          onReveal={revealSecret}
-          onGenerate={() => (webhook ? setConfirmRotate(true) : void rotate())}
-        />
+        {!webhook && (
+          <SchemeSelect
+            label="Signature scheme"
+            value={scheme}
+            disabled={!editable || saving}
+            onChange={setScheme}
+          />
+        )}
+        {webhook && publicKey ? (
+          <PublicKeyField
+            publicKey={publicKey}
+            canGenerate={editable}
+            onGenerate={() => setConfirmRotate(true)}
+          />
+        ) : (
+          (webhook || scheme === 'symmetric') && (
+            <SecretField
+              secret={secret}
+              hint={secretHint}
+              editable={!webhook && editable}
+              canReveal={!webhook || can('write')}
+              canGenerate={editable}
+              errors={fieldErrors.secret ?? []}
+              onChange={setSecret}
+              onReveal={revealSecret}
+              onGenerate={() => (webhook ? setConfirmRotate(true) : void rotate())}
+            />
+          )
+        )}
 
         <fieldset disabled={!editable || saving} className="plain">
           <Field
@@ -341,6 +375,11 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
           ): until then every request carries both signatures, so your receiver can switch over
           without missing events. Do this if the secret may have leaked.
         </p>
+        <SchemeSelect
+          label="Sign from now on with"
+          value={rotateScheme}
+          onChange={setRotateScheme}
+        />
       </ConfirmDialog>
     </section>
   );
