@@ -53,6 +53,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'mongoose';
 import { signAccessToken } from '@app/platform';
+import { EVENT_DATA_SCHEMAS } from '@app/platform-events';
 import {
   DELIVERIES_COLLECTION,
   DELIVERY_QUEUE_COLLECTION,
@@ -140,6 +141,7 @@ const CREATE_CONCURRENCY = 4;
 /** How long the warm-up event may take to reach every webhook (the consumer joins its group). */
 const WARM_UP_TIMEOUT_MS = 90_000;
 const EVENT_TYPE = 'license.created';
+const BENCH_DATA = EVENT_DATA_SCHEMAS[EVENT_TYPE].example;
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = { ...DEFAULTS };
@@ -266,7 +268,8 @@ function platformEvent(id: string, seq: number): string {
     type: EVENT_TYPE,
     environment: 'production',
     occurredAt: new Date().toISOString(),
-    data: { licenseKey: `LIC-${seq}`, productId: 'prod_bench', seats: 5 },
+    // Valid for the type's schema (the worker checks it), told apart by `seq`.
+    data: { ...BENCH_DATA, seq },
   });
 }
 

@@ -19,10 +19,11 @@ describe('fault suite: malformed, oversized and wrong-typed messages between goo
   it('dead-letters each bad message with its reason and delivers every good one around them', async () => {
     const webhook = await rig.createWebhook('All good ones', '/good');
     await rig.whenWorkersKnow([webhook]);
-    const good = rig.events(60);
-    // Valid envelopes whose data a document database could choke on: delivered as received.
-    good[0].data = { $where: 'this.seats > 1', 'a.b': 1, nested: { $ref: 'x' } };
-    good[1].data = { big: 2 ** 60, nothing: null, list: [1, 'two', { three: 3 }] };
+    const good = rig.events(72);
+    // Valid events with extra fields a document database could choke on: delivered as received.
+    good[0].data = { ...good[0].data, $where: 'this.seats > 1', 'a.b': 1, nested: { $ref: 'x' } };
+    good[1].data = { ...good[1].data, big: 2 ** 60, nothing: null, list: [1, 'two', { three: 3 }] };
+    const { license } = good[2].data as { license: Record<string, unknown> };
     const bad: Array<{ value: string | Buffer; reason: RegExp }> = [
       { value: 'not json at all', reason: /not JSON/ },
       { value: '[1, 2, 3]', reason: /not a JSON object/ },
@@ -43,6 +44,20 @@ describe('fault suite: malformed, oversized and wrong-typed messages between goo
           data: { blob: 'x'.repeat(2 * MAX_BYTES) },
         }),
         reason: /larger than PLATFORM_EVENT_MAX_BYTES/,
+      },
+      // Data that breaks its type's schema (PLATFORM_EVENT_VALIDATION=strict, the default).
+      {
+        value: JSON.stringify({ ...good[2], id: 'evt_no_license', data: {} }),
+        reason:
+          /^data breaks the license\.created schema: \/data must have property "license" \(rule: required/,
+      },
+      {
+        value: JSON.stringify({
+          ...good[2],
+          id: 'evt_bad_seats',
+          data: { license: { ...license, seats: { total: -1, used: 0 } } },
+        }),
+        reason: /\/data\/license\/seats\/total must be >= 1 \(rule: minimum/,
       },
     ];
     const pairs = rig.pairs(good, [webhook]);

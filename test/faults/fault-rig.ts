@@ -17,6 +17,7 @@ import {
   type Receiver,
   type Responder,
 } from '../support/receiver';
+import { exampleData } from '../support/event-data';
 
 const JWT_SECRET = 'fault-suite-signing-key-that-is-long-enough-0123456789';
 
@@ -259,7 +260,7 @@ export class FaultRig {
       type: 'license.created',
       environment: 'production',
       occurredAt: new Date().toISOString(),
-      data: { licenseKey: `LIC-${n}`, seats: 5 },
+      data: exampleData('license.created', `LIC-${n}`),
     }));
   }
 

@@ -9,6 +9,7 @@ import { SubscriptionIndex } from '@app/webhooks';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/configure-api';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { exampleData } from './event-data';
 import { startReceiver, type Receiver } from './receiver';
 import { startTestApp, type TestApp } from './test-app';
 import { eventually } from './within';
@@ -175,7 +176,8 @@ export function platformEvent(
     type,
     environment: overrides.environment ?? 'production',
     occurredAt: new Date().toISOString(),
-    data: overrides.data ?? { licenseKey: 'LIC-1234', seats: 5 },
+    // Valid for its type's schema unless a test says otherwise.
+    data: overrides.data ?? exampleData(type),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   startDeliveryRig,
   type DeliveryRig,
 } from '../../../test/support/delivery-rig';
+import { exampleData } from '../../../test/support/event-data';
 
 /**
  * The admin page (PRODUCT.md part 1) in Debian's Chromium against the real api, worker, FerretDB,
@@ -177,7 +178,7 @@ describe('the admin page in a real browser', () => {
 
     await rig.workerSees(id!);
     const event = platformEvent('activation.created', {
-      data: { licenseKey: 'LIC-42', machine: 'build-01' },
+      data: exampleData('activation.created', 'LIC-42'),
     });
     await rig.publish(rig.topics.activations, [{ value: JSON.stringify(event) }]);
 

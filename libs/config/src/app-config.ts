@@ -76,6 +76,8 @@ export class AppConfig {
   deliveryMaxInMemoryBytes: number;
   /** Larger platform events (their Kafka value) are dead-lettered. */
   platformEventMaxBytes: number;
+  /** `strict`: an event whose `data` breaks its type's JSON Schema is dead-lettered; `off`: no check. */
+  platformEventValidation: 'strict' | 'off';
   /** How long SIGTERM lets in-flight work drain before the process hands the rest back and exits. */
   shutdownGraceMs: number;
   workerHealthPort: number;

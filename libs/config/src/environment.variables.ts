@@ -335,6 +335,11 @@ export class EnvironmentVariables {
   @Max(64 * 1024 * 1024)
   PLATFORM_EVENT_MAX_BYTES?: number;
 
+  /** `strict`: platform events whose `data` breaks its type's schema are dead-lettered; `off`: not checked. */
+  @IsOptional()
+  @IsIn(['strict', 'off'], { message: 'PLATFORM_EVENT_VALIDATION must be strict or off' })
+  PLATFORM_EVENT_VALIDATION?: 'strict' | 'off';
+
   /** Deliveries a worker holds in memory (running, waiting, being recorded) before it stops reading. */
   @IsOptional()
   @Transform(toInteger)

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       expect(config.deliveryMaxInMemory).toBe(5000);
       expect(config.deliveryMaxInMemoryBytes).toBe(64 * 1024 * 1024);
       expect(config.platformEventMaxBytes).toBe(256 * 1024);
+      expect(config.platformEventValidation).toBe('strict');
       expect(config.shutdownGraceMs).toBe(25_000);
     });
 
@@ -83,6 +84,12 @@ describe('loadConfig', () => {
       expect(config.port).toBe(3000);
       expect(config.embeddedDatabase).toBe(true);
       expect(config.webhooksAllowHttp).toBe(false);
+    });
+
+    it('given PLATFORM_EVENT_VALIDATION=off, when loaded, then data is not checked against its schema', () => {
+      expect(loadConfig(env({ PLATFORM_EVENT_VALIDATION: 'off' })).platformEventValidation).toBe(
+        'off',
+      );
     });
 
     it('given the database and broker set, when loaded, then they are used and not listed as local defaults', () => {
@@ -302,6 +309,7 @@ describe('loadConfig', () => {
       ['SHUTDOWN_GRACE_MS', '-1'],
       ['SHUTDOWN_GRACE_MS', 'a while'],
       ['PLATFORM_EVENT_MAX_BYTES', '100'],
+      ['PLATFORM_EVENT_VALIDATION', 'lenient'],
       ['DELIVERY_MAX_IN_MEMORY', '5'],
       ['DELIVERY_MAX_IN_MEMORY_BYTES', '1000'],
       ['LOG_LEVEL', 'loud'],

@@ -130,6 +130,7 @@ export function loadConfig(
     deliveryMaxInMemory: vars.DELIVERY_MAX_IN_MEMORY ?? 5000,
     deliveryMaxInMemoryBytes: vars.DELIVERY_MAX_IN_MEMORY_BYTES ?? 64 * 1024 * 1024,
     platformEventMaxBytes: vars.PLATFORM_EVENT_MAX_BYTES ?? 256 * 1024,
+    platformEventValidation: vars.PLATFORM_EVENT_VALIDATION ?? 'strict',
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? 25_000,
     workerHealthPort: vars.WORKER_HEALTH_PORT ?? 3001,
     metricsToken: vars.METRICS_TOKEN,

@@ -12,7 +12,8 @@ import { DRAIN_ORDER, GracefulShutdown } from '@app/platform';
 import { DeadLetterNotSentError, DeadLetterPublisher } from './dead-letter.publisher';
 import { PartitionProgress } from './partition-progress';
 import type { MessageSource } from './platform-event';
-import { parsePlatformEvent } from './platform-event.parser';
+import { parsePlatformEvent, type ParsedMessage } from './platform-event.parser';
+import { EventDataValidator } from './event-data-validator';
 import {
   PLATFORM_EVENT_SINK,
   UnacceptableEventError,
@@ -39,7 +40,8 @@ const SESSION_TIMEOUT_MS = 15_000;
  * batches are taken whole; and the consumer keeps heartbeating while it waits for room.
  *
  * A message that is not a valid platform event (not JSON, a missing field, an unknown type, larger
- * than PLATFORM_EVENT_MAX_BYTES, or refused by the database) goes to the dead-letter topic before
+ * than PLATFORM_EVENT_MAX_BYTES, `data` that breaks its type's JSON Schema under
+ * PLATFORM_EVENT_VALIDATION=strict, or refused by the database) goes to the dead-letter topic before
  * its offset can be committed; the messages around it carry on.
  *
  * Nothing is read before the sink is ready (the webhook index and retry policy have caught up). A
@@ -64,6 +66,7 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
     @Inject(PLATFORM_EVENT_SINK) private readonly sink: PlatformEventSink,
     private readonly deadLetters: DeadLetterPublisher,
     shutdown: GracefulShutdown,
+    private readonly dataValidator: EventDataValidator,
   ) {
     this.consumer = this.kafka.consumer({
       groupId: config.kafkaConsumerGroup,
@@ -244,7 +247,7 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
             ok: false,
             reason: `message of ${bytes} bytes is larger than PLATFORM_EVENT_MAX_BYTES (${this.config.platformEventMaxBytes})`,
           } as const)
-        : parsePlatformEvent(message.value);
+        : this.checked(parsePlatformEvent(message.value));
     const deadLetter = (reason: string) =>
       this.deadLetters.publish(message, source, reason).then(done, (error: Error) => {
         if (!(error instanceof DeadLetterNotSentError)) {
@@ -263,6 +266,13 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
       // Not recorded (the worker is stopping): the offset stays uncommitted and it is read again.
       this.logger.debug(`event ${parsed.event.id} not recorded: ${error.message}`);
     });
+  }
+
+  /** With PLATFORM_EVENT_VALIDATION=strict, an event whose `data` breaks its type's schema is refused. */
+  private checked(parsed: ParsedMessage): ParsedMessage {
+    if (!parsed.ok || this.config.platformEventValidation === 'off') return parsed;
+    const check = this.dataValidator.check(parsed.event.type, parsed.event.data);
+    return check.ok ? parsed : check;
   }
 
   private progressOf(topic: string, partition: number): PartitionProgress {

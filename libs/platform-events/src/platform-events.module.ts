@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { ConsumerReadiness } from './consumer-readiness';
 import { DeadLetterPublisher } from './dead-letter.publisher';
+import { EventDataValidator } from './event-data-validator';
 import { PlatformEventConsumer } from './platform-event.consumer';
 import { PLATFORM_EVENT_SINK, type PlatformEventSink } from './platform-event.sink';
 
@@ -22,6 +23,8 @@ export class PlatformEventsModule {
         DeadLetterPublisher,
         PlatformEventConsumer,
         ConsumerReadiness,
+        // Every event type's schema, compiled once when the worker starts.
+        { provide: EventDataValidator, useFactory: () => new EventDataValidator() },
         { provide: PLATFORM_EVENT_SINK, useExisting: options.sink },
       ],
       exports: [ConsumerReadiness],
