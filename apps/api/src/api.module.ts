@@ -12,6 +12,7 @@ import {
   MetricsModule,
 } from '@app/platform';
 import { DeliveriesApiModule } from '@app/deliveries';
+import { EventTypesModule } from '@app/platform-events';
 import { RetryPolicyModule } from '@app/retry-policy';
 import {
   EVENT_UPCASTERS,
@@ -37,6 +38,8 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     }),
     IdempotencyModule,
     MetricsModule,
+    // GET /event-types: the catalogue with each type's data schema and example.
+    EventTypesModule,
     WebhooksModule,
     // A webhook command asked to read its write answers once this api's directory shows it.
     WebhookDirectoryReadYourWritesModule,

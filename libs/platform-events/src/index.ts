@@ -8,3 +8,4 @@ export * from './platform-events.module';
 export * from './consumer-readiness';
 export * from './event-data-schemas';
 export * from './event-data-validator';
+export * from './event-types.http';

@@ -16,7 +16,7 @@ import { SetWebhookStatusHandler } from './commands/set-webhook-status/set-webho
 import { SetWebhookStatusHttp } from './commands/set-webhook-status/set-webhook-status.http';
 import { UpdateWebhookHandler } from './commands/update-webhook/update-webhook.handler';
 import { UpdateWebhookHttp } from './commands/update-webhook/update-webhook.http';
-import { EventTypesHttp, WebhookQueriesHttp } from './queries/webhook-queries.http';
+import { WebhookQueriesHttp } from './queries/webhook-queries.http';
 import { WEBHOOK_QUERY_HANDLERS } from './queries/webhook.queries';
 import { registerDurableProjections } from './read-models/projections.registry';
 import { WebhookSecretsModule } from './secrets/webhook-secrets.module';
@@ -33,7 +33,6 @@ import { registerWebhookProblems } from './webhook-problems';
 @Module({
   imports: [CqrsModule, WebhookSecretsModule],
   controllers: [
-    EventTypesHttp,
     CreateWebhookHttp,
     WebhookQueriesHttp,
     UpdateWebhookHttp,

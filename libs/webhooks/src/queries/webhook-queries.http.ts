@@ -5,13 +5,12 @@ import { RequireRole } from '@app/platform';
 import type { HistoryPage, WebhookPage } from '../application/webhook-reader';
 import type { RevealedSecrets } from '../application/webhook-secrets';
 import type { WebhookView } from '../application/webhook.view';
-import type { EVENT_CATALOGUE, Environment, EventType } from '../domain/event-catalogue';
+import type { Environment, EventType } from '../domain/event-catalogue';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { GetWebhookQueryDto, HistoryQueryDto, ListWebhooksQueryDto } from '../http/webhook.dtos';
 import {
   GetWebhookHistoryQuery,
   GetWebhookQuery,
-  ListEventTypesQuery,
   ListWebhooksQuery,
   RevealSecretQuery,
 } from './webhook.queries';
@@ -74,18 +73,5 @@ export class WebhookQueriesHttp {
   ): Promise<RevealedSecrets & { version: number }> {
     response.setHeader('Cache-Control', 'no-store');
     return withEtag(response, await this.queries.execute(new RevealSecretQuery(id)));
-  }
-}
-
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@Controller('event-types')
-export class EventTypesHttp {
-  constructor(private readonly queries: QueryBus) {}
-
-  /** The catalogue a webhook can subscribe to, grouped as the admin page shows it. */
-  @Get()
-  list(): Promise<typeof EVENT_CATALOGUE> {
-    return this.queries.execute(new ListEventTypesQuery());
   }
 }

@@ -2,7 +2,6 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { RevealedSecrets } from '../application/webhook-secrets';
 import { WebhookReader, type HistoryPage, type WebhookPage } from '../application/webhook-reader';
 import type { WebhookView } from '../application/webhook.view';
-import { EVENT_CATALOGUE } from '../domain/event-catalogue';
 import type { ListWebhooksParams } from '../read-models/webhook-list.query';
 
 // The read use cases are thin: each asks the WebhookReader one question.
@@ -68,19 +67,9 @@ export class RevealSecretHandler implements IQueryHandler<
   }
 }
 
-export class ListEventTypesQuery {}
-
-@QueryHandler(ListEventTypesQuery)
-export class ListEventTypesHandler implements IQueryHandler<ListEventTypesQuery> {
-  execute(): Promise<typeof EVENT_CATALOGUE> {
-    return Promise.resolve(EVENT_CATALOGUE);
-  }
-}
-
 export const WEBHOOK_QUERY_HANDLERS = [
   ListWebhooksHandler,
   GetWebhookHandler,
   GetWebhookHistoryHandler,
   RevealSecretHandler,
-  ListEventTypesHandler,
 ];
