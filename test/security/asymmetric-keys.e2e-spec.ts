@@ -42,7 +42,7 @@ describe('security: an ed25519 private key is in no API answer and nowhere in th
       `/webhooks/${id}/history`,
       '/webhooks?limit=100',
     ]) {
-      for (const role of ['auditor', 'admin', 'owner']) {
+      for (const role of ['auditor', 'admin', 'owner'] as const) {
         const answer = await rig.call('GET', path, { role });
         answers.push(answer.body);
       }
