@@ -36,9 +36,19 @@ export interface DeliveryListQuery {
   cursor?: string;
 }
 
+/** GET /delivery-settings: what receivers must allow. */
+export interface DeliverySettings {
+  egressIps: string[];
+  userAgent: string;
+}
+
 /** Every route of the admin API this page uses (docs/api.md), typed. */
 export class AdminApi {
   constructor(readonly client: ApiClient) {}
+
+  deliverySettings(): Promise<DeliverySettings> {
+    return this.client.get('/delivery-settings');
+  }
 
   eventTypes(): Promise<EventTypeGroup[]> {
     return this.client.get('/event-types');

@@ -13,6 +13,7 @@ import { capitalise, formatDateTime } from '../lib/format';
 import { generateWebhookSecret } from '../lib/secret';
 import { usePageTitle } from '../lib/use-page-title';
 import { EventPicker } from './event-picker';
+import { ReceiverNote } from './receiver-note';
 import { SecretField } from './secret-field';
 import { PublicKeyField, SchemeSelect } from './signing-fields';
 import {
@@ -360,6 +361,8 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
           </Link>
         </div>
       </form>
+
+      <ReceiverNote />
 
       <ConfirmDialog
         open={confirmRotate}
