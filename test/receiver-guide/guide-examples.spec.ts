@@ -16,7 +16,11 @@ function blockAfterMarker(guide: string, path: string): string | null {
 describe('docs/receiving-webhooks.md', () => {
   const guide = read('docs/receiving-webhooks.md');
 
-  it.each(['docs/examples/receiver-node/server.mjs'])(
+  it.each([
+    'docs/examples/receiver-node/server.mjs',
+    'docs/examples/receiver-python/server.py',
+    'docs/examples/receiver-go/main.go',
+  ])(
     'given the example %s, when the guide shows it, then its code block is the file byte for byte',
     (path) => {
       expect(blockAfterMarker(guide, path)).toBe(read(path));
