@@ -3,6 +3,7 @@ import type {
   Delivery,
   DeliveryDetail,
   DeliveryPage,
+  EventTypeDetail,
   EventTypeGroup,
   HistoryPage,
   RetryPolicy,
@@ -52,6 +53,11 @@ export class AdminApi {
 
   eventTypes(): Promise<EventTypeGroup[]> {
     return this.client.get('/event-types');
+  }
+
+  /** One type's description, data schema and example (also `webhook.test`). */
+  eventType(type: string): Promise<EventTypeDetail> {
+    return this.client.get(`/event-types/${encodeURIComponent(type)}`);
   }
 
   listWebhooks(query: WebhookListQuery, signal?: AbortSignal): Promise<WebhookPage> {

@@ -34,9 +34,24 @@ export interface WebhookPage {
   nextCursor: string | null;
 }
 
+/** An event type's `data`: its description, JSON Schema (2020-12) and an example. */
+export interface EventTypeSchema {
+  description: string;
+  schema: Record<string, unknown>;
+  example: Record<string, unknown>;
+}
+
 export interface EventTypeGroup {
   group: string;
   eventTypes: string[];
+  /** Per type of the group, keyed by type. */
+  schemas?: Record<string, EventTypeSchema>;
+}
+
+/** GET /event-types/:type */
+export interface EventTypeDetail extends EventTypeSchema {
+  type: string;
+  group: string;
 }
 
 export interface HistoryEntry {

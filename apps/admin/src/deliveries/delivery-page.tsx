@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import type { DeliveryAttempt } from '../api/types';
 import { useSession } from '../auth/session';
 import { StatusBadge } from '../components/badges';
+import { PayloadSchemaView } from '../components/payload-schema';
 import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../lib/format';
@@ -114,9 +115,28 @@ export function DeliveryPage() {
             <summary>Payload sent</summary>
             <pre>{JSON.stringify(data.payload, null, 2)}</pre>
           </details>
+          <TypeSchema type={data.eventType} />
         </>
       )}
     </section>
+  );
+}
+
+/** Beside the payload: its type's data schema and example, loaded when opened. */
+function TypeSchema({ type }: { type: string }) {
+  const { api } = useSession();
+  const [open, setOpen] = useState(false);
+  const described = useLoad(`event-type:${open ? type : ''}`, () =>
+    open ? api.eventType(type) : Promise.resolve(null),
+  );
+  return (
+    <details className="payload" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>
+        Schema of <code>{type}</code> data
+      </summary>
+      {described.error && <p role="alert">The schema could not be loaded.</p>}
+      {described.data && <PayloadSchemaView type={type} described={described.data} />}
+    </details>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { EventTypeGroup } from '../api/types';
+import { PayloadSchemaView } from '../components/payload-schema';
 
 export interface EventPickerProps {
   catalogue: EventTypeGroup[];
@@ -101,6 +102,12 @@ function EventGroup({
               />
               <code>{type}</code>
             </label>
+            {group.schemas?.[type] && (
+              <details className="event-payload">
+                <summary>payload</summary>
+                <PayloadSchemaView type={type} described={group.schemas[type]} />
+              </details>
+            )}
           </li>
         ))}
       </ul>
