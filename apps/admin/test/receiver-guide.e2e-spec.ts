@@ -5,6 +5,7 @@ import {
   launchChromium,
   pageErrors,
   signedInContext,
+  VIEWPORTS,
 } from '../../../test/support/browser';
 import {
   RIG_JWT_SECRET,
@@ -77,6 +78,19 @@ describe('the webhook form: egress addresses and the receiver guide (real browse
       const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
       await tab.waitForLoadState();
       expect(await tab.locator('body').textContent()).toContain('## Verifying a request');
+    });
+
+    it('when opened on a phone, then the note fits the width (no sideways scrolling)', async () => {
+      const context = await signedInContext(browser, token('admin'), VIEWPORTS.phone);
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${rig.api.url}/admin/webhooks/new`);
+      await page.getByText('203.0.113.7').waitFor();
+
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBe(0);
     });
 
     it('when an auditor opens a webhook read-only, then the note is there too', async () => {

@@ -11,7 +11,12 @@ export function ReceiverNote() {
   const settings = useLoad('delivery-settings', () => api.deliverySettings());
   const egressIps = settings.data?.egressIps ?? [];
   return (
-    <section className="banner banner-info" aria-labelledby="receiver-note-title">
+    // Long addresses and the User-Agent wrap anywhere rather than widen a phone's page.
+    <section
+      className="banner banner-info"
+      style={{ overflowWrap: 'anywhere' }}
+      aria-labelledby="receiver-note-title"
+    >
       <h2 id="receiver-note-title">Receiving these webhooks</h2>
       {settings.error ? (
         <p>The egress addresses could not be loaded.</p>
