@@ -1,14 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
-import {
-  createValidationPipe,
-  documentIdempotencyKey,
-  ProblemDetailsFilter,
-  strictTransportSecurity,
-} from '@app/platform';
+import { createValidationPipe, ProblemDetailsFilter, strictTransportSecurity } from '@app/platform';
 import { ADMIN_PAGE_ROUTES } from './admin-page/admin-page.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /**
  * HTTP set-up shared by main.ts and the e2e tests: the REST API under /api/v1, probes and the
@@ -20,20 +16,19 @@ import { ADMIN_PAGE_ROUTES } from './admin-page/admin-page.module';
 export function configureApi(app: INestApplication): INestApplication {
   const { httpHstsMaxAge } = app.get(AppConfig);
   if (httpHstsMaxAge !== undefined) app.use(strictTransportSecurity(httpHstsMaxAge));
-  app.setGlobalPrefix('api/v1', {
-    exclude: ['health', 'health/live', 'health/ready', 'metrics', ...ADMIN_PAGE_ROUTES],
-  });
+  setApiPrefix(app);
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(createValidationPipe());
-  const openApi = new DocumentBuilder()
-    .setTitle('LMP Webhooks admin API')
-    .setDescription('Manage the webhooks of the License Management Platform (see docs/api.md).')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  const document = () => documentIdempotencyKey(SwaggerModule.createDocument(app, openApi));
-  SwaggerModule.setup('api/docs', app, document, {
+  // OpenAPI 3.1 with roles, problems, headers and the receivers' `webhooks` (openapi-document.ts).
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   return app;
+}
+
+/** The REST API under /api/v1; probes, metrics and the admin page at the root. */
+export function setApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api/v1', {
+    exclude: ['health', 'health/live', 'health/ready', 'metrics', ...ADMIN_PAGE_ROUTES],
+  });
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_CATALOGUE } from '@app/webhooks';
 import { EVENT_DATA_SCHEMAS, type EventDataSchema } from './event-data-schemas';
 
@@ -47,12 +47,16 @@ const BY_TYPE: ReadonlyMap<string, EventTypeView> = new Map(
 export class EventTypesHttp {
   /** The catalogue, grouped; each group also carries `schemas`, keyed by type. */
   @Get()
+  @ApiOkResponse({
+    schema: { type: 'array', items: { $ref: '#/components/schemas/EventTypeGroup' } },
+  })
   list(): readonly EventTypeGroupView[] {
     return GROUPS;
   }
 
   /** One type (the catalogue's or `webhook.test`): its group, description, schema and example. */
   @Get(':type')
+  @ApiOkResponse({ schema: { $ref: '#/components/schemas/EventType' } })
   get(@Param('type') type: string): EventTypeView {
     const view = BY_TYPE.get(type);
     if (!view) throw new NotFoundException(`Event type ${JSON.stringify(type)} does not exist`);

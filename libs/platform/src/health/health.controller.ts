@@ -1,8 +1,15 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { ShutdownState } from '../lifecycle/shutdown-state';
+import { LivenessResponse, ReadinessResponse } from './health.responses';
 import { READINESS_INDICATORS, type ReadinessIndicator } from './readiness-indicator';
+
+const NOT_READY = {
+  type: ReadinessResponse,
+  description: 'Not ready: the failing parts are `down` in `error` and `details`.',
+};
 
 /** The part of the HTTP response this controller touches. */
 interface StatusSettable {
@@ -29,16 +36,21 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOkResponse({ type: LivenessResponse })
   live(): { status: 'ok'; uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
   @Get('ready')
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiServiceUnavailableResponse(NOT_READY)
   ready(@Res({ passthrough: true }) response: StatusSettable): Promise<HealthCheckResult> {
     return this.check(response);
   }
 
   @Get()
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiServiceUnavailableResponse(NOT_READY)
   legacy(@Res({ passthrough: true }) response: StatusSettable): Promise<HealthCheckResult> {
     return this.check(response);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@app/platform';
 import type { HistoryPage, WebhookPage } from '../application/webhook-reader';
 import type { RevealedSecrets } from '../application/webhook-secrets';
@@ -8,6 +8,12 @@ import type { WebhookView } from '../application/webhook.view';
 import type { Environment, EventType } from '../domain/event-catalogue';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { GetWebhookQueryDto, HistoryQueryDto, ListWebhooksQueryDto } from '../http/webhook.dtos';
+import {
+  HistoryPageResponse,
+  WebhookPageResponse,
+  WebhookResponse,
+  WebhookSecretsResponse,
+} from '../http/webhook.responses';
 import {
   GetWebhookHistoryQuery,
   GetWebhookQuery,
@@ -23,6 +29,7 @@ export class WebhookQueriesHttp {
 
   @Get()
   @RequireRole('auditor')
+  @ApiOkResponse({ type: WebhookPageResponse })
   list(@Query() query: ListWebhooksQueryDto): Promise<WebhookPage> {
     return this.queries.execute(
       new ListWebhooksQuery({
@@ -40,6 +47,7 @@ export class WebhookQueriesHttp {
   /** With `asOf`, the webhook as it was then, rebuilt from its events; 404 before it existed. */
   @Get(':id')
   @RequireRole('auditor')
+  @ApiOkResponse({ type: WebhookResponse })
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: GetWebhookQueryDto,
@@ -55,6 +63,7 @@ export class WebhookQueriesHttp {
   /** The audit trail, oldest first: who did what when; secrets never appear. */
   @Get(':id/history')
   @RequireRole('auditor')
+  @ApiOkResponse({ type: HistoryPageResponse })
   history(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: HistoryQueryDto,
@@ -67,6 +76,7 @@ export class WebhookQueriesHttp {
   /** The signing secret in full (and the previous one while it still signs): admins only. */
   @Get(':id/secret')
   @RequireRole('admin')
+  @ApiOkResponse({ type: WebhookSecretsResponse })
   async secret(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Res({ passthrough: true }) response: HeaderSettable,

@@ -1,12 +1,13 @@
 import { Body, Controller, Headers, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { expectedVersionFromIfMatch } from '@app/platform';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { requestMetadata } from '@app/platform';
 import type { RetryPolicyView } from '../../application/retry-policy.view';
 import { SetRetryPolicyDto } from '../../http/retry-policy.dto';
+import { RetryPolicyResponse } from '../../http/retry-policy.responses';
 import { SetRetryPolicyCommand } from './set-retry-policy.command';
 import type { SetRetryPolicyResult } from './set-retry-policy.handler';
 
@@ -22,6 +23,7 @@ export class SetRetryPolicyHttp {
    */
   @Put()
   @RequireRole('owner')
+  @ApiOkResponse({ type: RetryPolicyResponse })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the edit was based on' })
   async set(
     @Body() body: SetRetryPolicyDto,

@@ -1,11 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, IdempotencyScope, RequireRole, type Principal } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { requestMetadata } from '@app/platform';
 import { CreateWebhookDto } from '../../http/webhook.dtos';
+import { CreatedWebhookResponse } from '../../http/webhook.responses';
 import { CreateWebhookCommand } from './create-webhook.command';
 import type { CreatedWebhook } from './create-webhook.handler';
 
@@ -19,6 +20,7 @@ export class CreateWebhookHttp {
   @Post()
   @HttpCode(201)
   @RequireRole('admin')
+  @ApiCreatedResponse({ type: CreatedWebhookResponse })
   async create(
     @Body() body: CreateWebhookDto,
     @CurrentPrincipal() principal: Principal,

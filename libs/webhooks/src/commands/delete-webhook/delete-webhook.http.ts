@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { expectedVersionFromIfMatch } from '@app/platform';
 import { requestMetadata } from '@app/platform';
@@ -16,6 +16,7 @@ export class DeleteWebhookHttp {
   @Delete(':id')
   @HttpCode(204)
   @RequireRole('admin')
+  @ApiNoContentResponse({ description: 'Deleted: it stays readable with `status: "deleted"`.' })
   async delete(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -9,13 +9,14 @@ import {
   Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { requestMetadata } from '@app/platform';
 import { RotateSecretDto } from '../../http/webhook.dtos';
+import { RotatedSecretResponse } from '../../http/webhook.responses';
 import { RotateSecretCommand } from './rotate-secret.command';
 import type { RotatedSecret } from './rotate-secret.handler';
 
@@ -29,6 +30,7 @@ export class RotateSecretHttp {
   @Post(':id/secret/rotate')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiOkResponse({ type: RotatedSecretResponse })
   async rotate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: RotateSecretDto,

@@ -1,11 +1,12 @@
 import { Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { requestMetadata } from '@app/platform';
+import { WebhookResponse } from '../../http/webhook.responses';
 import type { WebhookCommandResult } from '../command-result';
 import { SetWebhookStatusCommand } from './set-webhook-status.command';
 
@@ -18,6 +19,7 @@ export class SetWebhookStatusHttp {
   @Post(':id/activate')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiOkResponse({ type: WebhookResponse })
   activate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('if-match') ifMatch: string | undefined,
@@ -31,6 +33,7 @@ export class SetWebhookStatusHttp {
   @Post(':id/deactivate')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiOkResponse({ type: WebhookResponse })
   deactivate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('if-match') ifMatch: string | undefined,

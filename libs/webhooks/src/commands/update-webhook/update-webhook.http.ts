@@ -1,12 +1,13 @@
 import { Body, Controller, Headers, Param, ParseUUIDPipe, Patch, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { expectedVersionFromIfMatch } from '@app/platform';
 import type { WebhookView } from '../../application/webhook.view';
 import { withEtag, type HeaderSettable } from '@app/platform';
 import { requestMetadata } from '@app/platform';
 import { UpdateWebhookDto } from '../../http/webhook.dtos';
+import { WebhookResponse } from '../../http/webhook.responses';
 import type { WebhookCommandResult } from '../command-result';
 import { UpdateWebhookCommand } from './update-webhook.command';
 
@@ -19,6 +20,7 @@ export class UpdateWebhookHttp {
   /** 412 when If-Match names an older version than the current one; nothing changes then. */
   @Patch(':id')
   @RequireRole('admin')
+  @ApiOkResponse({ type: WebhookResponse })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the edit was based on' })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,

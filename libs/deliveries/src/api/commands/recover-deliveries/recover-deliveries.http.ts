@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import { RecoverDeliveriesDto } from '../../http/delivery.dtos';
+import { RecoveryResultResponse } from '../../http/delivery.responses';
 import { RecoverDeliveriesCommand } from './recover-deliveries.command';
 import type { RecoveryResult } from './recover-deliveries.handler';
 
@@ -19,6 +20,7 @@ export class RecoverDeliveriesHttp {
   @Post(':id/recover')
   @HttpCode(202)
   @RequireRole('admin')
+  @ApiAcceptedResponse({ type: RecoveryResultResponse })
   recover(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: RecoverDeliveriesDto,

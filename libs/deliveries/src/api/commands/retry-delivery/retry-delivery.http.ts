@@ -1,9 +1,10 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import type { DeliveryDetail } from '../../application/delivery.view';
 import { ParseDeliveryIdPipe } from '../../http/delivery-id.pipe';
+import { DeliveryDetailResponse } from '../../http/delivery.responses';
 import { RetryDeliveryCommand } from './retry-delivery.command';
 
 @ApiTags('deliveries')
@@ -19,6 +20,7 @@ export class RetryDeliveryHttp {
   @Post(':id/retry')
   @HttpCode(202)
   @RequireRole('admin')
+  @ApiAcceptedResponse({ type: DeliveryDetailResponse })
   retry(
     @Param('id', ParseDeliveryIdPipe) id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
 import type { DeliveryDetail } from '../../application/delivery.view';
+import { DeliveryDetailResponse } from '../../http/delivery.responses';
 import { SendTestEventCommand } from './send-test-event.command';
 
 @ApiTags('deliveries')
@@ -15,6 +16,15 @@ export class SendTestEventHttp {
   @Post(':id/test')
   @HttpCode(202)
   @RequireRole('admin')
+  @ApiAcceptedResponse({
+    type: DeliveryDetailResponse,
+    headers: {
+      Location: {
+        description: 'The test delivery: `/api/v1/deliveries/{id}`.',
+        schema: { type: 'string' },
+      },
+    },
+  })
   async test(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@app/platform';
 import type { DeliveryPage } from '../../application/delivery-reader';
 import { ListDeliveriesQueryDto } from '../../http/delivery.dtos';
+import { DeliveryPageResponse } from '../../http/delivery.responses';
 import { ListDeliveriesQuery } from './list-deliveries.query';
 
 @ApiTags('deliveries')
@@ -15,6 +16,7 @@ export class ListDeliveriesHttp {
   /** Newest first; `from` (inclusive) and `to` (exclusive) bound the creation time. */
   @Get()
   @RequireRole('auditor')
+  @ApiOkResponse({ type: DeliveryPageResponse })
   list(@Query() query: ListDeliveriesQueryDto): Promise<DeliveryPage> {
     return this.queries.execute(
       new ListDeliveriesQuery(

@@ -1,0 +1,149 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
+
+// The response bodies of the webhook routes, for the OpenAPI document only (the handlers return
+// the plain views of application/*.ts; these classes mirror them and are never instantiated).
+
+export class WebhookResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'CRM Sync' })
+  name: string;
+
+  @ApiProperty({ example: 'https://crm.example.com/hooks/lmp' })
+  url: string;
+
+  @ApiProperty({ enum: ENVIRONMENTS })
+  environment: (typeof ENVIRONMENTS)[number];
+
+  @ApiProperty({ enum: EVENT_TYPES, isArray: true, example: ['license.created'] })
+  eventTypes: string[];
+
+  @ApiProperty({ type: 'integer', description: 'How many event types it subscribes to.' })
+  eventCount: number;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  description: string | null;
+
+  @ApiProperty({ enum: ['active', 'inactive', 'deleted'] })
+  status: 'active' | 'inactive' | 'deleted';
+
+  @ApiProperty({
+    enum: ['admin', 'automatic'],
+    nullable: true,
+    description: 'Why an inactive webhook is paused: by an admin, or automatically after failures.',
+  })
+  deactivationReason: 'admin' | 'automatic' | null;
+
+  @ApiProperty({ example: 'whsec_…a1B2', description: 'The last characters of the secret.' })
+  secretHint: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ type: 'integer', description: 'The stream version, also sent as ETag.' })
+  version: number;
+}
+
+/** POST /webhooks: the webhook and, this once, its secret. */
+export class CreatedWebhookResponse extends WebhookResponse {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  secret: string;
+}
+
+/** POST /webhooks/:id/secret/rotate: the new secret once, and until when the old one signs. */
+export class RotatedSecretResponse extends WebhookResponse {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  secret: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  previousSecretValidUntil: string | null;
+}
+
+export class WebhookStatusCounts {
+  @ApiProperty({ type: 'integer' })
+  active: number;
+
+  @ApiProperty({ type: 'integer' })
+  inactive: number;
+}
+
+export class WebhookPageResponse {
+  @ApiProperty({ type: () => [WebhookResponse] })
+  items: WebhookResponse[];
+
+  @ApiProperty({ type: 'integer', description: 'How many webhooks match the filters.' })
+  total: number;
+
+  @ApiProperty({ type: () => WebhookStatusCounts })
+  counts: WebhookStatusCounts;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as `cursor`; null at the end.',
+  })
+  nextCursor: string | null;
+}
+
+export class HistoryEntryResponse {
+  @ApiProperty({ example: 'WebhookCreated' })
+  type: string;
+
+  @ApiProperty({ type: 'integer' })
+  version: number;
+
+  @ApiProperty({ type: 'integer' })
+  position: number;
+
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ example: 'user:alice' })
+  actor: string;
+
+  @ApiProperty()
+  correlationId: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  details: Record<string, unknown>;
+}
+
+export class HistoryPageResponse {
+  @ApiProperty({ type: () => [HistoryEntryResponse] })
+  items: HistoryEntryResponse[];
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Pass as `after`; null at the end.',
+  })
+  nextAfter: number | null;
+}
+
+export class PreviousSecret {
+  @ApiProperty()
+  secret: string;
+
+  @ApiProperty({ format: 'date-time' })
+  validUntil: string;
+}
+
+export class WebhookSecretsResponse {
+  @ApiProperty()
+  secret: string;
+
+  @ApiProperty({
+    type: () => PreviousSecret,
+    nullable: true,
+    description: 'The rotated-out secret while it still signs.',
+  })
+  previous: PreviousSecret | null;
+
+  @ApiProperty({ type: 'integer' })
+  version: number;
+}
