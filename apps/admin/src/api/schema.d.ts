@@ -840,13 +840,23 @@ export interface components {
             id: string;
             /** @example CRM Sync */
             name: string;
-            /** @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw */
-            secret: string;
+            /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
+            publicKey: string | null;
+            /**
+             * @description The `whsec_` secret, this once; null for an ed25519 key (never shown).
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string | null;
             /**
              * @description The last characters of the secret.
              * @example whsec_…a1B2
              */
             secretHint: string;
+            /**
+             * @description `symmetric`: a `whsec_` secret signs `v1`; `asymmetric`: an ed25519 key signs `v1a`.
+             * @enum {string}
+             */
+            signatureScheme: "symmetric" | "asymmetric";
             /** @enum {string} */
             status: "active" | "inactive" | "deleted";
             /** Format: date-time */
@@ -1048,7 +1058,9 @@ export interface components {
             uptimeSeconds: number;
         };
         PreviousSecret: {
-            secret: string;
+            /** @description The `whpk_…` public key of an ed25519 key. */
+            publicKey?: string;
+            secret: string | null;
             /** Format: date-time */
             validUntil: string;
         };
@@ -1162,13 +1174,23 @@ export interface components {
             name: string;
             /** Format: date-time */
             previousSecretValidUntil: string | null;
-            /** @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw */
-            secret: string;
+            /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
+            publicKey: string | null;
+            /**
+             * @description The `whsec_` secret, this once; null for an ed25519 key (never shown).
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string | null;
             /**
              * @description The last characters of the secret.
              * @example whsec_…a1B2
              */
             secretHint: string;
+            /**
+             * @description `symmetric`: a `whsec_` secret signs `v1`; `asymmetric`: an ed25519 key signs `v1a`.
+             * @enum {string}
+             */
+            signatureScheme: "symmetric" | "asymmetric";
             /** @enum {string} */
             status: "active" | "inactive" | "deleted";
             /** Format: date-time */
@@ -1248,11 +1270,18 @@ export interface components {
             id: string;
             /** @example CRM Sync */
             name: string;
+            /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
+            publicKey: string | null;
             /**
              * @description The last characters of the secret.
              * @example whsec_…a1B2
              */
             secretHint: string;
+            /**
+             * @description `symmetric`: a `whsec_` secret signs `v1`; `asymmetric`: an ed25519 key signs `v1a`.
+             * @enum {string}
+             */
+            signatureScheme: "symmetric" | "asymmetric";
             /** @enum {string} */
             status: "active" | "inactive" | "deleted";
             /** Format: date-time */
@@ -1265,7 +1294,10 @@ export interface components {
         WebhookSecretsResponse: {
             /** @description The rotated-out secret while it still signs. */
             previous: components["schemas"]["PreviousSecret"] | null;
-            secret: string;
+            /** @description The `whpk_…` public key of an ed25519 key. */
+            publicKey?: string;
+            /** @description The `whsec_` secret; null for an ed25519 key, whose `publicKey` is given instead. */
+            secret: string | null;
             version: number;
         };
         WebhookStatusCounts: {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
 
 // The response bodies of the webhook routes, for the OpenAPI document only (the handlers return
@@ -39,6 +39,20 @@ export class WebhookResponse {
   @ApiProperty({ example: 'whsec_…a1B2', description: 'The last characters of the secret.' })
   secretHint: string;
 
+  @ApiProperty({
+    enum: ['symmetric', 'asymmetric'],
+    description:
+      '`symmetric`: a `whsec_` secret signs `v1`; `asymmetric`: an ed25519 key signs `v1a`.',
+  })
+  signatureScheme: 'symmetric' | 'asymmetric';
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The `whpk_…` public key of an asymmetric webhook, else null.',
+  })
+  publicKey: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -51,14 +65,24 @@ export class WebhookResponse {
 
 /** POST /webhooks: the webhook and, this once, its secret. */
 export class CreatedWebhookResponse extends WebhookResponse {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
-  secret: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'The `whsec_` secret, this once; null for an ed25519 key (never shown).',
+  })
+  secret: string | null;
 }
 
 /** POST /webhooks/:id/secret/rotate: the new secret once, and until when the old one signs. */
 export class RotatedSecretResponse extends WebhookResponse {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
-  secret: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'The `whsec_` secret, this once; null for an ed25519 key (never shown).',
+  })
+  secret: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   previousSecretValidUntil: string | null;
@@ -126,16 +150,27 @@ export class HistoryPageResponse {
 }
 
 export class PreviousSecret {
-  @ApiProperty()
-  secret: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  secret: string | null;
+
+  @ApiPropertyOptional({ description: 'The `whpk_…` public key of an ed25519 key.' })
+  publicKey?: string;
 
   @ApiProperty({ format: 'date-time' })
   validUntil: string;
 }
 
 export class WebhookSecretsResponse {
-  @ApiProperty()
-  secret: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      'The `whsec_` secret; null for an ed25519 key, whose `publicKey` is given instead.',
+  })
+  secret: string | null;
+
+  @ApiPropertyOptional({ description: 'The `whpk_…` public key of an ed25519 key.' })
+  publicKey?: string;
 
   @ApiProperty({
     type: () => PreviousSecret,
