@@ -130,7 +130,7 @@ function documentOperation(
   operation.description = [operation.description, `**Access:** ${access}`]
     .filter(Boolean)
     .join('\n\n');
-  if (role === 'public') delete operation.security;
+  if (role === 'public') operation.security = [];
 
   const parameters = operation.parameters ?? [];
   if (handler?.readsIfMatch) {
@@ -399,6 +399,8 @@ function webhookEntries(): Record<string, unknown> {
           summary: `${type} event`,
           description: `${described.description}\n\nSent to each active webhook subscribed to \`${type}\` in the event's environment; answer 2xx within the timeout, or it is retried.`,
           tags: ['receiver'],
+          // Receivers authenticate the platform by its signature, not by a credential.
+          security: [],
           parameters: WEBHOOK_HEADERS,
           requestBody: {
             required: true,

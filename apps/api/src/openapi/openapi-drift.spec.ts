@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { buildOpenApiArtifacts, OPENAPI_JSON, OPENAPI_TYPES } from './openapi-artifacts';
 
@@ -17,6 +18,26 @@ describe('the committed OpenAPI document and wire types', () => {
     const committed = readFileSync(OPENAPI_JSON, 'utf8');
     expect(JSON.parse(committed)).toEqual(JSON.parse(generated.json));
     expect(committed === generated.json).toBe(true);
+  });
+
+  // Redocly's structural rules (it comes with openapi-typescript), in a child process: it is ESM.
+  it('is a valid OpenAPI 3.1 document (no Redocly errors)', () => {
+    const script = `
+      import { createConfig, lintFromString } from '@redocly/openapi-core';
+      const chunks = [];
+      for await (const chunk of process.stdin) chunks.push(chunk);
+      const config = await createConfig({ extends: ['minimal'] });
+      const problems = await lintFromString({
+        source: Buffer.concat(chunks).toString('utf8'), absoluteRef: 'openapi.json', config,
+      });
+      const errors = problems.filter((problem) => problem.severity === 'error');
+      console.log(JSON.stringify(errors.map((e) => e.ruleId + ' ' + e.message + ' ' + e.location?.[0]?.pointer)));`;
+    const errors = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      input: generated.json,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(errors)).toEqual([]);
+    expect(JSON.parse(generated.json)).toMatchObject({ openapi: '3.1.0' });
   });
 
   it(`apps/admin/src/api/schema.d.ts is current (if not: ${REGENERATE})`, () => {
