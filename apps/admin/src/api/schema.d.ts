@@ -1345,6 +1345,7 @@ export interface components {
         /** @description `If-Match` names an older version than the current one; nothing changed. The response carries the current `ETag`. */
         Problem412: {
             headers: {
+                ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
             content: {
@@ -1360,9 +1361,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description The database is unavailable or the api is shutting down; `Retry-After` says when to try again. */
+        /** @description The database is unavailable or the api is shutting down; try again later (after `Retry-After` when given). */
         Problem503: {
             headers: {
+                /** @description When given: seconds to wait before trying again. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

@@ -207,14 +207,28 @@ const PROBLEM_DESCRIPTIONS: Record<string, string> = {
     '`If-Match` names an older version than the current one; nothing changed. The response carries the current `ETag`.',
   '413': 'The request body is too large.',
   '503':
-    'The database is unavailable or the api is shutting down; `Retry-After` says when to try again.',
+    'The database is unavailable or the api is shutting down; try again later (after `Retry-After` when given).',
+};
+
+const PROBLEM_HEADERS: Record<string, ResponseObject['headers']> = {
+  '412': { ETag: { $ref: '#/components/headers/ETag' } },
+  '503': {
+    'Retry-After': {
+      description: 'When given: seconds to wait before trying again.',
+      schema: { type: 'integer' },
+    },
+  },
 };
 
 function problemResponses(): Record<string, ResponseObject> {
   return Object.fromEntries(
     Object.entries(PROBLEM_DESCRIPTIONS).map(([status, description]) => [
       `Problem${status}`,
-      { description, content: PROBLEM_CONTENT },
+      {
+        description,
+        content: PROBLEM_CONTENT,
+        ...(PROBLEM_HEADERS[status] ? { headers: PROBLEM_HEADERS[status] } : {}),
+      },
     ]),
   );
 }
