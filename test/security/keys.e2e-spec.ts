@@ -11,6 +11,7 @@ import {
   type AppName,
 } from '../../bench/support/app-processes';
 import { testDatabaseAddress } from '../support/test-app';
+import { eventually } from '../support/within';
 
 // Keys that never appear by accident (issue 13, "Keys"): the built apps as the Docker image runs
 // them (NODE_ENV=production) refuse to start without explicit keys, and generate them only in local
@@ -60,19 +61,21 @@ function run(app: AppName, env: Record<string, string>): Run {
 
 /** Resolves once GET `url` answers 200; fails if the process exits first or it takes too long. */
 async function answers(process: Run, url: string): Promise<void> {
-  let ended = false;
-  void process.exited.then(() => (ended = true));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (ended) throw new Error(`exited before answering:\n${process.output()}`);
+  const ok = async () => {
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
+      return (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200;
     } catch {
-      // Not listening yet.
+      return false; // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no 200 from ${url} within ${START_TIMEOUT_MS} ms:\n${process.output()}`);
+  };
+  const ready = eventually(ok, `a 200 from ${url}`, START_TIMEOUT_MS);
+  const exitedFirst = process.exited.then(() => {
+    throw new Error(`exited before answering:\n${process.output()}`);
+  });
+  // Whichever loses settles later, unobserved.
+  ready.catch(() => undefined);
+  exitedFirst.catch(() => undefined);
+  await Promise.race([ready, exitedFirst]);
 }
 
 async function dropDatabase(database: { uri: string; name: string }): Promise<void> {
