@@ -14,6 +14,18 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
+import { SIGNATURE_SCHEMES, type SignatureScheme } from '../secrets/signing-keys';
+
+/** The signing fields of a create and of a rotation: the same on both. */
+const SECRET_PROPERTY = {
+  description: 'whsec_ + base64 of 24-64 bytes; generated when absent',
+};
+const SIGNATURE_SCHEME_PROPERTY = {
+  enum: SIGNATURE_SCHEMES,
+  default: 'symmetric',
+  description:
+    'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
+};
 
 // The DTOs check shapes and types; the domain rules (webhook.rules.ts) check values and normalise.
 
@@ -52,21 +64,16 @@ export class CreateWebhookDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ description: 'whsec_ + base64 of 24-64 bytes; generated when absent' })
+  @ApiPropertyOptional(SECRET_PROPERTY)
   @IsOptional()
   @IsString()
   @MaxLength(200)
   secret?: string;
 
-  @ApiPropertyOptional({
-    enum: ['symmetric', 'asymmetric'],
-    default: 'symmetric',
-    description:
-      'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
-  })
+  @ApiPropertyOptional(SIGNATURE_SCHEME_PROPERTY)
   @IsOptional()
-  @IsIn(['symmetric', 'asymmetric'])
-  signatureScheme?: 'symmetric' | 'asymmetric';
+  @IsIn(SIGNATURE_SCHEMES)
+  signatureScheme?: SignatureScheme;
 }
 
 export class UpdateWebhookDto {
@@ -89,21 +96,16 @@ export class UpdateWebhookDto {
 }
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ description: 'whsec_ + base64 of 24-64 bytes; generated when absent' })
+  @ApiPropertyOptional(SECRET_PROPERTY)
   @IsOptional()
   @IsString()
   @MaxLength(200)
   secret?: string;
 
-  @ApiPropertyOptional({
-    enum: ['symmetric', 'asymmetric'],
-    default: 'symmetric',
-    description:
-      'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
-  })
+  @ApiPropertyOptional(SIGNATURE_SCHEME_PROPERTY)
   @IsOptional()
-  @IsIn(['symmetric', 'asymmetric'])
-  signatureScheme?: 'symmetric' | 'asymmetric';
+  @IsIn(SIGNATURE_SCHEMES)
+  signatureScheme?: SignatureScheme;
 }
 
 export class ListWebhooksQueryDto {
