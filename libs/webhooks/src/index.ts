@@ -19,3 +19,4 @@ export type { WebhookView } from './application/webhook.view';
 export { GetWebhookQuery } from './queries/webhook.queries';
 export * from './read-models/projections.registry';
 export { listWebhooks } from './read-models/webhook-list.query';
+export { webhookStreamId, webhookActivityStreamId } from './application/webhook-stream';
