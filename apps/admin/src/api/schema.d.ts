@@ -883,10 +883,10 @@ export interface components {
             eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
             /** @example CRM Sync */
             name: string;
-            /** @description whsec_ + base64 of 24-64 bytes; generated when absent */
+            /** @description symmetric: whsec_ + base64 of 24-64 bytes; asymmetric: whsk_ + base64 of a 32-byte ed25519 seed (your own private key, never shown again). Generated when absent */
             secret?: string;
             /**
-             * @description symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)
+             * @description symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: an ed25519 key pair (generated, or your whsk_ as secret) signs v1a (the whpk_ public key is in the webhook, the private key is never shown)
              * @default symmetric
              * @enum {string}
              */
@@ -1201,10 +1201,10 @@ export interface components {
             version: number;
         };
         RotateSecretDto: {
-            /** @description whsec_ + base64 of 24-64 bytes; generated when absent */
+            /** @description symmetric: whsec_ + base64 of 24-64 bytes; asymmetric: whsk_ + base64 of a 32-byte ed25519 seed (your own private key, never shown again). Generated when absent */
             secret?: string;
             /**
-             * @description symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)
+             * @description symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: an ed25519 key pair (generated, or your whsk_ as secret) signs v1a (the whpk_ public key is in the webhook, the private key is never shown)
              * @default symmetric
              * @enum {string}
              */

@@ -6,7 +6,7 @@ import { InMemoryWebhookSecretStore } from '../testing';
 import { webhookCreated } from '../domain/testing/webhook-fixtures';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { evolve, initialState, type ExistingWebhook } from '../domain/webhook.events';
-import { publicKeyOf } from '../secrets/signing-keys';
+import { generateSigningKeyPair, publicKeyOf } from '../secrets/signing-keys';
 import { SecretNotStoredError, WebhookSecrets } from './webhook-secrets';
 
 const keyA = { id: 'kA', key: randomBytes(32) };
@@ -187,18 +187,38 @@ describe('WebhookSecrets: ed25519 keys (asymmetric, Standard Webhooks v1a)', () 
     expect(publicKeyOf(privateKey)).toBe(sealed.publicKey);
   });
 
-  it('given the asymmetric scheme and a supplied secret, when sealed, then it is refused and nothing is stored', async () => {
+  it("given the asymmetric scheme and the caller's own whsk_ key, when sealed, then that key is stored and its public key comes back", async () => {
     const store = new InMemoryWebhookSecretStore();
+    const own = generateSigningKeyPair();
 
-    await expect(
-      secretsOn(store, keyA).seal(
-        'wh-1',
-        `whsec_${randomBytes(32).toString('base64')}`,
-        'asymmetric',
-      ),
-    ).rejects.toBeInstanceOf(WebhookValidationError);
-    expect(store.docs.size).toBe(0);
+    const sealed = await secretsOn(store, keyA).seal('wh-1', own.secretKey, 'asymmetric');
+
+    expect(sealed).toMatchObject({
+      plaintext: null,
+      signatureScheme: 'asymmetric',
+      publicKey: own.publicKey,
+    });
+    expect(await secretsOn(store, keyA).plaintextOf('wh-1', { id: sealed.secretId })).toBe(
+      own.secretKey,
+    );
   });
+
+  it.each([
+    ['a whsec_ secret', `whsec_${randomBytes(32).toString('base64')}`],
+    ['a whsk_ key of the wrong length', `whsk_${randomBytes(31).toString('base64')}`],
+    ['a whpk_ public key', generateSigningKeyPair().publicKey],
+  ])(
+    'given the asymmetric scheme and %s, when sealed, then it is refused without echoing it and nothing is stored',
+    async (_, supplied) => {
+      const store = new InMemoryWebhookSecretStore();
+
+      const error = await rejection(secretsOn(store, keyA).seal('wh-1', supplied, 'asymmetric'));
+
+      expect(error).toBeInstanceOf(WebhookValidationError);
+      expect(error.message).not.toContain(supplied.slice(5));
+      expect(store.docs.size).toBe(0);
+    },
+  );
 
   it('given an asymmetric webhook rotated from a symmetric one, when revealed, then the whsec_ in its window comes back, the private key never: its public key instead', async () => {
     const store = new InMemoryWebhookSecretStore();

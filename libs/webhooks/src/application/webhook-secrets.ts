@@ -10,7 +10,13 @@ import {
 } from '../domain/webhook.events';
 import { WebhookValidationError } from '../domain/webhook.errors';
 import { isValidSecret, secretHintOf } from '../domain/webhook.rules';
-import { generateSigningKeyPair, SIGNING_PUBLIC_KEY_PREFIX } from '../secrets/signing-keys';
+import {
+  generateSigningKeyPair,
+  InvalidSigningKeyError,
+  publicKeyOf,
+  SIGNING_PUBLIC_KEY_PREFIX,
+  type SigningKeyPair,
+} from '../secrets/signing-keys';
 import {
   WEBHOOK_SECRET_STORE,
   ciphertextOf,
@@ -79,15 +85,8 @@ export class WebhookSecrets {
     scheme: WebhookSignatureScheme = 'symmetric',
   ): Promise<SealedSecret> {
     if (scheme === 'asymmetric') {
-      if (supplied !== undefined) {
-        throw new WebhookValidationError([
-          {
-            field: 'secret',
-            message: 'an asymmetric (ed25519) key is always generated: leave secret out',
-          },
-        ]);
-      }
-      const pair = generateSigningKeyPair();
+      // A caller's own key (e.g. moving from another sender, so receivers keep their public key).
+      const pair = supplied === undefined ? generateSigningKeyPair() : ownKeyPair(supplied);
       const secretId = await this.insertSealed(webhookId, pair.secretKey);
       return {
         plaintext: null,
@@ -183,4 +182,20 @@ export class WebhookSecrets {
 /** What the UI shows of an ed25519 key to tell two apart: the end of its public key. */
 export function publicKeyHintOf(publicKey: string): string {
   return `${SIGNING_PUBLIC_KEY_PREFIX}…${publicKey.replace(/=+$/, '').slice(-4)}`;
+}
+
+/** The pair of a supplied `whsk_` key; refused (never echoed) when it is not one. */
+function ownKeyPair(secretKey: string): SigningKeyPair {
+  try {
+    return { secretKey, publicKey: publicKeyOf(secretKey) };
+  } catch (error) {
+    if (!(error instanceof InvalidSigningKeyError)) throw error;
+    throw new WebhookValidationError([
+      {
+        field: 'secret',
+        message:
+          'an asymmetric key must be whsk_ followed by the base64 of a 32-byte ed25519 seed; leave secret out to generate one',
+      },
+    ]);
+  }
 }

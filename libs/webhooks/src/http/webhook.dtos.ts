@@ -18,13 +18,14 @@ import { SIGNATURE_SCHEMES, type SignatureScheme } from '../secrets/signing-keys
 
 /** The signing fields of a create and of a rotation: the same on both. */
 const SECRET_PROPERTY = {
-  description: 'whsec_ + base64 of 24-64 bytes; generated when absent',
+  description:
+    'symmetric: whsec_ + base64 of 24-64 bytes; asymmetric: whsk_ + base64 of a 32-byte ed25519 seed (your own private key, never shown again). Generated when absent',
 };
 const SIGNATURE_SCHEME_PROPERTY = {
   enum: SIGNATURE_SCHEMES,
   default: 'symmetric',
   description:
-    'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: a generated ed25519 key pair signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
+    'symmetric: a whsec_ secret signs v1 (HMAC-SHA256); asymmetric: an ed25519 key pair (generated, or your whsk_ as secret) signs v1a (the whpk_ public key is in the webhook, the private key is never shown)',
 };
 
 // The DTOs check shapes and types; the domain rules (webhook.rules.ts) check values and normalise.
