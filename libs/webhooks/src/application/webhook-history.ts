@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@app/event-store';
+import { headerNamesChanged } from '../domain/delivery-settings';
 
 /** One entry of a webhook's audit history: what happened, when, by whom; never a secret. */
 export interface HistoryEntry {
@@ -35,6 +36,10 @@ export function historyEntry(event: StoredEvent): HistoryEntry {
       ([field]) => field !== 'id' && !SECRET_FIELDS.has(field) && !KEY_FIELDS.has(field),
     ),
   );
+  const changes = details.changes as { headers?: unknown } | undefined;
+  if (changes?.headers !== undefined) {
+    details.changes = { ...changes, headers: headerNamesOnly(changes.headers) };
+  }
   return {
     type: event.type,
     version: event.version,
@@ -44,4 +49,17 @@ export function historyEntry(event: StoredEvent): HistoryEntry {
     correlationId: event.metadata.correlationId,
     details,
   };
+}
+
+/**
+ * A webhook's custom request headers may carry credentials (say `authorization`): the history
+ * says which names were added, removed or changed (DeliverySettingsChanged), never a value.
+ */
+function headerNamesOnly(value: unknown): unknown {
+  const isHeaders = (v: unknown): v is Record<string, string> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isHeaders(value) && isHeaders(value.from) && isHeaders(value.to)) {
+    return headerNamesChanged(value.from, value.to);
+  }
+  return isHeaders(value) ? { names: Object.keys(value) } : null;
 }

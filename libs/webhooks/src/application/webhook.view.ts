@@ -18,6 +18,12 @@ export interface WebhookView {
   signatureScheme: 'symmetric' | 'asymmetric';
   /** `whpk_…`, what receivers verify `v1a` signatures with (asymmetric), else null. Not a secret. */
   publicKey: string | null;
+  /** Its own retry policy; null: the default one (`GET /settings/retry-policy`) applies. */
+  retryPolicy: { retryIntervalsSeconds: number[]; jitter: number } | null;
+  /** Requests per second over every worker together; null: no cap. */
+  rateLimitPerSecond: number | null;
+  /** Extra request headers (lower-case names), sent after the platform's own. */
+  headers: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -37,6 +43,9 @@ export function viewOfDocument(doc: WebhookListDocument): WebhookView {
     secretHint: doc.secretHint,
     signatureScheme: doc.signatureScheme ?? 'symmetric',
     publicKey: doc.publicKey ?? null,
+    retryPolicy: doc.retryPolicy ?? null,
+    rateLimitPerSecond: doc.rateLimitPerSecond ?? null,
+    headers: doc.headers ?? {},
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     version: doc.version,
@@ -60,6 +69,9 @@ export function viewOfState(
     secretHint: webhook.secretHint,
     signatureScheme: webhook.signatureScheme,
     publicKey: webhook.publicKey,
+    retryPolicy: webhook.deliverySettings.retryPolicy,
+    rateLimitPerSecond: webhook.deliverySettings.rateLimitPerSecond,
+    headers: webhook.deliverySettings.headers,
     createdAt: times.createdAt.toISOString(),
     updatedAt: times.updatedAt.toISOString(),
     version: webhook.version,

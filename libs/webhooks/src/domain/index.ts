@@ -1,3 +1,4 @@
+export * from './delivery-settings';
 export * from './event-catalogue';
 export * from './webhook.commands';
 export * from './webhook.decider';

@@ -1,7 +1,19 @@
-import { WebhookAlreadyExistsError, WebhookNotFoundError } from './webhook.errors';
+import {
+  DEFAULT_DELIVERY_SETTINGS,
+  sameDeliverySetting,
+  validateDeliverySettings,
+  type DeliverySettings,
+  type DeliverySettingsInput,
+} from './delivery-settings';
+import {
+  WebhookAlreadyExistsError,
+  WebhookNotFoundError,
+  WebhookValidationError,
+} from './webhook.errors';
 import type {
   Change,
   DeactivationReason,
+  DeliverySettingsChanges,
   ExistingWebhook,
   WebhookChanges,
   WebhookEvent,
@@ -20,6 +32,8 @@ export interface CreateWebhook {
   type: 'CreateWebhook';
   data: WebhookFieldsInput & {
     id: string;
+    /** Its own retry policy, rate cap, headers; absent ones are the defaults. */
+    deliverySettings?: DeliverySettingsInput;
     /** The form's status toggle; a new webhook is active unless the admin says otherwise. */
     active?: boolean;
     /**
@@ -36,8 +50,16 @@ export interface CreateWebhook {
 
 export interface UpdateWebhook {
   type: 'UpdateWebhook';
-  /** Absent fields stay as they are; `description: null` clears the description. */
-  data: { id: string; changes: Partial<WebhookFieldsInput> };
+  /**
+   * Absent fields stay as they are; `description: null` clears the description. The same for the
+   * delivery settings (`retryPolicy: null` goes back to the default, `rateLimitPerSecond: null`
+   * lifts the cap, `headers` replaces the whole set).
+   */
+  data: {
+    id: string;
+    changes: Partial<WebhookFieldsInput>;
+    deliverySettings?: DeliverySettingsInput;
+  };
 }
 
 export interface ActivateWebhook {
@@ -138,12 +160,22 @@ function create(
     secretHint,
     signatureScheme: scheme,
     publicKey: key,
+    deliverySettings: settingsInput,
     ...input
   } = command.data;
   // Even a deleted webhook keeps its stream, so its id can never be reused.
   if (state.status !== 'none') throw new WebhookAlreadyExistsError(id);
-  const fields = validateNewWebhookFields(input, context);
+  const [fields, settings] = validateTogether(
+    () => validateNewWebhookFields(input, context),
+    () => validateDeliverySettings(settingsInput ?? {}),
+  );
   const { signatureScheme, publicKey } = signingOf(scheme, key);
+  // Settings other than the defaults follow in their own event, so WebhookCreated keeps its shape.
+  const settingsChanges = changedSettings(DEFAULT_DELIVERY_SETTINGS, settings);
+  const settingsEvents: WebhookEvent[] =
+    Object.keys(settingsChanges).length === 0
+      ? []
+      : [{ type: 'DeliverySettingsChanged', data: { id, changes: settingsChanges } }];
   return [
     {
       type: 'WebhookCreated',
@@ -157,7 +189,58 @@ function create(
         publicKey,
       },
     },
+    ...settingsEvents,
   ];
+}
+
+/** Runs both checks and throws one error with the violations of both, so a form marks them all. */
+function validateTogether<A, B>(first: () => A, second: () => B): [A, B] {
+  const results: [unknown, unknown] = [undefined, undefined];
+  const violations: WebhookValidationError['fields'][number][] = [];
+  [first, second].forEach((check, i) => {
+    try {
+      results[i] = check();
+    } catch (error) {
+      if (!(error instanceof WebhookValidationError)) throw error;
+      violations.push(...error.fields);
+    }
+  });
+  if (violations.length > 0) throw new WebhookValidationError(violations);
+  return results as [A, B];
+}
+
+/** The settings that differ from `current`, each with its from and to. */
+function changedSettings(
+  current: Readonly<DeliverySettings>,
+  proposed: Partial<DeliverySettings>,
+): DeliverySettingsChanges {
+  const changes: DeliverySettingsChanges = {};
+  if (
+    proposed.retryPolicy !== undefined &&
+    !sameDeliverySetting('retryPolicy', current.retryPolicy, proposed.retryPolicy)
+  ) {
+    changes.retryPolicy = { from: current.retryPolicy, to: proposed.retryPolicy };
+  }
+  if (
+    proposed.rateLimitPerSecond !== undefined &&
+    !sameDeliverySetting(
+      'rateLimitPerSecond',
+      current.rateLimitPerSecond,
+      proposed.rateLimitPerSecond,
+    )
+  ) {
+    changes.rateLimitPerSecond = {
+      from: current.rateLimitPerSecond,
+      to: proposed.rateLimitPerSecond,
+    };
+  }
+  if (
+    proposed.headers !== undefined &&
+    !sameDeliverySetting('headers', current.headers, proposed.headers)
+  ) {
+    changes.headers = { from: { ...current.headers }, to: proposed.headers };
+  }
+  return changes;
 }
 
 /**
@@ -182,10 +265,23 @@ function update(
   webhook: ExistingWebhook,
   context: WebhookDecideContext,
 ): WebhookEvent[] {
-  const proposed = validateWebhookFields(command.data.changes, context);
+  const [proposed, settings] = validateTogether(
+    () => validateWebhookFields(command.data.changes, context),
+    () => validateDeliverySettings(command.data.deliverySettings ?? {}),
+  );
   const changes = changedFields(webhook, proposed);
-  if (Object.keys(changes).length === 0) return [];
-  return [{ type: 'WebhookUpdated', data: { id: webhook.id, changes } }];
+  const settingsChanges = changedSettings(webhook.deliverySettings, settings);
+  const events: WebhookEvent[] = [];
+  if (Object.keys(changes).length > 0) {
+    events.push({ type: 'WebhookUpdated', data: { id: webhook.id, changes } });
+  }
+  if (Object.keys(settingsChanges).length > 0) {
+    events.push({
+      type: 'DeliverySettingsChanged',
+      data: { id: webhook.id, changes: settingsChanges },
+    });
+  }
+  return events;
 }
 
 function changedFields(current: WebhookFields, proposed: Partial<WebhookFields>): WebhookChanges {

@@ -101,6 +101,7 @@ describe('evolve', () => {
         publicKey: null,
       },
       deactivation: null,
+      deliverySettings: { retryPolicy: null, rateLimitPerSecond: null, headers: {} },
       version: 5,
     });
   });
@@ -166,13 +167,14 @@ describe('previousSecretSigningAt', () => {
 });
 
 describe('persisted event types', () => {
-  it('are the six domain events, each at schema version 1', () => {
+  it('are the seven domain events', () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual([
       'WebhookCreated',
       'WebhookUpdated',
       'WebhookActivated',
       'WebhookDeactivated',
       'SecretRotated',
+      'DeliverySettingsChanged',
       'WebhookDeleted',
     ]);
     expect(isWebhookEventType('SecretRotated')).toBe(true);

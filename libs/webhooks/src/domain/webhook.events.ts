@@ -1,4 +1,5 @@
 import type { EventMetadata, NewEvent } from '@app/event-store';
+import type { DeliverySettings } from './delivery-settings';
 import type { Environment, EventType } from './event-catalogue';
 
 /**
@@ -111,6 +112,24 @@ export interface SecretRotated {
   };
 }
 
+/** Only the delivery settings that changed; an absent one kept its value. */
+export interface DeliverySettingsChanges {
+  retryPolicy?: Change<{ retryIntervalsSeconds: number[]; jitter: number } | null>;
+  rateLimitPerSecond?: Change<number | null>;
+  /** The whole header set before and after (values included: the worker sends them). */
+  headers?: Change<Record<string, string>>;
+}
+
+/**
+ * A webhook's own delivery settings changed (retry policy override, rate cap, custom headers).
+ * A create with settings is WebhookCreated followed by this event, so WebhookCreated keeps its
+ * shape; a webhook with no such event has the defaults.
+ */
+export interface DeliverySettingsChanged {
+  type: 'DeliverySettingsChanged';
+  data: { id: string; changes: DeliverySettingsChanges };
+}
+
 export interface WebhookDeleted {
   type: 'WebhookDeleted';
   data: { id: string };
@@ -122,6 +141,7 @@ export type WebhookEvent =
   | WebhookActivated
   | WebhookDeactivated
   | SecretRotated
+  | DeliverySettingsChanged
   | WebhookDeleted;
 
 export type WebhookEventType = WebhookEvent['type'];
@@ -137,6 +157,7 @@ export const WEBHOOK_EVENT_SCHEMA_VERSIONS = {
   WebhookActivated: 1,
   WebhookDeactivated: 1,
   SecretRotated: 3,
+  DeliverySettingsChanged: 1,
   WebhookDeleted: 1,
 } as const satisfies Record<WebhookEventType, number>;
 
@@ -185,6 +206,8 @@ export interface ExistingWebhook {
   previousSecret: PreviousSecret | null;
   /** Why an inactive webhook was paused; null otherwise. */
   deactivation: { reason: DeactivationReason; detail?: string } | null;
+  /** Its own retry policy, rate cap and headers (the defaults until DeliverySettingsChanged). */
+  deliverySettings: DeliverySettings;
   /** Number of events applied: equals the stream version, for If-Match / expected-version checks. */
   version: number;
 }
@@ -210,6 +233,7 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
         publicKey,
         previousSecret: null,
         deactivation,
+        deliverySettings: { retryPolicy: null, rateLimitPerSecond: null, headers: {} },
         version: 1,
       };
     }
@@ -245,6 +269,19 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
           validUntil: data.previousSecretValidUntil,
           signatureScheme: data.previousSignatureScheme ?? 'symmetric',
           publicKey: data.previousPublicKey ?? null,
+        },
+      };
+    }
+    case 'DeliverySettingsChanged': {
+      const { changes } = event.data;
+      const webhook = next(state, event);
+      return {
+        ...webhook,
+        deliverySettings: {
+          ...webhook.deliverySettings,
+          ...(changes.retryPolicy && { retryPolicy: changes.retryPolicy.to }),
+          ...(changes.rateLimitPerSecond && { rateLimitPerSecond: changes.rateLimitPerSecond.to }),
+          ...(changes.headers && { headers: changes.headers.to }),
         },
       };
     }

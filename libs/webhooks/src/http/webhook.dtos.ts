@@ -6,13 +6,22 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Max,
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import {
+  MAX_CUSTOM_HEADERS,
+  RATE_LIMIT_MAX_PER_SECOND,
+  REFUSED_HEADER_NAMES,
+  REFUSED_HEADER_PREFIXES,
+} from '../domain/delivery-settings';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
 import { SIGNATURE_SCHEMES, type SignatureScheme } from '../secrets/signing-keys';
 
@@ -30,7 +39,68 @@ const SIGNATURE_SCHEME_PROPERTY = {
 
 // The DTOs check shapes and types; the domain rules (webhook.rules.ts) check values and normalise.
 
-export class CreateWebhookDto {
+/** A webhook's own retry policy: the shape of `PUT /settings/retry-policy`, the same rules. */
+export class WebhookRetryPolicyDto {
+  @ApiProperty({
+    type: [Number],
+    description:
+      'The waits, in whole seconds (1 to 604800), before each retry after the first, immediate attempt; at most 20; empty for no retries',
+    example: [10, 60, 600],
+  })
+  @IsArray()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  retryIntervalsSeconds: number[];
+
+  @ApiProperty({ minimum: 0, maximum: 1, example: 0.1 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  jitter: number;
+}
+
+const RETRY_POLICY_PROPERTY = {
+  type: WebhookRetryPolicyDto,
+  nullable: true,
+  description:
+    "This webhook's own retry policy; null (the default) follows the default policy of GET /settings/retry-policy",
+};
+const RATE_LIMIT_PROPERTY = {
+  type: 'integer',
+  nullable: true,
+  minimum: 1,
+  maximum: RATE_LIMIT_MAX_PER_SECOND,
+  description:
+    'At most this many requests per second to this webhook, over every worker together (more wait their turn, they do not fail); null for no cap',
+} as const;
+const HEADERS_PROPERTY = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 1000 },
+  maxProperties: MAX_CUSTOM_HEADERS,
+  example: { authorization: 'Bearer 3f9a…', 'x-team': 'crm' },
+  description: `Extra request headers (names: RFC 9110 tokens, stored lower case; values without CR, LF or NUL), sent after the platform's own. Refused: ${REFUSED_HEADER_NAMES.join(', ')}, and ${REFUSED_HEADER_PREFIXES.map((prefix) => `${prefix}*`).join(', ')}. Replaces the whole set; {} for none`,
+} as const;
+
+/** The delivery settings a create or an edit may give; absent ones stay as they are. */
+class DeliverySettingsDto {
+  @ApiPropertyOptional(RETRY_POLICY_PROPERTY)
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookRetryPolicyDto)
+  retryPolicy?: WebhookRetryPolicyDto | null;
+
+  @ApiPropertyOptional(RATE_LIMIT_PROPERTY)
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  rateLimitPerSecond?: number | null;
+
+  @ApiPropertyOptional(HEADERS_PROPERTY)
+  @IsOptional()
+  @IsObject()
+  headers?: Record<string, string>;
+}
+
+export class CreateWebhookDto extends DeliverySettingsDto {
   @ApiProperty({ example: 'CRM Sync', maxLength: 100 })
   @IsString()
   @MaxLength(1000)
@@ -77,7 +147,7 @@ export class CreateWebhookDto {
   signatureScheme?: SignatureScheme;
 }
 
-export class UpdateWebhookDto {
+export class UpdateWebhookDto extends DeliverySettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) url?: string;
   @ApiPropertyOptional({ enum: ENVIRONMENTS }) @IsOptional() @IsString() environment?: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
+import { WebhookRetryPolicyDto } from './webhook.dtos';
 
 // The response bodies of the webhook routes, for the OpenAPI document only (the handlers return
 // the plain views of application/*.ts; these classes mirror them and are never instantiated).
@@ -52,6 +53,29 @@ export class WebhookResponse {
     description: 'The `whpk_…` public key of an asymmetric webhook, else null.',
   })
   publicKey: string | null;
+
+  @ApiProperty({
+    type: WebhookRetryPolicyDto,
+    nullable: true,
+    description:
+      'Its own retry policy; null: the default one (GET /settings/retry-policy) applies.',
+  })
+  retryPolicy: WebhookRetryPolicyDto | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'Requests per second over every worker together; null: no cap.',
+  })
+  rateLimitPerSecond: number | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "Extra request headers (lower-case names), sent after the platform's own.",
+  })
+  headers: Record<string, string>;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

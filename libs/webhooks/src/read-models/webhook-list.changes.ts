@@ -78,6 +78,14 @@ export function webhookListChange(stored: StoredEvent): WebhookListChange | null
         signatureScheme: event.data.signatureScheme ?? 'symmetric',
         publicKey: event.data.publicKey ?? null,
       });
+    case 'DeliverySettingsChanged': {
+      const { changes } = event.data;
+      const set: WebhookListFields = {};
+      if (changes.retryPolicy) set.retryPolicy = changes.retryPolicy.to;
+      if (changes.rateLimitPerSecond) set.rateLimitPerSecond = changes.rateLimitPerSecond.to;
+      if (changes.headers) set.headers = changes.headers.to;
+      return change(set);
+    }
     case 'WebhookDeleted':
       return change({ status: 'deleted' });
     default: {

@@ -19,6 +19,13 @@ export interface WebhookListDocument {
   signatureScheme?: 'symmetric' | 'asymmetric';
   /** The current key's `whpk_…` (asymmetric), else null. Not a secret. */
   publicKey?: string | null;
+  /**
+   * The webhook's own retry policy (null: the default), rate cap (null: none) and extra request
+   * headers. Absent in documents written before per-webhook settings: the defaults.
+   */
+  retryPolicy?: { retryIntervalsSeconds: number[]; jitter: number } | null;
+  rateLimitPerSecond?: number | null;
+  headers?: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
   /** The stream version: the webhook's ETag. */

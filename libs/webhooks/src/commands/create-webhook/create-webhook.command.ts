@@ -11,6 +11,10 @@ export interface CreateWebhookInput {
   secret?: string;
   /** `symmetric` (a `whsec_` secret, the default) or `asymmetric` (a generated ed25519 key pair). */
   signatureScheme?: 'symmetric' | 'asymmetric';
+  /** Its own delivery settings (DeliverySettingsInput); absent ones are the defaults. */
+  retryPolicy?: { retryIntervalsSeconds: number[]; jitter: number } | null;
+  rateLimitPerSecond?: number | null;
+  headers?: Record<string, string>;
 }
 
 export class CreateWebhookCommand {

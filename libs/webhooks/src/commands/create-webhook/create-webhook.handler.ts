@@ -36,7 +36,7 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     // With an Idempotency-Key, the id follows from it: a create run again (the first process died
     // before it could answer) finds the webhook it made rather than making a second one.
     const id = idempotencyScope ? webhookIdOf(idempotencyScope) : randomUUID();
-    const { secret, signatureScheme, ...fields } = input;
+    const { secret, signatureScheme, retryPolicy, rateLimitPerSecond, headers, ...fields } = input;
     // Stored before the event that refers to it is appended (an insert under a unique id).
     const sealed = await this.secrets.seal(id, secret, signatureScheme);
     try {
@@ -50,6 +50,7 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
             secretHint: sealed.secretHint,
             signatureScheme: sealed.signatureScheme,
             publicKey: sealed.publicKey,
+            deliverySettings: { retryPolicy, rateLimitPerSecond, headers },
           },
         },
         request,

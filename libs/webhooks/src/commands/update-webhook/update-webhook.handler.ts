@@ -11,8 +11,16 @@ export class UpdateWebhookHandler implements ICommandHandler<
   constructor(private readonly executor: WebhookCommandExecutor) {}
 
   async execute(command: UpdateWebhookCommand): Promise<WebhookCommandResult> {
+    const { retryPolicy, rateLimitPerSecond, headers, ...changes } = command.changes;
     const { view, changed } = await this.executor.execute(
-      { type: 'UpdateWebhook', data: { id: command.webhookId, changes: command.changes } },
+      {
+        type: 'UpdateWebhook',
+        data: {
+          id: command.webhookId,
+          changes,
+          deliverySettings: { retryPolicy, rateLimitPerSecond, headers },
+        },
+      },
       command.request,
       { ifMatchVersion: command.expectedVersion, consistency: command.consistency },
     );
