@@ -1,9 +1,27 @@
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSessionContext, useSession } from './auth/session';
+import { EnvironmentProvider, useCurrentEnvironment } from './environment/environment-context';
+import { EnvironmentSwitcher } from './environment/environment-switcher';
+import { RecoveryProvider } from './recovery/recovery-context';
 
-/** The frame of every page: a skip link, the navigation, who is signed in, and the page itself. */
+/**
+ * The frame of every page: a skip link, the navigation, the current environment, who is signed in,
+ * and the page itself.
+ */
 export function Layout() {
+  return (
+    <EnvironmentProvider>
+      <RecoveryProvider>
+        <Frame />
+      </RecoveryProvider>
+    </EnvironmentProvider>
+  );
+}
+
+function Frame() {
+  // The sections' links carry the chosen environment (the provider would put it back otherwise).
+  const { search } = useCurrentEnvironment();
   const { claims } = useSession();
   const { signOut } = useSessionContext();
   const main = useRef<HTMLElement>(null);
@@ -26,10 +44,11 @@ export function Layout() {
       <header className="topbar">
         <span className="brand">LMP Admin</span>
         <nav aria-label="Admin sections">
-          <NavLink to="/webhooks">Webhooks</NavLink>
-          <NavLink to="/deliveries">Webhook Deliveries</NavLink>
-          <NavLink to="/settings">Settings</NavLink>
+          <NavLink to={{ pathname: '/webhooks', search }}>Webhooks</NavLink>
+          <NavLink to={{ pathname: '/deliveries', search }}>Webhook Deliveries</NavLink>
+          <NavLink to={{ pathname: '/settings', search }}>Settings</NavLink>
         </nav>
+        <EnvironmentSwitcher />
         <div className="who">
           <span>
             {claims.subject} <span className="role">({claims.role})</span>

@@ -152,7 +152,7 @@ describe('the admin page in a real browser', () => {
 
     await page.getByLabel('Name', { exact: true }).fill('Slack Activation Alerts');
     await page.getByLabel('Target URL').fill(`${rig.receiver.url}/slack/activations`);
-    await page.getByLabel('Environment').selectOption('production');
+    await page.getByLabel('Environment', { exact: true }).selectOption('production');
     expect(await page.getByLabel('Webhook Secret').getAttribute('type')).toBe('password');
     await page.getByRole('checkbox', { name: 'activation.created' }).check();
     await page.getByRole('checkbox', { name: 'activation.failed' }).check();
@@ -243,7 +243,7 @@ describe('the admin page in a real browser', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('searches by name or URL and filters by environment and status, and a shared URL restores the view', async () => {
+  it('searches by name or URL, scopes to the current environment and filters by status, and a shared URL restores the view', async () => {
     await createViaApi('Filter Alpha', { environment: 'production' });
     await createViaApi('Filter Beta', {
       environment: 'staging',
@@ -258,12 +258,12 @@ describe('the admin page in a real browser', () => {
 
     await page.getByLabel('Search by name or URL').fill('Filter');
     await listShows(page, 3);
-    await page.getByLabel('Environment').selectOption('staging');
+    await page.getByLabel('Current environment').selectOption('staging');
     await listShows(page, 1);
     expect(await row(page, 'Filter Beta').count()).toBe(1);
-    expect(page.url()).toContain('environment=staging');
+    expect(page.url()).toContain('env=staging');
 
-    await page.getByLabel('Environment').selectOption('');
+    await page.getByLabel('Current environment').selectOption('all');
     await page.getByLabel('Status').selectOption('inactive');
     await listShows(page, 1);
     expect(await row(page, 'Filter Gamma').count()).toBe(1);
@@ -434,9 +434,8 @@ describe('the admin page in a real browser', () => {
         { value: JSON.stringify(platformEvent('license.revoked')) },
       ]);
       const { page } = await open('admin', '/deliveries');
-      await page
-        .getByLabel('Webhook', { exact: true })
-        .selectOption({ label: 'Broken Receiver (production)' });
+      await page.getByRole('combobox', { name: 'Webhook' }).fill('Broken');
+      await page.getByRole('option', { name: /Broken Receiver/ }).click();
       await page.getByLabel('Status').selectOption('failed');
       expect(page.url()).toContain(`webhookId=${broken.id}`);
       const failed = row(page, 'license.revoked');

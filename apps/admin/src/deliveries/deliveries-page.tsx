@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import type { RetryFilter } from '../api/admin-api';
 import { DELIVERY_STATUSES } from '../api/types';
 import { useSession } from '../auth/session';
 import { StatusBadge } from '../components/badges';
@@ -7,25 +8,47 @@ import { CursorPager } from '../components/cursor-pager';
 import { FilterSelect } from '../components/filter-select';
 import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
+import { environmentLabel } from '../environment/environment';
+import { useCurrentEnvironment } from '../environment/environment-context';
 import { capitalise, formatDateTime } from '../lib/format';
-import { readDeliveryFilters } from '../lib/list-filters';
+import { readDeliveryFilters, STATUS_CLASSES, type DeliveryFilters } from '../lib/list-filters';
+import { fromLocalInput, toLocalInput } from '../lib/local-time';
 import { useUrlFilters } from '../lib/use-url-filters';
 import { usePageTitle } from '../lib/use-page-title';
+import { RetryFailedDialog } from '../recovery/retry-failed-dialog';
+import { WebhookPicker } from './webhook-picker';
 
 const PAGE_SIZE = 25;
 /** The first page refreshes itself while open, so a delivery shows up without a reload. */
 const REFRESH_MS = 3_000;
+const STATUS_CLASS_LABELS: Record<string, string> = {
+  '2xx': '2xx (success)',
+  '3xx': '3xx (redirect)',
+  '4xx': '4xx (refused)',
+  '5xx': '5xx (receiver error)',
+  none: 'No response',
+};
 
-/** Webhook Deliveries: every attempt's outcome, filtered by webhook, status and event type. */
+/**
+ * Webhook Deliveries: every attempt's outcome in the current environment, searched by webhook,
+ * status, event type, event id, time range and response class; "Retry failed (N)" for the lot.
+ */
 export function DeliveriesPage() {
   usePageTitle('Webhook Deliveries');
-  const { api } = useSession();
+  const { api, can } = useSession();
+  const current = useCurrentEnvironment();
   const { filters, change, nextPage, previousPage } = useUrlFilters(readDeliveryFilters);
   const catalogue = useLoad('event-types', () => api.eventTypes());
-  const webhooks = useLoad('webhook-names', () => api.listWebhooks({ limit: 100 }));
-  const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
+  const query = {
+    ...filters,
+    environment: current.filter,
+    limit: PAGE_SIZE,
+    cursor: filters.cursor || undefined,
+  };
   const list = useLoad(JSON.stringify(query), (signal) => api.listDeliveries(query, signal));
   const { reload, refreshIfIdle } = list;
+  const [retrying, setRetrying] = useState(false);
+  const changeEventId = useCallback((eventId: string) => change({ eventId }), [change]);
 
   // A tick while the last answer is still on its way is skipped: one request in flight at most.
   useEffect(() => {
@@ -36,45 +59,61 @@ export function DeliveriesPage() {
     return () => clearInterval(timer);
   }, [filters.cursor, refreshIfIdle]);
 
-  const names = new Map((webhooks.data?.items ?? []).map((webhook) => [webhook.id, webhook.name]));
-  const filteredWebhookUnknown =
-    filters.webhookId && webhooks.data && !names.has(filters.webhookId);
+  const page = list.data;
+  const names = useWebhookNames([
+    ...(page?.items ?? []).map((delivery) => delivery.webhookId),
+    ...(filters.webhookId ? [filters.webhookId] : []),
+  ]);
   const eventTypes = [
     ...(catalogue.data ?? []).flatMap((group) => group.eventTypes),
     'webhook.test',
   ];
-  // A shared link may name a webhook not among the first 100: it stays selectable by its id.
-  const webhookOptions = [
-    ...(filteredWebhookUnknown ? [{ value: filters.webhookId, label: filters.webhookId }] : []),
-    ...(webhooks.data?.items ?? []).map((webhook) => ({
-      value: webhook.id,
-      label: `${webhook.name} (${webhook.environment})`,
-    })),
-  ];
-  const page = list.data;
+  const searched = Boolean(
+    filters.webhookId ||
+    filters.status ||
+    filters.eventType ||
+    filters.eventId ||
+    filters.from ||
+    filters.to ||
+    filters.statusClass,
+  );
+  const canRetry = can('write') && (filters.status === '' || filters.status === 'failed');
 
   return (
     <section aria-labelledby="deliveries-title">
       <div className="page-header">
         <div>
-          <h1 id="deliveries-title">Webhook Deliveries</h1>
+          <h1 id="deliveries-title">
+            Webhook Deliveries
+            {current.filter && (
+              <span className="heading-scope"> in {environmentLabel(current.environment)}</span>
+            )}
+          </h1>
           <p className="lead">
             Each platform event sent to each matching webhook, with every attempt and its response.
           </p>
         </div>
-        <button type="button" className="button" onClick={reload}>
-          Refresh
-        </button>
+        <div className="toolbar">
+          <button type="button" className="button" onClick={reload}>
+            Refresh
+          </button>
+          {canRetry && (
+            <button type="button" className="button" onClick={() => setRetrying(true)}>
+              Retry failed…
+            </button>
+          )}
+        </div>
       </div>
 
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <FilterSelect
-          id="delivery-webhook"
-          label="Webhook"
+        <WebhookPicker
           value={filters.webhookId}
-          anyLabel="All webhooks"
-          options={webhookOptions}
-          onChange={(webhookId) => change({ webhookId })}
+          valueLabel={names.get(filters.webhookId) ?? filters.webhookId}
+          environment={current.filter}
+          onChange={(webhookId, name) => {
+            if (webhookId && name) names.set(webhookId, name);
+            change({ webhookId });
+          }}
         />
         <FilterSelect
           id="delivery-status"
@@ -92,18 +131,51 @@ export function DeliveriesPage() {
           options={eventTypes.map((value) => ({ value, label: value }))}
           onChange={(eventType) => change({ eventType })}
         />
+        <FilterSelect
+          id="delivery-status-class"
+          label="Response"
+          value={filters.statusClass}
+          anyLabel="Any response"
+          options={STATUS_CLASSES.map((value) => ({ value, label: STATUS_CLASS_LABELS[value] }))}
+          onChange={(statusClass) => change({ statusClass })}
+        />
+        <EventIdField value={filters.eventId} onChange={changeEventId} />
+        <div className="field">
+          <label htmlFor="delivery-from">Created from</label>
+          <input
+            id="delivery-from"
+            type="datetime-local"
+            value={toLocalInput(filters.from)}
+            onChange={(event) => change({ from: fromLocalInput(event.target.value) })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="delivery-to">Created before</label>
+          <input
+            id="delivery-to"
+            type="datetime-local"
+            value={toLocalInput(filters.to)}
+            onChange={(event) => change({ to: fromLocalInput(event.target.value) })}
+          />
+        </div>
+        {searched && (
+          <div className="field field-action">
+            <button type="button" className="button" onClick={() => change(NO_FILTERS)}>
+              Clear filters
+            </button>
+          </div>
+        )}
       </form>
 
       <ProblemBanner error={list.error} />
       {page && page.items.length === 0 && (
         <div className="empty-state">
-          <h2>
-            No deliveries
-            {filters.webhookId || filters.status || filters.eventType ? ' match' : ' yet'}
-          </h2>
+          <h2>No deliveries{searched ? ' match' : ' yet'}</h2>
           <p>
             Deliveries appear here when a platform event matches an active webhook, or when an admin
             sends a test event from a webhook's page.
+            {current.filter &&
+              ` Only ${environmentLabel(current.environment)} deliveries are shown; the environment is chosen at the top of the page.`}
           </p>
         </div>
       )}
@@ -169,6 +241,110 @@ export function DeliveriesPage() {
           />
         </>
       )}
+      {retrying && (
+        <RetryFailedDialog
+          filter={retryFilter(filters, current.filter)}
+          description={describe(filters, current.filter, names)}
+          onClose={() => setRetrying(false)}
+          onRetried={reload}
+        />
+      )}
     </section>
   );
+}
+
+const NO_FILTERS: Omit<DeliveryFilters, 'cursor'> = {
+  webhookId: '',
+  status: '',
+  eventType: '',
+  eventId: '',
+  from: '',
+  to: '',
+  statusClass: '',
+};
+
+/** The log's filters as POST /deliveries/retry's `filter` (the status is `failed` by definition). */
+export function retryFilter(
+  filters: DeliveryFilters,
+  environment: string | undefined,
+): RetryFilter {
+  const filter: RetryFilter = {
+    webhookId: filters.webhookId,
+    eventType: filters.eventType,
+    environment,
+    eventId: filters.eventId,
+    from: filters.from,
+    to: filters.to,
+    statusClass: filters.statusClass,
+  };
+  return Object.fromEntries(
+    Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
+
+function describe(
+  filters: DeliveryFilters,
+  environment: string | undefined,
+  names: Map<string, string>,
+): string {
+  const parts = [
+    environment ? `in ${capitalise(environment)}` : 'in every environment',
+    filters.webhookId && `webhook ${names.get(filters.webhookId) ?? filters.webhookId}`,
+    filters.eventType && `event type ${filters.eventType}`,
+    filters.eventId && `event ${filters.eventId}`,
+    filters.statusClass && STATUS_CLASS_LABELS[filters.statusClass],
+    filters.from && `created from ${formatDateTime(filters.from)}`,
+    filters.to && `before ${formatDateTime(filters.to)}`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** Event id, sent once typing pauses (or on Enter). */
+function EventIdField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const timer = setTimeout(() => onChange(text.trim()), 400);
+    return () => clearTimeout(timer);
+  }, [text, value, onChange]);
+  return (
+    <div className="field">
+      <label htmlFor="delivery-event-id">Event id</label>
+      <input
+        id="delivery-event-id"
+        type="search"
+        className="monospace"
+        value={text}
+        placeholder="evt_…"
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') onChange(text.trim());
+        }}
+      />
+    </div>
+  );
+}
+
+/**
+ * The names of the webhooks on the page, looked up by id once each (GET /webhooks/:id, those not
+ * known yet, one batch at a time): the log names any webhook, not only the first hundred.
+ */
+function useWebhookNames(ids: string[]): Map<string, string> {
+  const { api } = useSession();
+  const known = useRef(new Map<string, string>());
+  const missing = [...new Set(ids)].filter((id) => id && !known.current.has(id)).sort();
+  const looked = useLoad(`webhook-names:${missing.join(',')}`, () =>
+    Promise.all(
+      missing.map(async (id): Promise<[string, string]> => {
+        try {
+          return [id, (await api.webhook(id)).name];
+        } catch {
+          return [id, id];
+        }
+      }),
+    ),
+  );
+  for (const [id, name] of looked.data ?? []) known.current.set(id, name);
+  return known.current;
 }

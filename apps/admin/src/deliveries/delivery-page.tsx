@@ -97,6 +97,12 @@ export function DeliveryPage() {
               <dt>Attempts</dt>
               <dd>{data.attemptCount}</dd>
             </div>
+            {requestedByOf(data) && (
+              <div>
+                <dt>Requested by</dt>
+                <dd>{requestedByOf(data)}</dd>
+              </div>
+            )}
             {data.nextAttemptAt && (
               <div>
                 <dt>Next attempt</dt>
@@ -149,6 +155,9 @@ function AttemptCard({ attempt }: { attempt: DeliveryAttempt }) {
         {attempt.responseStatus !== null ? `HTTP ${attempt.responseStatus}` : 'no response'}
         {attempt.trigger === 'manual' && <span className="badge">manual</span>}
       </h3>
+      {requestedByOf(attempt) && (
+        <p className="requested-by">Requested by {requestedByOf(attempt)}</p>
+      )}
       <p className="muted">
         {formatDateTime(attempt.at)}
         {attempt.durationMs !== null && ` · ${attempt.durationMs} ms`} · <code>{attempt.url}</code>
@@ -175,4 +184,13 @@ function AttemptCard({ attempt }: { attempt: DeliveryAttempt }) {
       </details>
     </li>
   );
+}
+
+/**
+ * Who asked for a manual send (retry, recover, test), when the API records it: on the delivery
+ * and on the attempts it caused. Read defensively so a record from before it was kept shows none.
+ */
+function requestedByOf(record: object): string | null {
+  const value = (record as { requestedBy?: unknown }).requestedBy;
+  return typeof value === 'string' && value !== '' ? value : null;
 }

@@ -1,25 +1,45 @@
 import { filterParams, readDeliveryFilters, readWebhookFilters } from './list-filters';
 
 describe('list filters in the page URL', () => {
-  it('given a shared webhooks URL, when read, then search, environment, status and page are restored', () => {
+  it('given a shared webhooks URL, when read, then search, status and page are restored', () => {
     const filters = readWebhookFilters(
-      new URLSearchParams('search=slack&environment=production&status=inactive&cursor=abc'),
+      new URLSearchParams('search=slack&env=production&status=inactive&cursor=abc'),
     );
-    expect(filters).toEqual({
-      search: 'slack',
-      environment: 'production',
-      status: 'inactive',
-      cursor: 'abc',
-    });
+    expect(filters).toEqual({ search: 'slack', status: 'inactive', cursor: 'abc' });
   });
 
   it('given values the API would refuse, when read, then they are dropped, not sent', () => {
-    const filters = readWebhookFilters(new URLSearchParams('environment=moon&status=deleted'));
-    expect(filters).toEqual({ search: '', environment: '', status: '', cursor: '' });
+    const filters = readWebhookFilters(new URLSearchParams('status=deleted'));
+    expect(filters).toEqual({ search: '', status: '', cursor: '' });
     const deliveries = readDeliveryFilters(
-      new URLSearchParams('status=lost&eventType=<script>&webhookId=w1'),
+      new URLSearchParams(
+        'status=lost&eventType=<script>&webhookId=w1&from=yesterday&to=2026-13-45T00:00:00Z&statusClass=6xx',
+      ),
     );
-    expect(deliveries).toEqual({ webhookId: 'w1', status: '', eventType: '', cursor: '' });
+    expect(deliveries).toEqual({
+      webhookId: 'w1',
+      status: '',
+      eventType: '',
+      eventId: '',
+      from: '',
+      to: '',
+      statusClass: '',
+      cursor: '',
+    });
+  });
+
+  it('given a deliveries search by event id, time range and response class, when read, then each is kept, the times in UTC', () => {
+    const deliveries = readDeliveryFilters(
+      new URLSearchParams(
+        'eventId=%20evt_42%20&from=2026-12-01T08:00:00%2B01:00&to=2026-12-02T00:00:00.000Z&statusClass=none',
+      ),
+    );
+    expect(deliveries).toMatchObject({
+      eventId: 'evt_42',
+      from: '2026-12-01T07:00:00.000Z',
+      to: '2026-12-02T00:00:00.000Z',
+      statusClass: 'none',
+    });
   });
 
   it('given delivery filters, when read, then the test event type is accepted like catalogue types', () => {
@@ -29,12 +49,23 @@ describe('list filters in the page URL', () => {
   });
 
   it('given filters with empty values, when written, then only the set ones appear', () => {
-    const params = filterParams({ search: 'crm', environment: '', status: 'active', cursor: '' });
+    const params = filterParams({ search: 'crm', status: 'active', cursor: '' });
     expect(params.toString()).toBe('search=crm&status=active');
   });
 
   it('given filters written and read back, then nothing changes', () => {
-    const filters = { search: 'a b&c', environment: 'staging', status: 'active', cursor: 'x' };
+    const filters = { search: 'a b&c', status: 'active', cursor: 'x' };
     expect(readWebhookFilters(filterParams(filters))).toEqual(filters);
+    const deliveries = {
+      webhookId: 'w1',
+      status: 'failed',
+      eventType: 'license.created',
+      eventId: 'evt_1',
+      from: '2026-12-01T00:00:00.000Z',
+      to: '2026-12-02T00:00:00.000Z',
+      statusClass: '5xx',
+      cursor: 'c',
+    };
+    expect(readDeliveryFilters(filterParams(deliveries))).toEqual(deliveries);
   });
 });

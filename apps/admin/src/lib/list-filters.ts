@@ -1,30 +1,39 @@
 /**
  * The filters of the two lists, read from and written to the page URL, so that a filtered view can
  * be bookmarked and shared. Unknown or malformed values are dropped rather than sent to the API.
+ * The environment is not among them: it is the page's current environment (environment/).
  */
-const ENVIRONMENTS = ['production', 'staging', 'development'];
 const WEBHOOK_STATUSES = ['active', 'inactive'];
 const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'];
 
 export interface WebhookFilters {
   search: string;
-  environment: string;
   status: string;
   /** The page being shown, as the API's cursor; empty for the first page. */
   cursor: string;
 }
 
+/** The response classes the deliveries log can be searched by; `none`: no response at all. */
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'none'] as const;
+
 export interface DeliveryFilters {
   webhookId: string;
   status: string;
   eventType: string;
+  /** The platform event's id: its deliveries to every webhook. */
+  eventId: string;
+  /** Created at or after (ISO 8601, UTC), inclusive. */
+  from: string;
+  /** Created before (ISO 8601, UTC), exclusive. */
+  to: string;
+  /** The last attempt's response: `2xx` … `5xx`, or `none`. */
+  statusClass: string;
   cursor: string;
 }
 
 export function readWebhookFilters(params: URLSearchParams): WebhookFilters {
   return {
     search: (params.get('search') ?? '').slice(0, 200),
-    environment: oneOf(params.get('environment'), ENVIRONMENTS),
     status: oneOf(params.get('status'), WEBHOOK_STATUSES),
     cursor: params.get('cursor') ?? '',
   };
@@ -36,6 +45,10 @@ export function readDeliveryFilters(params: URLSearchParams): DeliveryFilters {
     webhookId: (params.get('webhookId') ?? '').slice(0, 100),
     status: oneOf(params.get('status'), DELIVERY_STATUSES),
     eventType: /^[a-z]+\.[a-z_]+$/.test(eventType) ? eventType : '',
+    eventId: (params.get('eventId') ?? '').trim().slice(0, 200),
+    from: isoTime(params.get('from')),
+    to: isoTime(params.get('to')),
+    statusClass: oneOf(params.get('statusClass'), STATUS_CLASSES),
     cursor: params.get('cursor') ?? '',
   };
 }
@@ -50,6 +63,13 @@ export function filterParams(filters: object): URLSearchParams {
     if (typeof value === 'string' && value !== '') params.set(name, value);
   }
   return params;
+}
+
+/** A time the API accepts (strict ISO 8601), normalised to UTC; anything else is dropped. */
+function isoTime(value: string | null): string {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return '';
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? '' : time.toISOString();
 }
 
 function oneOf(value: string | null, allowed: readonly string[]): string {

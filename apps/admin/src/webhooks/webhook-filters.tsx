@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ENVIRONMENTS } from '../api/types';
 import { FilterSelect } from '../components/filter-select';
-import { capitalise } from '../lib/format';
 import type { WebhookFilters } from '../lib/list-filters';
 
 export interface WebhookFiltersProps {
@@ -9,7 +7,10 @@ export interface WebhookFiltersProps {
   onChange: (change: Partial<Omit<WebhookFilters, 'cursor'>>) => void;
 }
 
-/** Search (as you type, after a pause) and the environment and status filters of the list. */
+/**
+ * Search (as you type, after a pause) and the status filter of the list; the environment is the
+ * page's current one, chosen in the header.
+ */
 export function WebhookFiltersBar({ filters, onChange }: WebhookFiltersProps) {
   const [search, setSearch] = useState(filters.search);
   useEffect(() => setSearch(filters.search), [filters.search]);
@@ -38,14 +39,6 @@ export function WebhookFiltersBar({ filters, onChange }: WebhookFiltersProps) {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
-      <FilterSelect
-        id="webhook-environment"
-        label="Environment"
-        value={filters.environment}
-        anyLabel="All environments"
-        options={ENVIRONMENTS.map((value) => ({ value, label: capitalise(value) }))}
-        onChange={(environment) => onChange({ environment })}
-      />
       <FilterSelect
         id="webhook-status"
         label="Status"

@@ -25,6 +25,8 @@ import {
   type WebhookFormValues,
 } from './webhook-form';
 import { WebhookTools } from './webhook-tools';
+import { PauseBanner } from './pause-banner';
+import { useCurrentEnvironment } from '../environment/environment-context';
 
 /** Create Webhook (`/webhooks/new`) and Edit Webhook (`/webhooks/:id/edit`), manual §3–4. */
 export function WebhookFormPage() {
@@ -65,8 +67,9 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
   const navigate = useNavigate();
   const location = useLocation();
   const order = useMemo(() => catalogue.flatMap((group) => group.eventTypes), [catalogue]);
+  const currentEnvironment = useCurrentEnvironment().filter;
   const [values, setValues] = useState<WebhookFormValues>(() =>
-    webhook ? formValuesOf(webhook) : emptyFormValues(),
+    webhook ? formValuesOf(webhook) : emptyFormValues(currentEnvironment),
   );
   const [version, setVersion] = useState(webhook?.version ?? 0);
   const [secret, setSecret] = useState<string | null>(() =>
@@ -191,6 +194,7 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
         {webhook && <StatusBadge status={webhook.status} />}
       </div>
       {webhook && <WebhookTools webhook={webhook} onNotice={setNotice} onError={setError} />}
+      {webhook && <PauseBanner webhook={webhook} version={version} onResumed={reload} />}
       <Notice message={notice} />
       {conflict && (
         <div className="banner banner-warning" role="alert">

@@ -1,4 +1,10 @@
-import { createRequest, formValuesOf, updateRequest, type WebhookLike } from './webhook-form';
+import {
+  createRequest,
+  emptyFormValues,
+  formValuesOf,
+  updateRequest,
+  type WebhookLike,
+} from './webhook-form';
 
 const order = ['license.created', 'activation.created', 'activation.failed'];
 const existing: WebhookLike = {
@@ -11,6 +17,11 @@ const existing: WebhookLike = {
 };
 
 describe('the webhook form as API requests', () => {
+  it("given a current environment, when a new webhook's form opens, then it starts in that environment (production under All)", () => {
+    expect(emptyFormValues('staging').environment).toBe('staging');
+    expect(emptyFormValues(undefined).environment).toBe('production');
+  });
+
   it('given a new webhook with events ticked out of order, when saved, then they are sent in catalogue order', () => {
     const values = {
       ...formValuesOf(existing),

@@ -30,11 +30,12 @@ export function formValuesOf(webhook: WebhookLike): WebhookFormValues {
   };
 }
 
-export function emptyFormValues(): WebhookFormValues {
+/** A new webhook's form; its environment is the page's current one, if one is chosen. */
+export function emptyFormValues(environment = 'production'): WebhookFormValues {
   return {
     name: '',
     url: 'https://',
-    environment: 'production',
+    environment,
     description: '',
     active: true,
     eventTypes: new Set(),

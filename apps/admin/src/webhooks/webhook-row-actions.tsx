@@ -7,6 +7,8 @@ export interface WebhookRowActionsProps {
   busy: boolean;
   onToggle: (webhook: Webhook) => void;
   onDelete: (webhook: Webhook) => void;
+  /** "Recover failed deliveries since…" (admins). */
+  onRecover?: (webhook: Webhook) => void;
 }
 
 /** Edit, the Active toggle and Delete for one row; each names its webhook for screen readers. */
@@ -16,6 +18,7 @@ export function WebhookRowActions({
   busy,
   onToggle,
   onDelete,
+  onRecover,
 }: WebhookRowActionsProps) {
   const active = webhook.status === 'active';
   return (
@@ -49,6 +52,18 @@ export function WebhookRowActions({
           <span className="switch-thumb" />
         </span>
       </button>
+      {canWrite && onRecover && webhook.status !== 'deleted' && (
+        <button
+          type="button"
+          className="button-link"
+          aria-label={`Recover failed deliveries of ${webhook.name}`}
+          title="Send again the deliveries that failed since a time you choose"
+          disabled={busy}
+          onClick={() => onRecover(webhook)}
+        >
+          Recover
+        </button>
+      )}
       {canWrite && (
         <button
           type="button"

@@ -3,13 +3,19 @@ import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/api-error';
 import type { Webhook } from '../api/types';
 import { useSession } from '../auth/session';
-import { EnvironmentBadge, StatusBadge } from '../components/badges';
+import { EnvironmentBadge } from '../components/badges';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { CursorPager } from '../components/cursor-pager';
 import { Notice, ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { readWebhookFilters } from '../lib/list-filters';
 import { useUrlFilters } from '../lib/use-url-filters';
+import { useCurrentEnvironment } from '../environment/environment-context';
+import { environmentLabel } from '../environment/environment';
+import { useRecovery } from '../recovery/recovery-context';
+import { aDayBefore } from '../recovery/recovery-since';
+import { useResume, WebhookStatus } from './pause-banner';
+import { pauseOf } from './pause';
 import { WebhookFiltersBar } from './webhook-filters';
 import { WebhookRowActions } from './webhook-row-actions';
 import { usePageTitle } from '../lib/use-page-title';
@@ -29,8 +35,16 @@ export function WebhooksPage() {
     (location.state as { notice?: string } | null)?.notice ?? null,
   );
   const [toDelete, setToDelete] = useState<Webhook | null>(null);
+  const current = useCurrentEnvironment();
+  const { offerRecovery } = useRecovery();
+  const resume = useResume();
 
-  const query = { ...filters, limit: PAGE_SIZE, cursor: filters.cursor || undefined };
+  const query = {
+    ...filters,
+    environment: current.filter,
+    limit: PAGE_SIZE,
+    cursor: filters.cursor || undefined,
+  };
   // The offset travels with its answer, so "Showing 21–40" never labels the previous page's rows.
   const offset = pagesBefore * PAGE_SIZE;
   const list = useLoad(JSON.stringify(query), async (signal) => ({
@@ -38,7 +52,7 @@ export function WebhooksPage() {
     offset,
   }));
   const canWrite = can('write');
-  const filtered = Boolean(filters.search || filters.environment || filters.status);
+  const filtered = Boolean(filters.search || filters.status);
 
   // A row changed here shows its new state at once, until the reloaded list arrives.
   const [changed, setChanged] = useState<Record<string, Webhook>>({});
@@ -61,7 +75,12 @@ export function WebhooksPage() {
   const toggle = (webhook: Webhook) =>
     void run(webhook, async () => {
       const active = webhook.status !== 'active';
-      const updated = await api.setActive(webhook.id, active, webhook.version);
+      const pause = pauseOf(webhook);
+      // Switching on an automatically paused webhook is a Resume: it offers the recovery too.
+      const updated =
+        active && pause
+          ? await resume(webhook, pause, webhook.version, list.reload)
+          : await api.setActive(webhook.id, active, webhook.version);
       setChanged((rows) => ({ ...rows, [updated.id]: updated }));
       return `${webhook.name} is now ${active ? 'active' : 'inactive'}.`;
     });
@@ -82,14 +101,19 @@ export function WebhooksPage() {
     <section aria-labelledby="webhooks-title">
       <div className="page-header">
         <div>
-          <h1 id="webhooks-title">Webhooks</h1>
+          <h1 id="webhooks-title">
+            Webhooks
+            {current.filter && (
+              <span className="heading-scope"> in {environmentLabel(current.environment)}</span>
+            )}
+          </h1>
           <p className="lead">
             Real-time HTTP notifications of license, activation, product, contract and telemetry
             events, signed with each webhook's secret.
           </p>
         </div>
         {canWrite && (
-          <Link className="button button-primary" to="/webhooks/new">
+          <Link className="button button-primary" to={`/webhooks/new${current.search}`}>
             Create Webhook
           </Link>
         )}
@@ -100,7 +124,16 @@ export function WebhooksPage() {
       <ProblemBanner error={actionError} onDismiss={() => setActionError(null)} />
       <ProblemBanner error={list.error} />
 
-      {page && page.total === 0 && !filtered && (
+      {page && page.total === 0 && !filtered && current.filter && (
+        <div className="empty-state">
+          <h2>No webhooks in {environmentLabel(current.environment)}</h2>
+          <p>Webhooks of the other environments are not shown while this one is current.</p>
+          <button type="button" className="button" onClick={() => current.setEnvironment('all')}>
+            Show all environments
+          </button>
+        </div>
+      )}
+      {page && page.total === 0 && !filtered && !current.filter && (
         <div className="empty-state">
           <h2>No webhooks yet</h2>
           <p>
@@ -123,7 +156,7 @@ export function WebhooksPage() {
           <button
             type="button"
             className="button"
-            onClick={() => change({ search: '', environment: '', status: '' })}
+            onClick={() => change({ search: '', status: '' })}
           >
             Clear filters
           </button>
@@ -169,7 +202,7 @@ export function WebhooksPage() {
                       {webhook.eventCount}
                     </td>
                     <td data-label="Status">
-                      <StatusBadge status={webhook.status} />
+                      <WebhookStatus webhook={webhook} />
                     </td>
                     <td data-label="Actions">
                       <WebhookRowActions
@@ -178,6 +211,13 @@ export function WebhooksPage() {
                         busy={busyId === webhook.id}
                         onToggle={toggle}
                         onDelete={setToDelete}
+                        onRecover={(target) =>
+                          offerRecovery({
+                            webhook: target,
+                            since: aDayBefore(),
+                            onRecovered: list.reload,
+                          })
+                        }
                       />
                     </td>
                   </tr>

@@ -1,0 +1,59 @@
+/**
+ * Runs a bulk action the API does in bounded calls (recover: "capped, call again"; retry: "here is
+ * the next cursor") until it is done, reporting the running total after each call. Free of React
+ * and of fetch, so the loop's rules have unit specs:
+ *
+ * - Cancelling stops before the next call, never in the middle of one: the call in flight is let
+ *   finish, so the total shown is what the API really did.
+ * - A call that did nothing yet says there is more would repeat for ever: the loop stops there
+ *   ("stalled") instead.
+ * - A failed call ends the loop with the total so far and the error, so the page can say how far
+ *   it got.
+ */
+export interface BatchAnswer<C> {
+  /** How many this call did. */
+  done: number;
+  /** What to hand the next call; null: nothing more to do. */
+  next: C | null;
+}
+
+export interface BatchOutcome {
+  done: number;
+  calls: number;
+  ended: 'finished' | 'cancelled' | 'stalled' | 'failed';
+  error?: unknown;
+}
+
+export interface BatchOptions {
+  /** After each call, with the running total. */
+  onProgress?: (done: number) => void;
+  /** Asked before each call after the first. */
+  isCancelled?: () => boolean;
+  /** A bound on the calls, whatever the API says (a runaway loop costs the API, not just this tab). */
+  maxCalls?: number;
+}
+
+export async function runBatches<C>(
+  call: (cursor: C | undefined) => Promise<BatchAnswer<C>>,
+  { onProgress, isCancelled = () => false, maxCalls = 10_000 }: BatchOptions = {},
+): Promise<BatchOutcome> {
+  let done = 0;
+  let calls = 0;
+  let cursor: C | undefined;
+  for (;;) {
+    if (calls > 0 && isCancelled()) return { done, calls, ended: 'cancelled' };
+    if (calls >= maxCalls) return { done, calls, ended: 'stalled' };
+    let answer: BatchAnswer<C>;
+    try {
+      answer = await call(cursor);
+    } catch (error) {
+      return { done, calls, ended: 'failed', error };
+    }
+    calls += 1;
+    done += answer.done;
+    onProgress?.(done);
+    if (answer.next === null) return { done, calls, ended: 'finished' };
+    if (answer.done === 0) return { done, calls, ended: 'stalled' };
+    cursor = answer.next;
+  }
+}
