@@ -128,6 +128,7 @@ function summaryOf(d: SeededDelivery, i: number): DeliveryDocument {
     status: d.failed ? 'failed' : 'succeeded',
     attemptCount: 1,
     scheduledAttempts: 1,
+    requestedBy: null,
     nextAttemptAt: null,
     lastAttempt: {
       number: 1,

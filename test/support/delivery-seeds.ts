@@ -125,6 +125,7 @@ export async function seedDelivery(db: Db, seed: DeliverySeed): Promise<SeededDe
         }
       : null,
     failureReason: seed.status === 'failed' ? 'every attempt of the retry policy failed' : null,
+    requestedBy: null,
     createdAt: seed.at,
     updatedAt: new Date(seed.at.getTime() + 1000),
     finishedAt: finished ? new Date(seed.at.getTime() + 1000) : null,

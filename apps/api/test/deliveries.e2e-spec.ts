@@ -181,6 +181,7 @@ describe('deliveries API (running api, real database)', () => {
           error: 'HTTP timeout',
         },
         failureReason: 'every attempt of the retry policy failed',
+        requestedBy: null,
       });
       const queued = body.items.find((item: { id: string }) => item.id === seeded.q2._id);
       expect(queued).toMatchObject({

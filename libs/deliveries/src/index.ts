@@ -42,3 +42,10 @@ export { DeliveryPruner } from './retention/delivery-pruner';
 export { RetentionMetrics } from './retention/retention-metrics';
 export { DELIVERY_SLOTS_COLLECTION, entriesFor, type SlotEntry } from './storage/slot-directory';
 export { ALL_EVENTS, scopesOf } from './storage/delivery-scopes';
+export { STATUS_CLASSES, statusClassOf, type StatusClass } from './storage/status-class';
+export {
+  DELIVERY_ACTIVITY_EVENT_SCHEMA_VERSIONS,
+  DELIVERY_ACTIVITY_EVENT_TYPES,
+  type DeliveryActivityEvent,
+  type DeliveryActivityEventType,
+} from './domain/delivery-activity.events';

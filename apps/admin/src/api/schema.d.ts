@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deliveries/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description **Access:** Needs a bearer token with the role `admin` or higher. */
+        post: operations["RetryFailedDeliveriesHttp_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/delivery-settings": {
         parameters: {
             query?: never;
@@ -114,6 +131,23 @@ export interface paths {
         get: operations["GetRetryPolicyHttp_get"];
         /** @description **Access:** Needs a bearer token with the role `owner` or higher. */
         put: operations["SetRetryPolicyHttp_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/retry-policy/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description **Access:** Needs a bearer token with the role `auditor` or higher. */
+        get: operations["GetRetryPolicyHistoryHttp_history"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -484,6 +518,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "delivery.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delivery.failed event
+         * @description Operational: a delivery failed for good, every attempt of the retry policy having failed. Sent to the active webhooks of the delivery’s environment subscribed to it. Never sent about a delivery of a `delivery.failed` event, so a failing alert endpoint cannot start a chain.
+         *
+         *     Sent to each active webhook subscribed to `delivery.failed` in the event's environment; answer 2xx within the timeout, or it is retried.
+         */
+        post: operations["webhook_delivery_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "license.activated": {
         parameters: {
             query?: never;
@@ -792,6 +848,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook.paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.paused event
+         * @description Operational: the webhooks service paused a webhook on its own (its endpoint answered 410 Gone, or every attempt failed for `DELIVERY_DISABLE_AFTER_HOURS`). Sent to the active webhooks of the paused one’s environment subscribed to it (never to the paused one), e.g. to alert a team; an admin resumes it by activating it again.
+         *
+         *     Sent to each active webhook subscribed to `webhook.paused` in the event's environment; answer 2xx within the timeout, or it is retried.
+         */
+        post: operations["webhook_webhook_paused"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -817,6 +895,18 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        BulkRetryCountResponse: {
+            /** @description There may be more than `count` (10,000 reached, or the read bound). */
+            capped: boolean;
+            /** @description Matching failed deliveries, up to 10,000. */
+            count: number;
+        };
+        BulkRetryResultResponse: {
+            /** @description Call again with it as `cursor` to go on; null when the set is done. */
+            nextCursor: string | null;
+            /** @description Failed deliveries this call re-sent. */
+            retried: number;
+        };
         CreatedWebhookResponse: {
             /** Format: date-time */
             createdAt: string;
@@ -835,13 +925,21 @@ export interface components {
              *       "license.created"
              *     ]
              */
-            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
+            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed")[];
+            /** @description Extra request headers (lower-case names), sent after the platform's own. */
+            headers: {
+                [key: string]: string;
+            };
             /** Format: uuid */
             id: string;
             /** @example CRM Sync */
             name: string;
             /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
             publicKey: string | null;
+            /** @description Requests per second over every worker together; null: no cap. */
+            rateLimitPerSecond: number | null;
+            /** @description Its own retry policy; null: the default one (GET /settings/retry-policy) applies. */
+            retryPolicy: components["schemas"]["WebhookRetryPolicyDto"] | null;
             /**
              * @description The `whsec_` secret, this once; null for an ed25519 key (never shown).
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -880,9 +978,23 @@ export interface components {
              *       "license.created"
              *     ]
              */
-            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
+            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed")[];
+            /**
+             * @description Extra request headers (names: RFC 9110 tokens, stored lower case; values without CR, LF or NUL), sent after the platform's own. Refused: host, content-length, content-type, content-encoding, transfer-encoding, connection, keep-alive, proxy-connection, proxy-authenticate, proxy-authorization, te, trailer, upgrade, expect, user-agent, and webhook-*, x-webhook-*. Replaces the whole set; {} for none
+             * @example {
+             *       "authorization": "Bearer 3f9a…",
+             *       "x-team": "crm"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
             /** @example CRM Sync */
             name: string;
+            /** @description At most this many requests per second to this webhook, over every worker together (more wait their turn, they do not fail); null for no cap */
+            rateLimitPerSecond?: number | null;
+            /** @description This webhook's own retry policy; null (the default) follows the default policy of GET /settings/retry-policy */
+            retryPolicy?: components["schemas"]["WebhookRetryPolicyDto"] | null;
             /** @description symmetric: whsec_ + base64 of 24-64 bytes; asymmetric: whsk_ + base64 of a 32-byte ed25519 seed (your own private key, never shown again). Generated when absent */
             secret?: string;
             /**
@@ -936,6 +1048,8 @@ export interface components {
             nextAttemptAt: string | null;
             /** @description The body sent; null when the event is no longer stored. */
             payload: components["schemas"]["DeliveryPayloadResponse"] | null;
+            /** @description Who made the latest manual request (`user:<sub>`: retry, recover, bulk retry, test send), also one not made yet; null when only the schedule has attempted it. */
+            requestedBy: string | null;
             /** @enum {string} */
             status: "pending" | "retrying" | "succeeded" | "failed";
             /** Format: date-time */
@@ -980,6 +1094,8 @@ export interface components {
              * @description When the next attempt is due; null once the delivery is finished.
              */
             nextAttemptAt: string | null;
+            /** @description Who made the latest manual request (`user:<sub>`: retry, recover, bulk retry, test send), also one not made yet; null when only the schedule has attempted it. */
+            requestedBy: string | null;
             /** @enum {string} */
             status: "pending" | "retrying" | "succeeded" | "failed";
             /** Format: date-time */
@@ -1026,6 +1142,25 @@ export interface components {
                 [key: string]: components["schemas"]["EventDataSchema"];
             };
         };
+        FailedDeliveriesFilterDto: {
+            /** @enum {string} */
+            environment?: "production" | "staging" | "development";
+            /** @description The platform event's id */
+            eventId?: string;
+            /** @enum {string} */
+            eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed" | "webhook.test";
+            /** @description Created at or after this time (ISO 8601) */
+            from?: string;
+            /**
+             * @description The latest attempt's answer: `2xx`…`5xx` by HTTP status, `none` when no HTTP answer came (network error, timeout, refused connection). A delivery not attempted yet has none.
+             * @enum {string}
+             */
+            statusClass?: "2xx" | "3xx" | "4xx" | "5xx" | "none";
+            /** @description Created before this time (ISO 8601) */
+            to?: string;
+            /** Format: uuid */
+            webhookId?: string;
+        };
         HistoryEntryResponse: {
             /** @example user:alice */
             actor: string;
@@ -1035,15 +1170,26 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description The place in the global log: orders the entries of both streams */
             position: number;
+            /**
+             * @description `webhook`: an event of the webhook's own stream (it changed); `activity`: something done with it that changed nothing (a secret reveal, a manual send)
+             * @enum {string}
+             */
+            source: "webhook" | "activity";
             /** @example WebhookCreated */
             type: string;
+            /** @description The webhook's version at this entry: its own events' stream version; for an activity entry, the version the webhook had then (`GET /webhooks/{id}?version=` shows it) */
             version: number;
         };
         HistoryPageResponse: {
             items: components["schemas"]["HistoryEntryResponse"][];
-            /** @description Pass as `after`; null at the end. */
+            /** @description Pass as `after`: the last entry's position; null at the end. */
             nextAfter: number | null;
+        };
+        JitterChange: {
+            from: number;
+            to: number;
         };
         LastAttemptResponse: {
             /** Format: date-time */
@@ -1117,10 +1263,22 @@ export interface components {
         };
         RecoverDeliveriesDto: {
             /**
+             * @description Only count what would be re-sent (200); nothing is sent or recorded.
+             * @default false
+             */
+            dryRun: boolean;
+            /**
              * @description Re-send the failed deliveries created at or after this time (ISO 8601)
              * @example 2026-01-01T00:00:00Z
              */
             since: string;
+        };
+        RecoveryPreviewResponse: {
+            /** @description More than one call re-sends: a recovery would be capped. */
+            capped: boolean;
+            maxPerCall: number;
+            /** @description Failed deliveries a recovery would re-send now. */
+            recoverable: number;
         };
         RecoveryResultResponse: {
             /** @description More were eligible than one call re-sends: call again. */
@@ -1128,6 +1286,50 @@ export interface components {
             maxPerCall: number;
             /** @description Failed deliveries now due for a manual attempt. */
             recovered: number;
+        };
+        RetryFailedDeliveriesDto: {
+            /** @description The nextCursor of the previous call */
+            cursor?: string;
+            /**
+             * @description Only count the matching failed deliveries (200, up to 10,000); nothing is sent.
+             * @default false
+             */
+            dryRun: boolean;
+            /** @description `{}` for every failed one */
+            filter: components["schemas"]["FailedDeliveriesFilterDto"];
+            /**
+             * @description Re-sends per call
+             * @default 100
+             */
+            limit: number;
+        };
+        RetryIntervalsChange: {
+            from: number[];
+            to: number[];
+        };
+        RetryPolicyChangesResponse: {
+            jitter?: components["schemas"]["JitterChange"];
+            retryIntervalsSeconds?: components["schemas"]["RetryIntervalsChange"];
+        };
+        RetryPolicyHistoryEntryResponse: {
+            /** @example user:alice */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** @description From what to what; the policy before the first change is the default */
+            changes: components["schemas"]["RetryPolicyChangesResponse"];
+            correlationId: string;
+            /** @description The place in the global log */
+            position: number;
+            /** @example RetryPolicySet */
+            type: string;
+            /** @description The setting's version after this change */
+            version: number;
+        };
+        RetryPolicyHistoryPageResponse: {
+            items: components["schemas"]["RetryPolicyHistoryEntryResponse"][];
+            /** @description Pass as `after`: the last entry's version; null at the end. */
+            nextAfter: number | null;
         };
         RetryPolicyResponse: {
             /** @example 0.2 */
@@ -1167,7 +1369,11 @@ export interface components {
              *       "license.created"
              *     ]
              */
-            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
+            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed")[];
+            /** @description Extra request headers (lower-case names), sent after the platform's own. */
+            headers: {
+                [key: string]: string;
+            };
             /** Format: uuid */
             id: string;
             /** @example CRM Sync */
@@ -1176,6 +1382,10 @@ export interface components {
             previousSecretValidUntil: string | null;
             /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
             publicKey: string | null;
+            /** @description Requests per second over every worker together; null: no cap. */
+            rateLimitPerSecond: number | null;
+            /** @description Its own retry policy; null: the default one (GET /settings/retry-policy) applies. */
+            retryPolicy: components["schemas"]["WebhookRetryPolicyDto"] | null;
             /**
              * @description The `whsec_` secret, this once; null for an ed25519 key (never shown).
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -1235,8 +1445,22 @@ export interface components {
             description?: Record<string, never> | null;
             /** @enum {string} */
             environment?: "production" | "staging" | "development";
-            eventTypes?: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
+            eventTypes?: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed")[];
+            /**
+             * @description Extra request headers (names: RFC 9110 tokens, stored lower case; values without CR, LF or NUL), sent after the platform's own. Refused: host, content-length, content-type, content-encoding, transfer-encoding, connection, keep-alive, proxy-connection, proxy-authenticate, proxy-authorization, te, trailer, upgrade, expect, user-agent, and webhook-*, x-webhook-*. Replaces the whole set; {} for none
+             * @example {
+             *       "authorization": "Bearer 3f9a…",
+             *       "x-team": "crm"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
             name?: string;
+            /** @description At most this many requests per second to this webhook, over every worker together (more wait their turn, they do not fail); null for no cap */
+            rateLimitPerSecond?: number | null;
+            /** @description This webhook's own retry policy; null (the default) follows the default policy of GET /settings/retry-policy */
+            retryPolicy?: components["schemas"]["WebhookRetryPolicyDto"] | null;
             url?: string;
         };
         WebhookPageResponse: {
@@ -1265,13 +1489,21 @@ export interface components {
              *       "license.created"
              *     ]
              */
-            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged")[];
+            eventTypes: ("license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed")[];
+            /** @description Extra request headers (lower-case names), sent after the platform's own. */
+            headers: {
+                [key: string]: string;
+            };
             /** Format: uuid */
             id: string;
             /** @example CRM Sync */
             name: string;
             /** @description The `whpk_…` public key of an asymmetric webhook, else null. */
             publicKey: string | null;
+            /** @description Requests per second over every worker together; null: no cap. */
+            rateLimitPerSecond: number | null;
+            /** @description Its own retry policy; null: the default one (GET /settings/retry-policy) applies. */
+            retryPolicy: components["schemas"]["WebhookRetryPolicyDto"] | null;
             /**
              * @description The last characters of the secret.
              * @example whsec_…a1B2
@@ -1290,6 +1522,19 @@ export interface components {
             url: string;
             /** @description The stream version, also sent as ETag. */
             version: number;
+        };
+        WebhookRetryPolicyDto: {
+            /** @example 0.1 */
+            jitter: number;
+            /**
+             * @description The waits, in whole seconds (1 to 604800), before each retry after the first, immediate attempt; at most 20; empty for no retries
+             * @example [
+             *       10,
+             *       60,
+             *       600
+             *     ]
+             */
+            retryIntervalsSeconds: number[];
         };
         WebhookSecretsResponse: {
             /** @description The rotated-out secret while it still signs. */
@@ -1398,13 +1643,17 @@ export interface operations {
             query?: {
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description The webhook's environment */
+                environment?: "production" | "staging" | "development";
                 /** @description The platform event's id: its deliveries to every webhook */
                 eventId?: string;
-                eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.test";
+                eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed" | "webhook.test";
                 /** @description Created at or after this time (ISO 8601) */
                 from?: string;
                 limit?: number;
                 status?: "pending" | "retrying" | "succeeded" | "failed";
+                /** @description The latest attempt's answer: `2xx`…`5xx` by HTTP status, `none` when no HTTP answer came (network error, timeout, refused connection). A delivery not attempted yet has none. */
+                statusClass?: "2xx" | "3xx" | "4xx" | "5xx" | "none";
                 /** @description Created before this time (ISO 8601) */
                 to?: string;
                 webhookId?: string;
@@ -1493,6 +1742,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description This Idempotency-Key was used with a different body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            503: components["responses"]["Problem503"];
+        };
+    };
+    RetryFailedDeliveriesHttp_retry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the POST safe to retry: the first request with a key runs; a repeat with the same key and body returns its outcome (status, Location, ETag, body) with `Idempotent-Replayed: true`. Scoped to the caller, method and path; kept for IDEMPOTENCY_KEY_TTL_HOURS. 4xx outcomes are kept too, 5xx are not. See docs/api.md.
+                 * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryFailedDeliveriesDto"];
+            };
+        };
+        responses: {
+            /** @description `dryRun`: how many match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryCountResponse"];
+                };
+            };
+            /** @description Re-sending (no `dryRun`). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryResultResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            /** @description The first request with this Idempotency-Key is still in progress (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            413: components["responses"]["Problem413"];
             /** @description This Idempotency-Key was used with a different body. */
             422: {
                 headers: {
@@ -1628,17 +1939,45 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    GetRetryPolicyHistoryHttp_history: {
+        parameters: {
+            query?: {
+                /** @description Changes after this version of the setting (a page's `nextAfter`) */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryPolicyHistoryPageResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     WebhookQueriesHttp_list: {
         parameters: {
             query?: {
                 cursor?: string;
                 environment?: "production" | "staging" | "development";
-                eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged";
+                eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed";
                 limit?: number;
                 /** @description Case-insensitive substring of name or URL */
                 search?: string;
                 sort?: "name" | "updatedAt";
-                status?: "active" | "inactive";
+                /** @description Without it, the active and inactive webhooks; `deleted` lists the deleted ones (never in the others or in `counts`) */
+                status?: "active" | "inactive" | "deleted";
             };
             header?: never;
             path?: never;
@@ -1719,6 +2058,8 @@ export interface operations {
             query?: {
                 /** @description The webhook as it was at this time (ISO 8601) */
                 asOf?: string;
+                /** @description The webhook as it was at this stream version (a history entry's `version`); not with `asOf` */
+                version?: number;
             };
             header?: never;
             path: {
@@ -1920,7 +2261,7 @@ export interface operations {
     WebhookQueriesHttp_history: {
         parameters: {
             query?: {
-                /** @description Entries after this stream version */
+                /** @description Entries after this global position (a page's `nextAfter`). A value below 1000, which no position has, is a stream version, as before activity entries: the entries after the webhook's own event of that version */
                 after?: number;
                 limit?: number;
             };
@@ -1968,6 +2309,16 @@ export interface operations {
             };
         };
         responses: {
+            /** @description `dryRun`: what would be re-sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryPreviewResponse"];
+                };
+            };
+            /** @description Re-sending (no `dryRun`). */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,6 +3556,139 @@ export interface operations {
                     occurredAt: string;
                     /** @constant */
                     type: "contract.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Received: the delivery succeeded. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the webhook is deactivated, no more retries. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests: retried, after `Retry-After` if given. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none) is retried per the retry policy. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_delivery_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The sender, e.g. `LMP-Webhooks/1.0 (+https://www.standardwebhooks.com/)`. */
+                "User-Agent": string;
+                /** @description The event id: the same on every retry, so receivers deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated signatures `v1,<base64 HMAC-SHA256>` (or `v1a,<base64 ed25519>` for the asymmetric scheme) over `<webhook-id>.<webhook-timestamp>.<raw body>`; two while a rotated-out key is in its grace window. Verify on the raw body. */
+                "webhook-signature": string;
+                /** @description Unix seconds of this attempt (not of the event): reject stale ones. */
+                "webhook-timestamp": string;
+                /** @description The event type, the same as the body's `type`. */
+                "X-Webhook-Event": string;
+                /** @description The same value as `webhook-id`. */
+                "X-Webhook-Id": string;
+                /** @description The same value as `webhook-signature`. */
+                "X-Webhook-Signature": string;
+                /** @description The same value as `webhook-timestamp`. */
+                "X-Webhook-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01HZX3Q4M8K2N6P7R9S1T3V5W7",
+                 *       "type": "delivery.failed",
+                 *       "environment": "production",
+                 *       "occurredAt": "2026-01-15T09:30:00.000Z",
+                 *       "data": {
+                 *         "delivery": {
+                 *           "id": "dlv_q3X9vT2mK8pL4nR7sW1yZA",
+                 *           "attempts": 8,
+                 *           "lastResponseStatus": 503,
+                 *           "lastError": "HTTP 503 Service Unavailable"
+                 *         },
+                 *         "webhook": {
+                 *           "id": "7d9e4c1a-2b3f-4e5d-8a6b-9c0d1e2f3a4b",
+                 *           "name": "CRM sync",
+                 *           "url": "https://crm.acme.example/hooks/licenses"
+                 *         },
+                 *         "event": {
+                 *           "id": "evt_01JA5H9Q2W7E4R1T",
+                 *           "type": "license.created"
+                 *         },
+                 *         "failedAt": "2026-11-27T19:32:40.117Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** delivery.failed data */
+                    data: {
+                        /** @description The delivery that failed. */
+                        delivery: {
+                            /** @description Attempts made. */
+                            attempts: number;
+                            /** @description The delivery id, as `GET /deliveries/:id` takes it. */
+                            id: string;
+                            /** @description Why the last attempt failed, in words (e.g. a timeout); `null` if unknown. */
+                            lastError: string | null;
+                            /** @description The HTTP status of the last attempt; `null` when no response arrived. */
+                            lastResponseStatus: number | null;
+                        };
+                        /** @description The event that was not delivered (`GET /deliveries?eventId=` finds its deliveries). */
+                        event: {
+                            /** @description The event id. */
+                            id: string;
+                            /** @description The event type. */
+                            type: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When the last attempt was made.
+                         */
+                        failedAt: string;
+                        /** @description The webhook it was for. */
+                        webhook: {
+                            /** @description The webhook id. */
+                            id: string;
+                            /** @description Its name. */
+                            name: string;
+                            /**
+                             * Format: uri
+                             * @description The endpoint the last attempt went to.
+                             */
+                            url: string;
+                        };
+                    };
+                    /** @enum {unknown} */
+                    environment: "production" | "staging" | "development";
+                    /** @description The event id (= `webhook-id`). */
+                    id: string;
+                    /** Format: date-time */
+                    occurredAt: string;
+                    /** @constant */
+                    type: "delivery.failed";
                 };
             };
         };
@@ -5306,6 +5790,123 @@ export interface operations {
                     occurredAt: string;
                     /** @constant */
                     type: "telemetry.received";
+                };
+            };
+        };
+        responses: {
+            /** @description Received: the delivery succeeded. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the webhook is deactivated, no more retries. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests: retried, after `Retry-After` if given. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none) is retried per the retry policy. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_paused: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The sender, e.g. `LMP-Webhooks/1.0 (+https://www.standardwebhooks.com/)`. */
+                "User-Agent": string;
+                /** @description The event id: the same on every retry, so receivers deduplicate on it. */
+                "webhook-id": string;
+                /** @description Space-separated signatures `v1,<base64 HMAC-SHA256>` (or `v1a,<base64 ed25519>` for the asymmetric scheme) over `<webhook-id>.<webhook-timestamp>.<raw body>`; two while a rotated-out key is in its grace window. Verify on the raw body. */
+                "webhook-signature": string;
+                /** @description Unix seconds of this attempt (not of the event): reject stale ones. */
+                "webhook-timestamp": string;
+                /** @description The event type, the same as the body's `type`. */
+                "X-Webhook-Event": string;
+                /** @description The same value as `webhook-id`. */
+                "X-Webhook-Id": string;
+                /** @description The same value as `webhook-signature`. */
+                "X-Webhook-Signature": string;
+                /** @description The same value as `webhook-timestamp`. */
+                "X-Webhook-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01HZX3Q4M8K2N6P7R9S1T3V5W7",
+                 *       "type": "webhook.paused",
+                 *       "environment": "production",
+                 *       "occurredAt": "2026-01-15T09:30:00.000Z",
+                 *       "data": {
+                 *         "webhook": {
+                 *           "id": "7d9e4c1a-2b3f-4e5d-8a6b-9c0d1e2f3a4b",
+                 *           "name": "CRM sync",
+                 *           "url": "https://crm.acme.example/hooks/licenses",
+                 *           "environment": "production"
+                 *         },
+                 *         "kind": "gone",
+                 *         "reason": "the endpoint answered 410 Gone",
+                 *         "pausedAt": "2026-11-27T11:04:12.481Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** webhook.paused data */
+                    data: {
+                        /** @description Which rule paused it: `gone` (the endpoint answered 410 Gone) or `failing` (every attempt failed for `DELIVERY_DISABLE_AFTER_HOURS`); more may come. */
+                        kind: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was paused.
+                         */
+                        pausedAt: string;
+                        /** @description Why, in words, as the webhook’s history records it. */
+                        reason: string;
+                        /** @description The webhook that was paused, as it was when paused. */
+                        webhook: {
+                            /**
+                             * @description The environment it listens to (the event’s environment too).
+                             * @enum {unknown}
+                             */
+                            environment: "production" | "staging" | "development";
+                            /** @description The webhook id. */
+                            id: string;
+                            /** @description Its name. */
+                            name: string;
+                            /**
+                             * Format: uri
+                             * @description Its endpoint.
+                             */
+                            url: string;
+                        };
+                    };
+                    /** @enum {unknown} */
+                    environment: "production" | "staging" | "development";
+                    /** @description The event id (= `webhook-id`). */
+                    id: string;
+                    /** Format: date-time */
+                    occurredAt: string;
+                    /** @constant */
+                    type: "webhook.paused";
                 };
             };
         };

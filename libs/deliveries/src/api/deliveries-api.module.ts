@@ -1,5 +1,11 @@
 import { Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { WebhookActivityLog } from '@app/webhooks';
+import { DeliveryActivity } from './application/delivery-activity';
+import { RetryFailedDeliveriesHandler } from './commands/retry-failed-deliveries/retry-failed-deliveries.handler';
+import { RetryFailedDeliveriesHttp } from './commands/retry-failed-deliveries/retry-failed-deliveries.http';
+import { CountFailedDeliveriesHandler } from './queries/count-failed-deliveries/count-failed-deliveries.handler';
+import { PreviewRecoveryHandler } from './queries/preview-recovery/preview-recovery.handler';
 import { DeliveryReader } from './application/delivery-reader';
 import { AttemptRequests } from './application/attempt-requests';
 import { LiveWebhooks } from './application/live-webhooks';
@@ -20,13 +26,16 @@ import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.ht
 
 /**
  * The deliveries admin API: reads of what the workers recorded, and requested attempts (retry,
- * recover, test), which only insert queue entries; the worker makes every attempt. Needs the webhooks'
+ * recover, bulk retry, test), which only insert queue entries and record who asked in the
+ * webhook's activity stream; the worker makes every attempt. Needs the webhooks'
  * queries on the same QueryBus (WebhooksModule in the same app) for recover and test.
  */
 @Module({
   imports: [CqrsModule],
   controllers: [
     ListDeliveriesHttp,
+    // Before GetDeliveryHttp and RetryDeliveryHttp: `POST /deliveries/retry` is not a delivery id.
+    RetryFailedDeliveriesHttp,
     GetDeliveryHttp,
     RetryDeliveryHttp,
     RecoverDeliveriesHttp,
@@ -44,6 +53,12 @@ import { ListDeliveriesHttp } from './queries/list-deliveries/list-deliveries.ht
     RetryDeliveryHandler,
     RecoverDeliveriesHandler,
     SendTestEventHandler,
+    PreviewRecoveryHandler,
+    RetryFailedDeliveriesHandler,
+    CountFailedDeliveriesHandler,
+    // The webhooks' log of their activity streams (it needs only the global EventStore).
+    WebhookActivityLog,
+    DeliveryActivity,
   ],
 })
 export class DeliveriesApiModule implements OnModuleInit, OnModuleDestroy {

@@ -13,13 +13,7 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
-import {
-  ALL_DELIVERIES,
-  eventTypeScope,
-  FINISHED_STATUSES,
-  statusScope,
-  webhookScope,
-} from '../storage/delivery-scopes';
+import { webhookScope } from '../storage/delivery-scopes';
 import {
   childrenOf,
   DELIVERY_SLOTS_COLLECTION,
@@ -27,16 +21,33 @@ import {
   type SlotScope,
 } from '../storage/slot-directory';
 import { walkSlots } from '../storage/slot-walk';
-import { slotFilter } from '../storage/time-slots';
+import { slotFilter, slotStartMs } from '../storage/time-slots';
 import { deliveryOf, type StoredDelivery } from '../storage/stored-delivery';
-import { deliveryEqualities, type DeliveryListFilter } from './application/delivery-list.filter';
+import {
+  deliveryEqualities,
+  listScopeOf,
+  type DeliveryListFilter,
+} from './application/delivery-list.filter';
 import {
   compareListOrder,
+  positionBefore,
   positionOf,
   type DeliveryPosition,
 } from './application/delivery-position';
 
 const DAY_MS = 86_400_000;
+/**
+ * The slots of the directory one page reads at most (each one equality query, 8 at a time after
+ * the first): a filter that the walked scope matches rarely (a webhook's 4xx among its 2xx) ends
+ * a page early with a cursor, rather than reading the whole history in one request.
+ */
+export const MAX_SLOTS_PER_PAGE = 256;
+
+/** What a bounded read of the list found, and where it resumes when its budget ran out. */
+export interface DeliveryScan {
+  deliveries: DeliveryDocument[];
+  resumeAt: DeliveryPosition | null;
+}
 /** Records stamped ahead of this process's clock (another process's clock) are still listed. */
 const CLOCK_SKEW_MS = DAY_MS;
 
@@ -75,16 +86,43 @@ export class DeliveryRepository {
     this.retentionMs = (config.deliveryRetentionDays + 1) * DAY_MS;
   }
 
-  /** Up to `limit` deliveries matching the filter, newest first, after `after` when given. */
+  /**
+   * Up to `limit` deliveries matching the filter, newest first, after `after` when given, reading
+   * at most `maxSlots` slots of the directory: `resumeAt` is where the list goes on when that
+   * budget ran out before `limit` were found (null when the walk ended or the page is full).
+   */
   async list(
     filter: DeliveryListFilter,
     after: DeliveryPosition | undefined,
     limit: number,
-  ): Promise<DeliveryDocument[]> {
+    maxSlots = MAX_SLOTS_PER_PAGE,
+  ): Promise<DeliveryScan> {
+    const found: DeliveryDocument[] = [];
+    for await (const slot of this.scan(filter, after, maxSlots)) {
+      if ('resumeAt' in slot) return { deliveries: found, resumeAt: slot.resumeAt };
+      for (const delivery of slot.deliveries) {
+        found.push(delivery);
+        if (found.length >= limit) return { deliveries: found, resumeAt: null };
+      }
+    }
+    return { deliveries: found, resumeAt: null };
+  }
+
+  /**
+   * The deliveries matching the filter, newest first, after `after` when given, one slot of the
+   * directory at a time, then `{resumeAt}` if `maxSlots` slots were read with more to come: the
+   * position the list resumes at. A consumer stops by leaving its loop.
+   */
+  async *scan(
+    filter: DeliveryListFilter,
+    after: DeliveryPosition | undefined,
+    maxSlots: number,
+  ): AsyncGenerator<{ deliveries: DeliveryDocument[] } | { resumeAt: DeliveryPosition }> {
     const now = this.clock.now().getTime();
     const toMs = Math.min(
       filter.to?.getTime() ?? Infinity,
-      after ? after.createdAt.getTime() + 1 : Infinity,
+      // A position before a time resumes with what is older; a delivery's, with its millisecond.
+      after ? after.createdAt.getTime() + (after.id === '' ? 0 : 1) : Infinity,
       now + CLOCK_SKEW_MS,
     );
     const fromMs = Math.max(filter.from?.getTime() ?? -Infinity, now - this.retentionMs);
@@ -92,35 +130,42 @@ export class DeliveryRepository {
       !after || compareListOrder(after, positionOf(stored)) < 0;
     const equalities = deliveryEqualities(filter);
     const scope = listScopeOf(filter);
-    const found: DeliveryDocument[] = [];
     if (!scope) {
       // One event's deliveries, or work in progress: few enough to read at once.
       const rows = await this.deliveries.find(equalities).toArray();
-      return rows
-        .filter((row) => row.createdAt.getTime() >= fromMs && row.createdAt.getTime() < toMs)
-        .filter(comesAfter)
-        .sort((a, b) => compareListOrder(positionOf(a), positionOf(b)))
-        .slice(0, limit)
-        .map(deliveryOf);
+      yield {
+        deliveries: rows
+          .filter((row) => row.createdAt.getTime() >= fromMs && row.createdAt.getTime() < toMs)
+          .filter(comesAfter)
+          .sort((a, b) => compareListOrder(positionOf(a), positionOf(b)))
+          .map(deliveryOf),
+      };
+      return;
     }
     const headKey = `${scope.key}|${JSON.stringify(equalities)}`;
     const head = this.heads.get(headKey);
     const hints = [Math.min(toMs - 1, now), ...(head !== undefined ? [head] : [])];
     const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', hints);
+    let newest: number | undefined;
+    let read = 0;
+    let last: SlotEntry | undefined;
     try {
-      for await (const { records } of walk) {
-        for (const stored of records) {
-          if (!comesAfter(stored)) continue;
-          found.push(deliveryOf(stored));
-          if (found.length >= limit) return found;
+      for await (const { entry, records } of walk) {
+        if (read >= maxSlots && last) {
+          // The budget is spent and the walk has more: everything from the last slot read on is
+          // done (newest first), so the list resumes before its start.
+          yield { resumeAt: positionBefore(new Date(Math.max(slotStartMs(last), fromMs))) };
+          return;
         }
+        read++;
+        last = entry;
+        const deliveries = records.filter(comesAfter).map(deliveryOf);
+        newest ??= deliveries[0]?.createdAt.getTime();
+        if (deliveries.length > 0) yield { deliveries };
       }
-      return found;
     } finally {
       // The first page's newest record is the list's head (a later page's is not).
-      if (!after && !filter.to && found.length > 0) {
-        this.heads.set(headKey, found[0].createdAt.getTime());
-      }
+      if (!after && !filter.to && newest !== undefined) this.heads.set(headKey, newest);
     }
   }
 
@@ -181,19 +226,4 @@ export class DeliveryRepository {
       compare: order === 'newest' ? newestFirst : (a, b) => newestFirst(b, a),
     });
   }
-}
-
-/**
- * The directory scope a filtered list walks: the webhook's, else the event type's, else the
- * finished status's, else every delivery's; none for one event's deliveries or for work in
- * progress (pending, retrying), which are read at once. The other filters are equalities on
- * each slot read.
- */
-function listScopeOf(filter: DeliveryListFilter): SlotScope | null {
-  if (filter.eventId) return null;
-  if (filter.webhookId) return webhookScope(filter.webhookId);
-  if (filter.eventType) return eventTypeScope(filter.eventType);
-  if (filter.status)
-    return FINISHED_STATUSES.includes(filter.status) ? statusScope(filter.status) : null;
-  return ALL_DELIVERIES;
 }

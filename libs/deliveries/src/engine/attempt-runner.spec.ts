@@ -30,6 +30,7 @@ const job: DeliveryJob = {
   trigger: 'automatic',
   oneShot: false,
   requestedBy: null,
+  latestRequestedBy: null,
   createdAt: clock.now(),
   origin: { kind: 'memory' },
   hasSummary: false,

@@ -17,6 +17,7 @@ const job = (id: string, webhookId: string): DeliveryJob => ({
   trigger: 'automatic',
   oneShot: false,
   requestedBy: null,
+  latestRequestedBy: null,
   createdAt: new Date(0),
   origin: { kind: 'memory' },
   hasSummary: false,

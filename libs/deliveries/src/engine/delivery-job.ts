@@ -32,6 +32,8 @@ export interface DeliveryJob {
   /** A failure ends the delivery rather than scheduling retries (re-sends, tests). */
   oneShot: boolean;
   requestedBy: string | null;
+  /** The delivery's latest manual request, this one or one before (for its summary). */
+  latestRequestedBy: string | null;
   /** When the delivery was created (its first sight). */
   createdAt: Date;
   source?: MessageSourceRecord;
@@ -60,6 +62,7 @@ export function freshJob(
     trigger: 'automatic',
     oneShot: false,
     requestedBy: null,
+    latestRequestedBy: null,
     createdAt,
     source,
     origin: { kind: 'memory' },
@@ -85,6 +88,7 @@ export function queuedJob(
     trigger: entry.trigger,
     oneShot: entry.oneShot,
     requestedBy: entry.requestedBy,
+    latestRequestedBy: entry.latestRequestedBy ?? entry.requestedBy,
     createdAt: entry.deliveryCreatedAt,
     origin: { kind: 'queue', entryId: entry._id, claim },
     hasSummary: true,

@@ -246,6 +246,7 @@ function nextAttemptEntry(
     trigger: 'automatic',
     oneShot: false,
     requestedBy: null,
+    latestRequestedBy: latestRequestOf(job, attempt),
     scheduledAttempts: attempt.scheduledAttempts,
     deliveryCreatedAt: job.createdAt,
     enqueuedAt: attempt.at,
@@ -266,6 +267,7 @@ function entryFor(job: DeliveryJob, dueAt: Date, now: Date): DeliveryQueueDocume
     trigger: job.trigger,
     oneShot: job.oneShot,
     requestedBy: job.requestedBy,
+    latestRequestedBy: job.latestRequestedBy,
     scheduledAttempts: job.scheduledAttempts,
     deliveryCreatedAt: job.createdAt,
     enqueuedAt: now,
@@ -287,6 +289,7 @@ function summaryAfter(job: DeliveryJob, attempt: DeliveryAttemptDocument): Deliv
     nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
     lastAttempt: summaryOf(attempt),
     failureReason: outcome.status === 'failed' ? outcome.reason : null,
+    requestedBy: latestRequestOf(job, attempt),
     createdAt: job.createdAt,
     updatedAt: attempt.at,
     finishedAt: finished ? attempt.at : null,
@@ -307,11 +310,22 @@ function pendingSummary(job: DeliveryJob, dueAt: Date, now: Date): DeliveryDocum
     nextAttemptAt: dueAt,
     lastAttempt: null,
     failureReason: null,
+    requestedBy: job.latestRequestedBy,
     createdAt: job.createdAt,
     updatedAt: now,
     finishedAt: null,
     ...(job.source && { source: job.source }),
   };
+}
+
+/**
+ * Who made the delivery's latest manual request: this attempt's asker when it was asked for (the
+ * attempt recorded, which may be another worker's), else whoever asked before.
+ */
+function latestRequestOf(job: DeliveryJob, attempt: DeliveryAttemptDocument): string | null {
+  return attempt.trigger === 'manual' && attempt.requestedBy
+    ? attempt.requestedBy
+    : job.latestRequestedBy;
 }
 
 function summaryOf(attempt: DeliveryAttemptDocument): AttemptSummary {

@@ -1,5 +1,6 @@
 import type { DeliveryDocument, DeliveryStatus } from './delivery.documents';
 import { FINEST_LEVEL, type SlotScope } from './slot-directory';
+import { deliveryStatusClass, type StatusClass } from './status-class';
 
 /** Statuses a delivery ends in, and so keeps: listed by directory (the others are work in progress). */
 export const FINISHED_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed'];
@@ -27,9 +28,25 @@ export const statusScope = (status: DeliveryStatus): SlotScope => ({
   finest: FINEST_LEVEL,
 });
 
+/** A webhook's environment: only a few values, each as busy as the deliveries of its webhooks. */
+export const environmentScope = (environment: string): SlotScope => ({
+  key: `env:${environment}`,
+  finest: FINEST_LEVEL,
+});
+/**
+ * The class of the latest attempt's answer (status-class.ts). Like a status, it moves as attempts
+ * are made: each summary write lists the class it has then, so a class's directory may list a
+ * slot whose summary has since moved to another class (a list then finds none there).
+ */
+export const statusClassScope = (statusClass: StatusClass): SlotScope => ({
+  key: `c:${statusClass}`,
+  finest: FINEST_LEVEL,
+});
+
 /** The directory scopes that list a delivery summary (slot-directory.ts). */
 export function scopesOf(
-  summary: Pick<DeliveryDocument, 'webhookId' | 'eventType' | 'status'>,
+  summary: Pick<DeliveryDocument, 'webhookId' | 'eventType' | 'status'> &
+    Partial<Pick<DeliveryDocument, 'environment' | 'lastAttempt'>>,
 ): SlotScope[] {
   const scopes = [
     ALL_DELIVERIES,
@@ -37,5 +54,8 @@ export function scopesOf(
     eventTypeScope(summary.eventType),
   ];
   if (FINISHED_STATUSES.includes(summary.status)) scopes.push(statusScope(summary.status));
+  if (summary.environment) scopes.push(environmentScope(summary.environment));
+  const statusClass = deliveryStatusClass(summary.lastAttempt ?? null);
+  if (statusClass) scopes.push(statusClassScope(statusClass));
   return scopes;
 }

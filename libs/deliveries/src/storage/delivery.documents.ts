@@ -148,6 +148,11 @@ export interface DeliveryDocument {
   lastAttempt: AttemptSummary | null;
   /** Why a failed delivery ended (exhausted retries, 410 Gone, webhook deleted, ...). */
   failureReason: string | null;
+  /**
+   * Who made the latest manual request of it (`user:<sub>`: a retry, a recovery, a bulk retry,
+   * a test send); null while only the schedule has made attempts.
+   */
+  requestedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
@@ -171,6 +176,12 @@ export interface DeliveryQueueDocument {
   /** One shot: a failure ends the delivery instead of scheduling retries (re-sends, tests). */
   oneShot: boolean;
   requestedBy: string | null;
+  /**
+   * The delivery's latest manual request as of this entry (its own `requestedBy` for a manual
+   * one, carried over to the automatic retries after it), for the summary the attempt writes.
+   * Absent on entries written before it was kept: then `requestedBy`.
+   */
+  latestRequestedBy?: string | null;
   /** Automatic attempts made before this one. */
   scheduledAttempts: number;
   /** The delivery's creation time, for its summary. */

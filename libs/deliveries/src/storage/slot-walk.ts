@@ -24,7 +24,12 @@ export interface SlotWalkOptions<T> {
   compare: (a: T, b: T) => number;
 }
 
-/** The records of one finest slot, those inside the range, in order. */
+/**
+ * The records of one finest slot, those inside the range, in order. Every slot read is yielded,
+ * also one that held none (the directory lists a slot whose records moved to another status or
+ * class, and the list's other filters leave none of some): a consumer counts the slots it has
+ * read and knows where it stopped, so it can bound its reads and resume there.
+ */
 export interface SlotRecords<T> {
   entry: SlotEntry;
   records: T[];
@@ -65,7 +70,7 @@ export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator
             return at >= options.fromMs && at < options.toMs;
           })
           .sort(options.compare);
-        if (records.length > 0) yield { entry, records };
+        yield { entry, records };
       }
       if (window.length < size) return;
       size = 8;

@@ -4,6 +4,7 @@ import type {
   DeliveryStatus,
   MessageSourceRecord,
 } from './delivery.documents';
+import { deliveryStatusClass, type StatusClass } from './status-class';
 import { timeSlotsOf, type TimeSlots } from './time-slots';
 
 /**
@@ -17,7 +18,17 @@ export interface StoredDelivery extends TimeSlots {
   webhookId: string;
   eventId: string;
   eventType: string;
+  /**
+   * Top level (also in the details, for readers from before) so that lists filter on it by
+   * equality. Absent on summaries recorded before it was: those are not found by the filter.
+   */
+  environment?: string;
   status: DeliveryStatus;
+  /**
+   * The latest attempt's class (status-class.ts), for the same reason; absent before a first
+   * attempt, null after one whose status has no class.
+   */
+  statusClass?: StatusClass | null;
   /** Attempts recorded: updates only ever move it forward. */
   attemptCount: number;
   createdAt: Date;
@@ -31,6 +42,8 @@ interface DeliveryDetails {
   nextAttemptAt: string | null;
   lastAttempt: (Omit<AttemptSummary, 'at'> & { at: string }) | null;
   failureReason: string | null;
+  /** Absent on summaries recorded before it was kept: null. */
+  requestedBy?: string | null;
   updatedAt: string;
   finishedAt: string | null;
   source?: MessageSourceRecord;
@@ -42,7 +55,9 @@ export function storedDelivery(summary: DeliveryDocument): StoredDelivery {
     webhookId: summary.webhookId,
     eventId: summary.eventId,
     eventType: summary.eventType,
+    environment: summary.environment,
     status: summary.status,
+    ...statusClassField(summary),
     attemptCount: summary.attemptCount,
     createdAt: summary.createdAt,
     ...timeSlotsOf(summary.createdAt),
@@ -50,12 +65,20 @@ export function storedDelivery(summary: DeliveryDocument): StoredDelivery {
   };
 }
 
+function statusClassField(summary: DeliveryDocument): Pick<StoredDelivery, 'statusClass'> {
+  const statusClass = deliveryStatusClass(summary.lastAttempt);
+  return statusClass ? { statusClass } : {};
+}
+
 /** What an update of the summary sets (its identity, creation time and slots never change). */
 export function storedProgress(
   summary: DeliveryDocument,
-): Pick<StoredDelivery, 'status' | 'attemptCount' | 'details'> {
+): Pick<StoredDelivery, 'status' | 'attemptCount' | 'details' | 'environment' | 'statusClass'> {
   return {
     status: summary.status,
+    // Set again on each update, so a summary recorded before these fields gains them then.
+    environment: summary.environment,
+    statusClass: deliveryStatusClass(summary.lastAttempt),
     attemptCount: summary.attemptCount,
     details: detailsOf(summary),
   };
@@ -63,7 +86,10 @@ export function storedProgress(
 
 export function deliveryOf(stored: StoredDelivery): DeliveryDocument {
   // A summary written before this shape (no details): its fields are all at the top level.
-  if (typeof stored.details !== 'string') return stored as unknown as DeliveryDocument;
+  if (typeof stored.details !== 'string') {
+    const old = stored as unknown as DeliveryDocument;
+    return { ...old, requestedBy: old.requestedBy ?? null };
+  }
   const details = JSON.parse(stored.details) as DeliveryDetails;
   const last = details.lastAttempt;
   return {
@@ -78,6 +104,7 @@ export function deliveryOf(stored: StoredDelivery): DeliveryDocument {
     nextAttemptAt: dateOrNull(details.nextAttemptAt),
     lastAttempt: last ? { ...last, at: new Date(last.at) } : null,
     failureReason: details.failureReason,
+    requestedBy: details.requestedBy ?? null,
     createdAt: stored.createdAt,
     updatedAt: new Date(details.updatedAt),
     finishedAt: dateOrNull(details.finishedAt),
@@ -93,6 +120,7 @@ function detailsOf(summary: DeliveryDocument): string {
     nextAttemptAt: summary.nextAttemptAt?.toISOString() ?? null,
     lastAttempt: last ? { ...last, at: last.at.toISOString() } : null,
     failureReason: summary.failureReason,
+    requestedBy: summary.requestedBy,
     updatedAt: summary.updatedAt.toISOString(),
     finishedAt: summary.finishedAt?.toISOString() ?? null,
     ...(summary.source && { source: summary.source }),

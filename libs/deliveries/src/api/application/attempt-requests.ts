@@ -46,14 +46,18 @@ export class AttemptRequests {
 
   /**
    * The next attempt of the delivery, now: a retry brought forward, or one more send of a
-   * finished delivery. False when no delivery has this id.
+   * finished delivery. Its summary, or null when no delivery has this id.
    */
-  async attemptNow(deliveryId: string, requestedBy: string, now: Date): Promise<boolean> {
+  async attemptNow(
+    deliveryId: string,
+    requestedBy: string,
+    now: Date,
+  ): Promise<DeliveryDocument | null> {
     const summary = await this.deliveries.findById(deliveryId);
-    if (!summary) return false;
+    if (!summary) return null;
     // A duplicate: this very attempt was asked for already, and is coming.
     await this.queue.insert(requestedAttempt(summary, requestedBy, now));
-    return true;
+    return summary;
   }
 
   /** One more send of a failed delivery (recover); false when it had been asked for already. */

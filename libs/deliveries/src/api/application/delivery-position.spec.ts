@@ -1,5 +1,10 @@
 import { InvalidDeliveryCursorError } from '../delivery-api.errors';
-import { compareListOrder, decodeDeliveryCursor, encodeDeliveryCursor } from './delivery-position';
+import {
+  compareListOrder,
+  decodeDeliveryCursor,
+  encodeDeliveryCursor,
+  positionBefore,
+} from './delivery-position';
 
 describe('delivery list positions and cursors', () => {
   const at = new Date('2026-03-01T12:00:00.123Z');
@@ -19,6 +24,15 @@ describe('delivery list positions and cursors', () => {
     const cursor = encodeDeliveryCursor({ createdAt: at, id: 'dlv_abc-_' });
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeDeliveryCursor(cursor)).toEqual({ createdAt: at, id: 'dlv_abc-_' });
+  });
+
+  it('round-trips the place before a time, which comes after every delivery created at it', () => {
+    const before = positionBefore(at);
+    expect(decodeDeliveryCursor(encodeDeliveryCursor(before))).toEqual(before);
+    expect(compareListOrder(before, { createdAt: at, id: 'dlv_a' })).toBeGreaterThan(0);
+    expect(
+      compareListOrder(before, { createdAt: new Date(at.getTime() - 1), id: 'dlv_z' }),
+    ).toBeLessThan(0);
   });
 
   it.each([

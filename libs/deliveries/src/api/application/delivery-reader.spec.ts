@@ -3,6 +3,7 @@ import { DeliveryNotFoundError } from '../delivery-api.errors';
 import type { DeliveryQueueRepository } from '../delivery-queue.repository';
 import type { DeliveryRepository } from '../delivery.repository';
 import { DeliveryReader } from './delivery-reader';
+import { decodeDeliveryCursor, positionBefore, type DeliveryPosition } from './delivery-position';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 
@@ -24,6 +25,7 @@ function summary(
     nextAttemptAt: null,
     lastAttempt: { number: 1, at, responseStatus: 500, error: 'HTTP 500', durationMs: 3 },
     failureReason: 'every attempt of the retry policy failed',
+    requestedBy: null,
     createdAt: at,
     updatedAt: at,
     finishedAt: at,
@@ -31,10 +33,14 @@ function summary(
   };
 }
 
-function readerOf(summaries: DeliveryDocument[], queued: Partial<DeliveryQueueDocument>[] = []) {
+function readerOf(
+  summaries: DeliveryDocument[],
+  queued: Partial<DeliveryQueueDocument>[] = [],
+  resumeAt: DeliveryPosition | null = null,
+) {
   const deliveries = {
     list: (_filter: unknown, _after: unknown, limit: number) =>
-      Promise.resolve(summaries.slice(0, limit)),
+      Promise.resolve({ deliveries: summaries.slice(0, limit), resumeAt }),
     findById: (id: string) => Promise.resolve(summaries.find((s) => s._id === id) ?? null),
     attemptsOf: () => Promise.resolve([]),
     bodyOf: () => Promise.resolve(null),
@@ -68,6 +74,31 @@ describe('DeliveryReader', () => {
     expect(first.items.map((item) => item.id)).toEqual(['a', 'b']);
     expect(first.nextCursor).not.toBeNull();
     expect(all.nextCursor).toBeNull();
+  });
+
+  it('given a page whose read budget ran out, when listed, then it has what was found and a cursor where the read stopped', async () => {
+    const stoppedAt = positionBefore(new Date(T0 - 60_000));
+    const reader = readerOf([summary('a', 1)], [], stoppedAt);
+    const page = await reader.list({ statusClass: '4xx' }, 20);
+    expect(page.items.map((item) => item.id)).toEqual(['a']);
+    expect(decodeDeliveryCursor(page.nextCursor!)).toEqual(stoppedAt);
+  });
+
+  it('given a delivery a user asked to retry, when listed before the attempt, then it names who asked', async () => {
+    const reader = readerOf(
+      [summary('a', 5)],
+      [
+        {
+          deliveryId: 'a',
+          attempt: 2,
+          dueAt: new Date(T0),
+          trigger: 'manual',
+          requestedBy: 'user:ann',
+        },
+      ],
+    );
+    const { items } = await reader.list({}, 20);
+    expect(items[0].requestedBy).toBe('user:ann');
   });
 
   it('given a failed delivery with a re-send asked for, when listed, then it shows as pending, due then, with no failure reason', async () => {

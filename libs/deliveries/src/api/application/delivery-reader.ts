@@ -26,13 +26,15 @@ export class DeliveryReader {
     const asking = this.queue.webhooksAsking();
     asking.catch(() => undefined);
     // One more than needed tells "exactly `limit` left" from "more to come" without another read.
-    const found = await this.deliveries.list(filter, after, limit + 1);
+    const { deliveries: found, resumeAt } = await this.deliveries.list(filter, after, limit + 1);
     const page = found.slice(0, limit);
     const coming = await this.queue.requestedOf(page, await asking);
     const last = page.at(-1);
+    // A page whose read budget ran out has fewer items (maybe none) and goes on where it stopped.
+    const next = found.length > limit && last ? positionOf(last) : resumeAt;
     return {
       items: page.map((summary) => listItemOf(summary, coming.get(summary._id))),
-      nextCursor: found.length > limit && last ? encodeDeliveryCursor(positionOf(last)) : null,
+      nextCursor: next ? encodeDeliveryCursor(next) : null,
     };
   }
 

@@ -16,6 +16,7 @@ const summary: DeliveryDocument = {
   nextAttemptAt: null,
   lastAttempt: { number: 1, at, responseStatus: 500, error: 'HTTP 500', durationMs: 7 },
   failureReason: 'every attempt of the retry policy failed',
+  requestedBy: null,
   createdAt: at,
   updatedAt: at,
   finishedAt: at,

@@ -24,6 +24,11 @@ export interface DeliveryListItem {
   lastAttempt: { at: string; responseStatus: number | null; error: string | null } | null;
   /** Why a failed delivery ended; null otherwise. */
   failureReason: string | null;
+  /**
+   * Who made the latest manual request (`user:<sub>`: retry, recover, bulk retry, test send),
+   * one not made yet included; null for a delivery only the schedule has attempted.
+   */
+  requestedBy: string | null;
 }
 
 export interface DeliveryAttemptView {
@@ -78,6 +83,10 @@ export function listItemOf(
       ? { at: last.at.toISOString(), responseStatus: last.responseStatus, error: last.error }
       : null,
     failureReason: status === 'failed' ? summary.failureReason : null,
+    requestedBy:
+      requested && coming.trigger === 'manual' && coming.requestedBy
+        ? coming.requestedBy
+        : summary.requestedBy,
   };
 }
 

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -10,13 +12,19 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
-import { EVENT_TYPES } from '@app/webhooks';
+import { ENVIRONMENTS, EVENT_TYPES } from '@app/webhooks';
 import {
   DELIVERY_STATUSES,
   TEST_EVENT_TYPE,
   type DeliveryStatus,
 } from '../../storage/delivery.documents';
+import { STATUS_CLASSES, type StatusClass } from '../../storage/status-class';
+
+const STATUS_CLASS_DESCRIPTION =
+  "The latest attempt's answer: `2xx`…`5xx` by HTTP status, `none` when no HTTP answer came " +
+  '(network error, timeout, refused connection). A delivery not attempted yet has none.';
 
 /** Every type a delivery can carry: the catalogue's, and the test event's. */
 const DELIVERY_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, TEST_EVENT_TYPE];
@@ -42,6 +50,16 @@ export class ListDeliveriesQueryDto {
   @IsString()
   @MaxLength(200)
   eventId?: string;
+
+  @ApiPropertyOptional({ enum: ENVIRONMENTS, description: "The webhook's environment" })
+  @IsOptional()
+  @IsIn(ENVIRONMENTS)
+  environment?: string;
+
+  @ApiPropertyOptional({ enum: STATUS_CLASSES, description: STATUS_CLASS_DESCRIPTION })
+  @IsOptional()
+  @IsIn(STATUS_CLASSES)
+  statusClass?: StatusClass;
 
   @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
   @IsOptional()
@@ -75,4 +93,80 @@ export class RecoverDeliveriesDto {
   })
   @IsISO8601({ strict: true })
   since: string;
+
+  @ApiPropertyOptional({
+    description: 'Only count what would be re-sent (200); nothing is sent or recorded.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+/** Which failed deliveries a bulk retry re-sends: those matching every field given. */
+export class FailedDeliveriesFilterDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  webhookId?: string;
+
+  @ApiPropertyOptional({ enum: DELIVERY_EVENT_TYPES })
+  @IsOptional()
+  @IsIn(DELIVERY_EVENT_TYPES)
+  eventType?: string;
+
+  @ApiPropertyOptional({ enum: ENVIRONMENTS })
+  @IsOptional()
+  @IsIn(ENVIRONMENTS)
+  environment?: string;
+
+  @ApiPropertyOptional({ description: "The platform event's id" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  eventId?: string;
+
+  @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Created before this time (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: STATUS_CLASSES, description: STATUS_CLASS_DESCRIPTION })
+  @IsOptional()
+  @IsIn(STATUS_CLASSES)
+  statusClass?: StatusClass;
+}
+
+export class RetryFailedDeliveriesDto {
+  @ApiProperty({ type: () => FailedDeliveriesFilterDto, description: '`{}` for every failed one' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => FailedDeliveriesFilterDto)
+  filter: FailedDeliveriesFilterDto;
+
+  @ApiPropertyOptional({
+    description: 'Only count the matching failed deliveries (200, up to 10,000); nothing is sent.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100, description: 'Re-sends per call' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous call' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
 }

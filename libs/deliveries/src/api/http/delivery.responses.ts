@@ -56,6 +56,15 @@ export class DeliveryResponse {
 
   @ApiProperty({ type: 'string', nullable: true, description: 'Why a failed delivery ended.' })
   failureReason: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      'Who made the latest manual request (`user:<sub>`: retry, recover, bulk retry, test send), ' +
+      'also one not made yet; null when only the schedule has attempted it.',
+  })
+  requestedBy: string | null;
 }
 
 export class DeliveryPayloadResponse {
@@ -154,4 +163,37 @@ export class RecoveryResultResponse {
 
   @ApiProperty({ type: 'integer' })
   maxPerCall: number;
+}
+
+export class RecoveryPreviewResponse {
+  @ApiProperty({ type: 'integer', description: 'Failed deliveries a recovery would re-send now.' })
+  recoverable: number;
+
+  @ApiProperty({ description: 'More than one call re-sends: a recovery would be capped.' })
+  capped: boolean;
+
+  @ApiProperty({ type: 'integer' })
+  maxPerCall: number;
+}
+
+export class BulkRetryResultResponse {
+  @ApiProperty({ type: 'integer', description: 'Failed deliveries this call re-sent.' })
+  retried: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Call again with it as `cursor` to go on; null when the set is done.',
+  })
+  nextCursor: string | null;
+}
+
+export class BulkRetryCountResponse {
+  @ApiProperty({ type: 'integer', description: 'Matching failed deliveries, up to 10,000.' })
+  count: number;
+
+  @ApiProperty({
+    description: 'There may be more than `count` (10,000 reached, or the read bound).',
+  })
+  capped: boolean;
 }

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/event-store';
 import type { DeliveryDocument } from '../../../storage/delivery.documents';
 import { AttemptRequests } from '../../application/attempt-requests';
+import { DeliveryActivity } from '../../application/delivery-activity';
 import { LiveWebhooks } from '../../application/live-webhooks';
 import { DeliveryRepository } from '../../delivery.repository';
 import { RecoverDeliveriesCommand } from './recover-deliveries.command';
@@ -31,10 +32,12 @@ export class RecoverDeliveriesHandler implements ICommandHandler<
     private readonly webhooks: LiveWebhooks,
     private readonly deliveries: DeliveryRepository,
     private readonly requests: AttemptRequests,
+    private readonly activity: DeliveryActivity,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ webhookId, since, actor }: RecoverDeliveriesCommand): Promise<RecoveryResult> {
+  async execute({ webhookId, since, metadata }: RecoverDeliveriesCommand): Promise<RecoveryResult> {
+    const { actor } = metadata;
     await this.webhooks.get(webhookId);
     const now = this.clock.now();
     let recovered = 0;
@@ -56,6 +59,13 @@ export class RecoverDeliveriesHandler implements ICommandHandler<
       if (batch.length >= CONCURRENT_RESENDS) await flush();
     }
     await flush();
+    await this.activity.record(
+      {
+        type: 'DeliveriesRecoveryRequested',
+        data: { webhookId, since: since.toISOString(), recovered, capped },
+      },
+      metadata,
+    );
     this.logger.log(
       `recovery of webhook ${webhookId} since ${since.toISOString()} requested by ${actor}: ` +
         `${recovered} failed deliveries re-sent${capped ? ' (capped; more remain)' : ''}`,

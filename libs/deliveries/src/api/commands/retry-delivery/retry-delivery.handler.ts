@@ -2,6 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/event-store';
 import { AttemptRequests } from '../../application/attempt-requests';
+import { DeliveryActivity } from '../../application/delivery-activity';
 import { DeliveryReader } from '../../application/delivery-reader';
 import type { DeliveryDetail } from '../../application/delivery.view';
 import { DeliveryNotFoundError } from '../../delivery-api.errors';
@@ -14,13 +15,18 @@ export class RetryDeliveryHandler implements ICommandHandler<RetryDeliveryComman
   constructor(
     private readonly requests: AttemptRequests,
     private readonly reader: DeliveryReader,
+    private readonly activity: DeliveryActivity,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ deliveryId, actor }: RetryDeliveryCommand): Promise<DeliveryDetail> {
-    if (!(await this.requests.attemptNow(deliveryId, actor, this.clock.now()))) {
-      throw new DeliveryNotFoundError(deliveryId);
-    }
+  async execute({ deliveryId, metadata }: RetryDeliveryCommand): Promise<DeliveryDetail> {
+    const { actor } = metadata;
+    const summary = await this.requests.attemptNow(deliveryId, actor, this.clock.now());
+    if (!summary) throw new DeliveryNotFoundError(deliveryId);
+    await this.activity.record(
+      { type: 'DeliveryRetryRequested', data: { webhookId: summary.webhookId, deliveryId } },
+      metadata,
+    );
     this.logger.log(`manual retry of ${deliveryId} requested by ${actor}`);
     return this.reader.get(deliveryId);
   }

@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import { CurrentPrincipal, RequireRole, requestMetadata, type Principal } from '@app/platform';
 import type { DeliveryDetail } from '../../application/delivery.view';
 import { ParseDeliveryIdPipe } from '../../http/delivery-id.pipe';
 import { DeliveryDetailResponse } from '../../http/delivery.responses';
@@ -24,7 +24,10 @@ export class RetryDeliveryHttp {
   retry(
     @Param('id', ParseDeliveryIdPipe) id: string,
     @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId: string | undefined,
   ): Promise<DeliveryDetail> {
-    return this.commands.execute(new RetryDeliveryCommand(id, `user:${principal.id}`));
+    return this.commands.execute(
+      new RetryDeliveryCommand(id, requestMetadata(principal, correlationId)),
+    );
   }
 }

@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRole, type Principal } from '@app/platform';
+import { CurrentPrincipal, RequireRole, requestMetadata, type Principal } from '@app/platform';
 import type { DeliveryDetail } from '../../application/delivery.view';
 import { DeliveryDetailResponse } from '../../http/delivery.responses';
 import { SendTestEventCommand } from './send-test-event.command';
@@ -28,10 +28,11 @@ export class SendTestEventHttp {
   async test(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) response: { setHeader(name: string, value: string): unknown },
   ): Promise<DeliveryDetail> {
     const delivery = await this.commands.execute<SendTestEventCommand, DeliveryDetail>(
-      new SendTestEventCommand(id, `user:${principal.id}`),
+      new SendTestEventCommand(id, requestMetadata(principal, correlationId)),
     );
     response.setHeader('Location', `/api/v1/deliveries/${delivery.id}`);
     return delivery;

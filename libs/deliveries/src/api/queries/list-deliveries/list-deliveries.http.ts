@@ -13,7 +13,11 @@ import { ListDeliveriesQuery } from './list-deliveries.query';
 export class ListDeliveriesHttp {
   constructor(private readonly queries: QueryBus) {}
 
-  /** Newest first; `from` (inclusive) and `to` (exclusive) bound the creation time. */
+  /**
+   * Newest first; `from` (inclusive) and `to` (exclusive) bound the creation time. A page reads a
+   * bounded part of the log: with a rarely matching filter it may hold fewer than `limit` items
+   * (even none) and still have a `nextCursor` to go on with.
+   */
   @Get()
   @RequireRole('auditor')
   @ApiOkResponse({ type: DeliveryPageResponse })
@@ -25,6 +29,8 @@ export class ListDeliveriesHttp {
           status: query.status,
           eventType: query.eventType,
           eventId: query.eventId,
+          environment: query.environment,
+          statusClass: query.statusClass,
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,
         },
