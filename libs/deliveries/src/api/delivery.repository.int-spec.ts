@@ -140,11 +140,10 @@ describe('DeliveryRepository search (real database)', () => {
 
   it('given combined filters, when paged two at a time, then the pages follow each other with no repeats and no gaps', async () => {
     const pages = await allPages({ status: 'failed', environment: 'production' }, 2);
-    expect(pages.map(names)).toEqual(
-      [['gone', 'down'], ['timeout', 'moved'], []].filter(
-        (page, i, all) => page.length > 0 || i < all.length - 1,
-      ),
-    );
+    expect(pages.map(names)).toEqual([
+      ['gone', 'down'],
+      ['timeout', 'moved'],
+    ]);
   });
 
   it('given a rare match far down a busy scope, when each page may read only a few slots, then short pages with cursors lead to it', async () => {
