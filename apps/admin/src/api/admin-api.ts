@@ -1,11 +1,16 @@
 import type { ApiClient } from './client';
 import type {
+  BulkRetryCount,
+  BulkRetryResult,
   Delivery,
   DeliveryDetail,
   DeliveryPage,
   EventTypeDetail,
   EventTypeGroup,
+  FailedDeliveriesFilter,
   HistoryPage,
+  RecoveryPreview,
+  RecoveryResult,
   RetryPolicy,
   SignatureScheme,
   Webhook,
@@ -42,43 +47,6 @@ export interface DeliveryListQuery {
   to?: string;
   limit?: number;
   cursor?: string;
-}
-
-/** Which failed deliveries POST /deliveries/retry sends again (all of them match `failed`). */
-export interface RetryFilter {
-  webhookId?: string;
-  eventType?: string;
-  environment?: string;
-  eventId?: string;
-  from?: string;
-  to?: string;
-  statusClass?: string;
-}
-
-/** POST /webhooks/:id/recover with dryRun: how many one call would send again. */
-export interface RecoverPreview {
-  recoverable: number;
-  capped: boolean;
-  maxPerCall: number;
-}
-
-/** POST /webhooks/:id/recover: sent again by this call; `capped`: more remain, call again. */
-export interface RecoverResult {
-  recovered: number;
-  capped: boolean;
-  maxPerCall: number;
-}
-
-/** POST /deliveries/retry with dryRun: how many failed deliveries match (`capped`: at least). */
-export interface RetryCount {
-  count: number;
-  capped: boolean;
-}
-
-/** POST /deliveries/retry: sent again by this call; go on with `nextCursor` until it is null. */
-export interface RetryBatch {
-  retried: number;
-  nextCursor: string | null;
 }
 
 /** GET /delivery-settings: what receivers must allow. */
@@ -184,29 +152,39 @@ export class AdminApi {
     return (await this.client.request<Delivery>(path, { method: 'POST', body: {} })).body;
   }
 
-  async previewRecovery(id: string, since: string, signal?: AbortSignal): Promise<RecoverPreview> {
+  async previewRecovery(id: string, since: string, signal?: AbortSignal): Promise<RecoveryPreview> {
     const path = `/webhooks/${encodeURIComponent(id)}/recover`;
     const body = { since, dryRun: true };
-    return (await this.client.request<RecoverPreview>(path, { method: 'POST', body, signal })).body;
-  }
-
-  async recover(id: string, since: string): Promise<RecoverResult> {
-    const path = `/webhooks/${encodeURIComponent(id)}/recover`;
-    return (await this.client.request<RecoverResult>(path, { method: 'POST', body: { since } }))
+    return (await this.client.request<RecoveryPreview>(path, { method: 'POST', body, signal }))
       .body;
   }
 
-  async countFailed(filter: RetryFilter, signal?: AbortSignal): Promise<RetryCount> {
+  async recover(id: string, since: string): Promise<RecoveryResult> {
+    const path = `/webhooks/${encodeURIComponent(id)}/recover`;
+    return (await this.client.request<RecoveryResult>(path, { method: 'POST', body: { since } }))
+      .body;
+  }
+
+  async countFailed(filter: FailedDeliveriesFilter, signal?: AbortSignal): Promise<BulkRetryCount> {
     const body = { filter, dryRun: true };
     return (
-      await this.client.request<RetryCount>('/deliveries/retry', { method: 'POST', body, signal })
+      await this.client.request<BulkRetryCount>('/deliveries/retry', {
+        method: 'POST',
+        body,
+        signal,
+      })
     ).body;
   }
 
-  async retryFailed(filter: RetryFilter, cursor?: string, limit?: number): Promise<RetryBatch> {
+  async retryFailed(
+    filter: FailedDeliveriesFilter,
+    cursor?: string,
+    limit?: number,
+  ): Promise<BulkRetryResult> {
     const body = { filter, cursor, limit };
-    return (await this.client.request<RetryBatch>('/deliveries/retry', { method: 'POST', body }))
-      .body;
+    return (
+      await this.client.request<BulkRetryResult>('/deliveries/retry', { method: 'POST', body })
+    ).body;
   }
 
   retryPolicy(): Promise<RetryPolicy> {

@@ -50,3 +50,18 @@ export type DeliveryDetail = Schemas['DeliveryDetailResponse'];
 export type DeliveryPage = Schemas['DeliveryPageResponse'];
 
 export type RetryPolicy = Schemas['RetryPolicyResponse'];
+
+/** POST /webhooks/:id/recover with `dryRun`: how many one recovery would send again. */
+export type RecoveryPreview = Schemas['RecoveryPreviewResponse'];
+
+/** POST /webhooks/:id/recover: sent again by this call; `capped`: more remain, call again. */
+export type RecoveryResult = Schemas['RecoveryResultResponse'];
+
+/** Which failed deliveries POST /deliveries/retry sends again (`{}`: every failed one). */
+export type FailedDeliveriesFilter = Schemas['FailedDeliveriesFilterDto'];
+
+/** POST /deliveries/retry with `dryRun`: how many match (`capped`: at least that many). */
+export type BulkRetryCount = Schemas['BulkRetryCountResponse'];
+
+/** POST /deliveries/retry: sent again by this call; go on with `nextCursor` until it is null. */
+export type BulkRetryResult = Schemas['BulkRetryResultResponse'];

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import type { RetryFilter } from '../api/admin-api';
 import { DELIVERY_STATUSES } from '../api/types';
 import { useSession } from '../auth/session';
 import { StatusBadge } from '../components/badges';
@@ -11,7 +10,12 @@ import { useLoad } from '../components/use-load';
 import { environmentLabel } from '../environment/environment';
 import { useCurrentEnvironment } from '../environment/environment-context';
 import { capitalise, formatDateTime } from '../lib/format';
-import { readDeliveryFilters, STATUS_CLASSES, type DeliveryFilters } from '../lib/list-filters';
+import {
+  failedDeliveriesFilter,
+  readDeliveryFilters,
+  STATUS_CLASSES,
+  type DeliveryFilters,
+} from '../lib/list-filters';
 import { fromLocalInput, toLocalInput } from '../lib/local-time';
 import { useUrlFilters } from '../lib/use-url-filters';
 import { usePageTitle } from '../lib/use-page-title';
@@ -243,7 +247,7 @@ export function DeliveriesPage() {
       )}
       {retrying && (
         <RetryFailedDialog
-          filter={retryFilter(filters, current.filter)}
+          filter={failedDeliveriesFilter(filters, current.filter)}
           description={describe(filters, current.filter, names)}
           onClose={() => setRetrying(false)}
           onRetried={reload}
@@ -262,25 +266,6 @@ const NO_FILTERS: Omit<DeliveryFilters, 'cursor'> = {
   to: '',
   statusClass: '',
 };
-
-/** The log's filters as POST /deliveries/retry's `filter` (the status is `failed` by definition). */
-export function retryFilter(
-  filters: DeliveryFilters,
-  environment: string | undefined,
-): RetryFilter {
-  const filter: RetryFilter = {
-    webhookId: filters.webhookId,
-    eventType: filters.eventType,
-    environment,
-    eventId: filters.eventId,
-    from: filters.from,
-    to: filters.to,
-    statusClass: filters.statusClass,
-  };
-  return Object.fromEntries(
-    Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''),
-  );
-}
 
 function describe(
   filters: DeliveryFilters,

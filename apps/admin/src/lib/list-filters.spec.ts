@@ -1,4 +1,9 @@
-import { filterParams, readDeliveryFilters, readWebhookFilters } from './list-filters';
+import {
+  failedDeliveriesFilter,
+  filterParams,
+  readDeliveryFilters,
+  readWebhookFilters,
+} from './list-filters';
 
 describe('list filters in the page URL', () => {
   it('given a shared webhooks URL, when read, then search, status and page are restored', () => {
@@ -67,5 +72,20 @@ describe('list filters in the page URL', () => {
       cursor: 'c',
     };
     expect(readDeliveryFilters(filterParams(deliveries))).toEqual(deliveries);
+  });
+
+  it("given the log's filters, when turned into a bulk retry's filter, then the status is dropped, the environment added and empty values left out", () => {
+    const filters = readDeliveryFilters(
+      new URLSearchParams('webhookId=w1&status=failed&statusClass=5xx&from=2026-12-01T00:00:00Z'),
+    );
+    expect(failedDeliveriesFilter(filters, 'staging')).toEqual({
+      webhookId: 'w1',
+      environment: 'staging',
+      statusClass: '5xx',
+      from: '2026-12-01T00:00:00.000Z',
+    });
+    expect(failedDeliveriesFilter(readDeliveryFilters(new URLSearchParams()), undefined)).toEqual(
+      {},
+    );
   });
 });

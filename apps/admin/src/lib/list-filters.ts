@@ -1,3 +1,5 @@
+import type { FailedDeliveriesFilter } from '../api/types';
+
 /**
  * The filters of the two lists, read from and written to the page URL, so that a filtered view can
  * be bookmarked and shared. Unknown or malformed values are dropped rather than sent to the API.
@@ -51,6 +53,29 @@ export function readDeliveryFilters(params: URLSearchParams): DeliveryFilters {
     statusClass: oneOf(params.get('statusClass'), STATUS_CLASSES),
     cursor: params.get('cursor') ?? '',
   };
+}
+
+/**
+ * The log's filters as POST /deliveries/retry's `filter`: the same set, less the status (only
+ * failed deliveries are retried), with the current environment; empty values left out. The
+ * values were checked when read from the address (readDeliveryFilters).
+ */
+export function failedDeliveriesFilter(
+  filters: DeliveryFilters,
+  environment: string | undefined,
+): FailedDeliveriesFilter {
+  const filter: Record<string, string | undefined> = {
+    webhookId: filters.webhookId,
+    eventType: filters.eventType,
+    environment,
+    eventId: filters.eventId,
+    from: filters.from,
+    to: filters.to,
+    statusClass: filters.statusClass,
+  };
+  return Object.fromEntries(
+    Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''),
+  );
 }
 
 /**

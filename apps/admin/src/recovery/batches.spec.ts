@@ -55,12 +55,26 @@ describe('running a bulk action in bounded calls', () => {
     expect(route.cursors).toEqual([undefined, 'c1']);
   });
 
-  it('given a call that did nothing yet says there is more, then the loop stops instead of spinning', async () => {
+  it('given a call that did nothing and hands back the cursor it got, then the loop stops instead of spinning', async () => {
     const route = scripted<string>([
       { done: 5, next: 'c1' },
       { done: 0, next: 'c1' },
     ]);
     expect(await runBatches(route.call)).toEqual({ done: 5, calls: 2, ended: 'stalled' });
+    const recover = scripted<true>([
+      { done: 0, next: true },
+      { done: 0, next: true },
+    ]);
+    expect(await runBatches(recover.call)).toEqual({ done: 0, calls: 2, ended: 'stalled' });
+  });
+
+  it('given a call that did nothing but moved the cursor on (a stretch with no failures), then the loop goes on', async () => {
+    const route = scripted<string>([
+      { done: 0, next: 'c1' },
+      { done: 0, next: 'c2' },
+      { done: 4, next: null },
+    ]);
+    expect(await runBatches(route.call)).toEqual({ done: 4, calls: 3, ended: 'finished' });
   });
 
   it('given a bound on the calls, then no more are made than it allows', async () => {

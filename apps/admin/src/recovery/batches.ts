@@ -5,8 +5,9 @@
  *
  * - Cancelling stops before the next call, never in the middle of one: the call in flight is let
  *   finish, so the total shown is what the API really did.
- * - A call that did nothing yet says there is more would repeat for ever: the loop stops there
- *   ("stalled") instead.
+ * - A call that did nothing and hands back the cursor it was given would repeat for ever: the loop
+ *   stops there ("stalled"). A call that did nothing but moved the cursor on goes on: the bulk
+ *   retry reads a bounded part of the log per call, which may hold no failed delivery.
  * - A failed call ends the loop with the total so far and the error, so the page can say how far
  *   it got.
  */
@@ -53,7 +54,7 @@ export async function runBatches<C>(
     done += answer.done;
     onProgress?.(done);
     if (answer.next === null) return { done, calls, ended: 'finished' };
-    if (answer.done === 0) return { done, calls, ended: 'stalled' };
+    if (answer.done === 0 && answer.next === cursor) return { done, calls, ended: 'stalled' };
     cursor = answer.next;
   }
 }

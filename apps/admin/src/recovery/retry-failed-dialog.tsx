@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { RetryFilter } from '../api/admin-api';
+import type { FailedDeliveriesFilter } from '../api/types';
 import { useSession } from '../auth/session';
 import { ModalDialog } from '../components/modal-dialog';
 import { ProblemBanner } from '../components/problem-banner';
@@ -26,7 +26,7 @@ export function RetryFailedDialog({
   onClose,
   onRetried,
 }: {
-  filter: RetryFilter;
+  filter: FailedDeliveriesFilter;
   /** The filters in words, e.g. "webhook CRM Sync, 5xx responses". */
   description: string;
   onClose: () => void;
