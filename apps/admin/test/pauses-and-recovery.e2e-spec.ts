@@ -1,0 +1,205 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { RetryPolicyFollower } from '@app/retry-policy';
+import { signAccessToken } from '@app/platform';
+import {
+  buildAdminPage,
+  launchChromium,
+  pageErrors,
+  signedInContext,
+} from '../../../test/support/browser';
+import {
+  eventually,
+  platformEvent,
+  RIG_JWT_SECRET,
+  startDeliveryRig,
+  type DeliveryRig,
+} from '../../../test/support/delivery-rig';
+
+/**
+ * Automatic pauses and recovery from the admin page (issue 15), in Chromium against the real api,
+ * worker and an HTTPS receiver: a receiver answering 410 gets its webhook paused by the worker,
+ * the page says why and since when, Resume activates it and offers to send again what failed
+ * (counted first); "Recover failed deliveries since…" picks its time and counts before sending.
+ */
+describe('the admin page: pauses and recovery (real browser)', () => {
+  let rig: DeliveryRig;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Path → status the receiver answers; anything else 200. */
+  const answers = new Map<string, number>();
+
+  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
+    const context = await signedInContext(browser, token);
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${rig.api.url}/admin${path}`);
+    return { page, errors };
+  }
+  const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
+
+  async function deliveriesOf(webhookId: string) {
+    const { body } = await rig.call('GET', `/deliveries?webhookId=${webhookId}`);
+    return body.items as { id: string; status: string; attemptCount: number }[];
+  }
+
+  beforeAll(async () => {
+    const adminUiDir = buildAdminPage();
+    rig = await startDeliveryRig({ label: 'admin_pauses', env: { ADMIN_UI_DIR: adminUiDir } });
+    rig.receiver.respond((request) => ({ status: answers.get(request.path) ?? 200, body: 'x' }));
+    browser = await launchChromium();
+    // One attempt per delivery: a failure is final at once, so the tests need not wait.
+    expect(
+      (
+        await rig.call('PUT', '/settings/retry-policy', {
+          body: { retryIntervalsSeconds: [], jitter: 0 },
+        })
+      ).status,
+    ).toBe(200);
+    const follower = rig.worker!.app.get(RetryPolicyFollower);
+    await eventually(
+      () => follower.current().retryIntervalsSeconds.length === 0,
+      'the worker to follow the retry policy',
+    );
+  }, 120_000);
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  it('given a receiver that answers 410, when the worker pauses its webhook, then the list and the webhook say why and since when, and Resume re-activates it and recovers the failed delivery after counting it', async () => {
+    answers.set('/gone', 410);
+    const hook = await rig.createWebhook({
+      name: 'Gone Receiver',
+      path: '/gone',
+      eventTypes: ['license.created'],
+    });
+    await rig.publish(rig.topics.licenses, [
+      { value: JSON.stringify(platformEvent('license.created')) },
+    ]);
+    await eventually(async () => {
+      const { body } = await rig.call('GET', `/webhooks/${hook.id}`);
+      return body.status === 'inactive' && body.pause !== null;
+    }, 'the worker to pause the webhook after the 410');
+    const { body: paused } = await rig.call('GET', `/webhooks/${hook.id}`);
+    expect(paused.pause).toMatchObject({ kind: 'gone' });
+    await eventually(
+      async () => (await deliveriesOf(hook.id)).some((d) => d.status === 'failed'),
+      'the delivery that met the 410 to be failed',
+    );
+
+    const { page, errors } = await open('/webhooks?search=Gone');
+    const listed = row(page, 'Gone Receiver');
+    await listed.getByText('Paused: endpoint gone').waitFor();
+    expect(await listed.textContent()).toContain(paused.pause.reason);
+    expect(await listed.locator('.pause-note').getAttribute('title')).toContain(
+      paused.pause.reason,
+    );
+
+    await listed.getByRole('link', { name: 'Edit Gone Receiver' }).click();
+    const banner = page.getByRole('region', { name: 'Automatic pause' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain(paused.pause.reason);
+    expect(await banner.locator('time').getAttribute('datetime')).toBe(paused.pause.at);
+
+    // The receiver is fixed; the admin resumes the webhook.
+    answers.delete('/gone');
+    await banner.getByRole('button', { name: 'Resume' }).click();
+    const dialog = page.getByRole('dialog', {
+      name: 'Recover failed deliveries of "Gone Receiver"',
+    });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Gone Receiver is active again');
+    await dialog.getByText('1 failed delivery since').waitFor();
+    expect((await rig.call('GET', `/webhooks/${hook.id}`)).body).toMatchObject({
+      status: 'active',
+      pause: null,
+    });
+    // Counting sent nothing.
+    expect((await deliveriesOf(hook.id))[0].attemptCount).toBe(1);
+
+    await dialog.getByRole('button', { name: 'Recover 1 delivery' }).click();
+    await dialog.getByText('Recovered: 1 failed delivery was sent again.').waitFor();
+    await eventually(
+      async () => (await deliveriesOf(hook.id))[0].status === 'succeeded',
+      'the recovered delivery to succeed',
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('region', { name: 'Automatic pause' }).waitFor({ state: 'detached' });
+
+    // The recovered delivery says who asked for its new attempt.
+    const [delivery] = await deliveriesOf(hook.id);
+    await page.goto(`${rig.api.url}/admin/deliveries/${delivery.id}`);
+    await page.getByRole('heading', { name: /Attempt 2: HTTP 200/ }).waitFor();
+    expect(await page.locator('.attempt').nth(1).textContent()).toContain(
+      'Requested by user:admin-ui',
+    );
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('given failed deliveries, when an admin recovers from the list, then the chosen time decides what is counted and sent, and nothing is sent before confirming', async () => {
+    answers.set('/flaky', 503);
+    const hook = await rig.createWebhook({
+      name: 'Flaky Receiver',
+      path: '/flaky',
+      eventTypes: ['license.updated'],
+    });
+    await rig.publish(rig.topics.licenses, [
+      { value: JSON.stringify(platformEvent('license.updated')) },
+      { value: JSON.stringify(platformEvent('license.updated')) },
+    ]);
+    await eventually(async () => {
+      const deliveries = await deliveriesOf(hook.id);
+      return deliveries.length === 2 && deliveries.every((d) => d.status === 'failed');
+    }, 'two failed deliveries');
+    answers.delete('/flaky');
+
+    const { page, errors } = await open('/webhooks?search=Flaky');
+    await row(page, 'Flaky Receiver')
+      .getByRole('button', { name: 'Recover failed deliveries of Flaky Receiver' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: /Flaky Receiver/ });
+    await dialog.getByText('2 failed deliveries since').waitFor();
+
+    // A time after both deliveries: none to recover.
+    const later = new Date(Date.now() + 60 * 60_000);
+    await dialog.getByLabel('Failed deliveries created since').fill(localInput(later));
+    await dialog.getByText('No failed deliveries since').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Recover' }).isDisabled()).toBe(true);
+
+    const earlier = new Date(Date.now() - 60 * 60_000);
+    await dialog.getByLabel('Failed deliveries created since').fill(localInput(earlier));
+    await dialog.getByText('2 failed deliveries since').waitFor();
+    expect((await deliveriesOf(hook.id)).every((d) => d.attemptCount === 1)).toBe(true);
+
+    await dialog.getByRole('button', { name: 'Recover 2 deliveries' }).click();
+    await dialog.getByText('Recovered: 2 failed deliveries were sent again.').waitFor();
+    await eventually(
+      async () => (await deliveriesOf(hook.id)).every((d) => d.status === 'succeeded'),
+      'both recovered deliveries to succeed',
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Cancelling the question sends nothing.
+    await row(page, 'Flaky Receiver')
+      .getByRole('button', { name: 'Recover failed deliveries of Flaky Receiver' })
+      .click();
+    await dialog.getByText('No failed deliveries since').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
+
+/** A datetime-local input's value for `time` in the browser's zone (the test runs in the same). */
+function localInput(time: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}T${pad(time.getHours())}:${pad(time.getMinutes())}`;
+}
