@@ -49,6 +49,9 @@ async function runnerFor(
     eventTypes: Object.freeze(['license.created' as const]),
     secret: Object.freeze({ id: secretId }),
     previousSecret: null,
+    retryPolicy: null,
+    rateLimitPerSecond: null,
+    headers: Object.freeze({}),
     version: 1,
   });
   const sent: Array<Record<string, string>> = [];

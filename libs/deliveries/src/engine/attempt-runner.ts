@@ -6,6 +6,7 @@ import { nextStepAfter, type NextStep } from '../domain/attempt-outcome';
 import { nextRetryDelayMs } from '../domain/retry-schedule';
 import { RetryPolicyFollower } from '@app/retry-policy';
 import type { SendResult } from '../sending/http-sender';
+import { REDACTED } from '../signing/signature-redaction';
 import { signWebhook } from '../signing/webhook-signature';
 import type { AttemptOutcome } from '../storage/delivery.documents';
 import { ATTEMPT_SENDER, type AttemptSender } from './attempt-sender';
@@ -88,7 +89,11 @@ export class AttemptRunner {
         secrets: await this.secrets.secretsOf(target, startedAt),
         eventType: job.eventType,
       });
-      result = await this.sender.send({ url: target.url, headers, body: job.body });
+      result = await this.sender.send({
+        url: target.url,
+        headers: withCustomHeaders(headers, target.headers),
+        body: job.body,
+      });
     } catch (error) {
       // A secret that does not decrypt (its key is not in this worker's SECRETS_ENCRYPTION_KEY, it
       // was shredded, or it is corrupt): a failed attempt like any other, retried on schedule, so
@@ -99,9 +104,11 @@ export class AttemptRunner {
     }
     this.metrics.attempted(result);
     const done = this.clock.now();
-    const next = this.nextStep(job, result);
+    const next = this.nextStep(job, result, target);
+    // The webhook's own headers are recorded by name only: their values may be credentials.
+    const recordedHeaders = withCustomHeaders(headers, redactedValues(target.headers));
     await recorder.record(job, {
-      ...this.attemptBase(job, startedAt, target.url, headers, result),
+      ...this.attemptBase(job, startedAt, target.url, recordedHeaders, result),
       outcome: outcomeOf(next, done),
       scheduledAttempts: job.oneShot ? job.scheduledAttempts : job.scheduledAttempts + 1,
     });
@@ -110,12 +117,14 @@ export class AttemptRunner {
     await this.updateHealth(job.webhookId, result, done);
   }
 
-  private nextStep(job: DeliveryJob, result: SendResult): NextStep {
+  private nextStep(job: DeliveryJob, result: SendResult, target: WebhookTarget): NextStep {
+    // The webhook's own policy when it has one, else the default as it is now.
+    const policy = target.retryPolicy ?? this.retryPolicy.current();
     return nextStepAfter(
       { scheduledAttempts: job.scheduledAttempts, manual: job.oneShot },
       result,
       (made, retryAfterSeconds) =>
-        nextRetryDelayMs(this.retryPolicy.current(), made, {
+        nextRetryDelayMs(policy, made, {
           random: Math.random,
           retryAfterSeconds,
           maxRetryAfterSeconds: this.config.deliveryMaxRetryAfterSeconds,
@@ -194,6 +203,25 @@ function outcomeOf(next: NextStep, now: Date): AttemptOutcome {
       throw new Error(`unknown next step ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * Ours first, then the webhook's own: a name we set is never replaced (the rules refuse those
+ * names already; this keeps it so should an old event hold one).
+ */
+function withCustomHeaders(
+  ours: Record<string, string>,
+  custom: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const headers = { ...ours };
+  for (const [name, value] of Object.entries(custom)) {
+    if (!Object.hasOwn(headers, name)) headers[name] = value;
+  }
+  return headers;
+}
+
+function redactedValues(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED]));
 }
 
 function unsent(error: string): SendResult {

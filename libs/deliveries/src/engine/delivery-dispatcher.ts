@@ -1,4 +1,18 @@
 import type { DeliveryJob } from './delivery-job';
+import type { SendPermits } from './shared-rate-limit';
+
+/**
+ * Webhooks' rate caps: `limitOf` is a lookup in memory (the subscription index), so a webhook
+ * without a cap costs nothing more; only capped ones reserve send times (SendPermits).
+ */
+export interface Pacing {
+  limitOf(webhookId: string): number | null;
+  permits: SendPermits;
+  now(): number;
+}
+
+/** How soon a capped webhook that got no send time (every slot taken) asks again. */
+const NO_PERMIT_RETRY_MS = 100;
 
 export interface DispatchLimits {
   /** Attempts in flight at once, over all endpoints. */
@@ -24,6 +38,11 @@ interface Line {
   host: string;
   running: number;
   waiting: DeliveryJob[];
+  /** Capped webhooks: reserved send times (epoch ms, ascending), one request each. */
+  permits: number[];
+  reserving: boolean;
+  /** Wakes the line when its next send time comes (it holds no slot meanwhile). */
+  timer?: NodeJS.Timeout;
 }
 
 interface Completion {
@@ -68,6 +87,7 @@ export class DeliveryDispatcher {
     private readonly attempt: (job: DeliveryJob, release: () => void) => Promise<void>,
     private readonly park: (job: DeliveryJob) => Promise<void>,
     private readonly hostOf: (job: DeliveryJob) => string,
+    private readonly pacing?: Pacing,
   ) {}
 
   submit(job: DeliveryJob): Promise<void> {
@@ -75,7 +95,7 @@ export class DeliveryDispatcher {
     if (existing) return existing.promise;
     if (this.stopped) return Promise.reject(new DispatchStoppedError(job.id));
     const line = this.lineOf(job);
-    if (line.waiting.length >= this.limits.backlogPerWebhook) return this.park(job);
+    if (line.waiting.length >= this.backlogOf(job.webhookId)) return this.park(job);
     const completion = this.track(job);
     line.waiting.push(job);
     this.markReady(line.webhookId);
@@ -144,6 +164,7 @@ export class DeliveryDispatcher {
     }
     this.ready.length = 0;
     this.queued.clear();
+    for (const line of this.lines.values()) clearTimeout(line.timer);
     return abandoned;
   }
 
@@ -193,6 +214,9 @@ export class DeliveryDispatcher {
       // or its host's jobs finishes.
       if (line.running >= this.limits.perWebhook) continue;
       if ((this.hosts.get(line.host) ?? 0) >= this.limits.perHost) continue;
+      // Over its cap: it waits for its next send time without taking a slot.
+      const limit = this.pacing?.limitOf(webhookId) ?? null;
+      if (limit !== null && !this.takePermit(line, limit)) continue;
       const job = line.waiting.shift() as DeliveryJob;
       line.running++;
       this.running++;
@@ -250,17 +274,92 @@ export class DeliveryDispatcher {
     this.ready.push(webhookId);
   }
 
+  /**
+   * Jobs a webhook may keep waiting here; more are parked in the queue. A capped webhook keeps
+   * about two seconds of its cap: the rest would only wait longer in memory.
+   */
+  private backlogOf(webhookId: string): number {
+    const limit = this.pacing?.limitOf(webhookId) ?? null;
+    if (limit === null) return this.limits.backlogPerWebhook;
+    return Math.min(this.limits.backlogPerWebhook, Math.max(2 * limit, this.limits.perWebhook));
+  }
+
+  /** Uses the line's next send time if it has come; otherwise arranges to be woken for one. */
+  private takePermit(line: Line, limit: number): boolean {
+    const pacing = this.pacing as Pacing;
+    const now = pacing.now();
+    const grace = pacing.permits.graceMs(limit);
+    // A time whose window passed (the line waited for a slot meanwhile) is given up, not used late.
+    while (line.permits.length > 0 && line.permits[0] + grace < now) line.permits.shift();
+    const next = line.permits[0];
+    if (next !== undefined && next <= now) {
+      line.permits.shift();
+      return true;
+    }
+    if (next !== undefined) this.wakeAt(line, next, now);
+    else this.reservePermits(line, limit);
+    return false;
+  }
+
+  private reservePermits(line: Line, limit: number): void {
+    if (line.reserving || this.stopped) return;
+    line.reserving = true;
+    const wanted = Math.min(line.waiting.length, limit);
+    const pacing = this.pacing as Pacing;
+    void pacing.permits
+      .reserve(line.webhookId, limit, wanted)
+      .catch(() => [] as number[])
+      .then((times) => {
+        line.reserving = false;
+        if (line.waiting.length === 0) return this.dropIfIdle(line);
+        line.permits.push(...times);
+        line.permits.sort((a, b) => a - b);
+        const now = pacing.now();
+        if (times.length === 0) this.wakeAt(line, now + NO_PERMIT_RETRY_MS, now);
+        else if (line.permits[0] <= now) this.wake(line);
+        else this.wakeAt(line, line.permits[0], now);
+      });
+  }
+
+  private wakeAt(line: Line, at: number, now: number): void {
+    if (line.timer || this.stopped) return;
+    line.timer = setTimeout(
+      () => {
+        line.timer = undefined;
+        this.wake(line);
+      },
+      Math.max(0, at - now),
+    );
+  }
+
+  private wake(line: Line): void {
+    if (this.stopped || line.waiting.length === 0) return;
+    this.markReady(line.webhookId);
+    this.pump();
+  }
+
   private lineOf(job: DeliveryJob): Line {
     let line = this.lines.get(job.webhookId);
     if (!line) {
-      line = { webhookId: job.webhookId, host: this.hostOf(job), running: 0, waiting: [] };
+      line = {
+        webhookId: job.webhookId,
+        host: this.hostOf(job),
+        running: 0,
+        waiting: [],
+        permits: [],
+        reserving: false,
+      };
       this.lines.set(job.webhookId, line);
     }
     return line;
   }
 
   private dropIfIdle(line: Line): void {
-    if (line.running === 0 && line.waiting.length === 0) this.lines.delete(line.webhookId);
+    if (line.running === 0 && line.waiting.length === 0 && !line.reserving) {
+      // Unused send times are only wasted: no other request can take their slots.
+      clearTimeout(line.timer);
+      this.lines.delete(line.webhookId);
+    }
   }
 }
 

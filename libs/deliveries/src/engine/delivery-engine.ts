@@ -51,6 +51,11 @@ import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryRecorder } from './delivery-recorder';
 import { EventBodies } from './event-bodies';
 import { QueuePoller } from './queue-poller';
+import {
+  DELIVERY_RATE_SLOTS_COLLECTION,
+  SharedRateLimiter,
+  type RateSlotDocument,
+} from './shared-rate-limit';
 
 /** A claim lasts this much longer than one attempt may take; then another worker may take it. */
 const LEASE_MARGIN_MS = 60_000;
@@ -74,6 +79,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
   private readonly dispatcher: DeliveryDispatcher;
   private readonly claims: DeliveryClaims;
   private readonly poller: QueuePoller;
+  private readonly rateLimiter: SharedRateLimiter;
   private readonly eventInserts: BatchInserter<PlatformEventDocument>;
   private readonly directory: SlotDirectoryWriter;
   private readonly stopping = new AbortController();
@@ -123,6 +129,11 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.directory,
       signal,
     );
+    this.rateLimiter = new SharedRateLimiter(
+      connection.collection<RateSlotDocument>(DELIVERY_RATE_SLOTS_COLLECTION),
+      this.owner,
+      () => this.clock.now().getTime(),
+    );
     this.dispatcher = new DeliveryDispatcher(
       {
         concurrency: config.deliveryConcurrency,
@@ -133,6 +144,12 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       (job, release) => this.runner.run(job, this.recorder, release),
       (job) => this.park(job, metrics),
       (job) => this.hostOf(job.webhookId),
+      {
+        // The index in memory: a webhook without a cap pays no database round trip.
+        limitOf: (webhookId) => this.rateLimitOf(webhookId),
+        permits: this.rateLimiter,
+        now: () => this.clock.now().getTime(),
+      },
     );
     this.poller = new QueuePoller(
       new MongoQueueStore(this.queueCollections),
@@ -160,6 +177,8 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureDeliveryIndexes(this.connection);
+    // Rate slots a crashed worker left (each worker prunes its own as it goes).
+    await this.rateLimiter.sweepAll(new Date(this.clock.now().getTime() - 60_000));
     const filed = await fileUnlanedEntries(this.queueCollections);
     if (filed > 0) this.logger.log(`${filed} queue entries from before lanes filed into lanes`);
     // Not awaited: /health answers while the index catches up (and says so).
@@ -235,6 +254,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     this.stopping.abort();
     await this.poller.stop();
     this.dispatcher.stop();
+    this.rateLimiter.stop();
     this.eventInserts.stop();
     this.recorder.stop();
     this.claims.stop();
@@ -295,6 +315,11 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     // Due a little ahead: its webhook's line is full now, so taking it back at once is futile.
     const dueAt = new Date(now.getTime() + Math.max(1000, this.config.deliveryQueuePollIntervalMs));
     await this.recorder.park(job, dueAt, now);
+  }
+
+  private rateLimitOf(webhookId: string): number | null {
+    const found = this.index.lookup(webhookId);
+    return 'target' in found ? found.target.rateLimitPerSecond : null;
   }
 
   private hostOf(webhookId: string): string {

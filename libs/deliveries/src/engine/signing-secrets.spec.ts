@@ -32,6 +32,9 @@ function targetOf(
         })
       : null,
     version: 1,
+    retryPolicy: null,
+    rateLimitPerSecond: null,
+    headers: Object.freeze({}),
   });
 }
 

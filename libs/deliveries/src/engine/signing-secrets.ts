@@ -23,7 +23,10 @@ export class SigningSecrets {
    * The current secret, and a rotated-out one during its grace window.
    * @throws SecretDecryptionError (its key left the ring, it was shredded, it is corrupt).
    */
-  secretsOf(target: WebhookTarget, at: Date): Promise<string[]> {
+  secretsOf(
+    target: Pick<WebhookTarget, 'id' | 'secret' | 'previousSecret'>,
+    at: Date,
+  ): Promise<string[]> {
     return Promise.all(signingSecretsAt(target, at).map((ref) => this.plaintextOf(target.id, ref)));
   }
 

@@ -7,6 +7,7 @@ import {
   PLATFORM_EVENTS_COLLECTION,
 } from './delivery.documents';
 import { DELIVERY_SLOTS_COLLECTION } from './slot-directory';
+import { DELIVERY_RATE_SLOTS_COLLECTION } from '../engine/shared-rate-limit';
 
 import { DELIVERY_QUEUE_LANES_COLLECTION } from './queue-layout';
 
@@ -44,6 +45,8 @@ const INDEXES: Record<string, Record<string, 1 | -1>[]> = {
   [DELIVERY_CLAIMS_COLLECTION]: [{ key: 1 }, { leaseUntil: 1 }],
   // A slot's children (lists walk down), a slot's entries in every scope (retention).
   [DELIVERY_SLOTS_COLLECTION]: [{ parent: 1 }, { at: 1 }],
+  // Rate slots are pruned by webhook and second (and, at start-up, left-overs by time).
+  [DELIVERY_RATE_SLOTS_COLLECTION]: [{ webhookId: 1, second: 1 }, { at: 1 }],
 };
 
 export async function ensureDeliveryIndexes(connection: Connection): Promise<void> {

@@ -79,6 +79,9 @@ describe('SubscriptionIndex', () => {
       secret: secretRef('first'),
       previousSecret: null,
       version: 1,
+      retryPolicy: null,
+      rateLimitPerSecond: null,
+      headers: {},
     });
     expect(Object.isFrozen(indexed(index, 'a'))).toBe(true);
   });
@@ -173,6 +176,35 @@ describe('SubscriptionIndex', () => {
         version: 2,
       }),
     ]);
+  });
+
+  it('given a webhook, when its delivery settings change, then the target carries its policy, cap and headers, frozen', async () => {
+    const index = new SubscriptionIndex();
+    const h = history();
+    await applyAll(
+      index,
+      h.add(created('a'), {
+        type: 'DeliverySettingsChanged',
+        data: {
+          id: 'a',
+          changes: {
+            retryPolicy: { from: null, to: { retryIntervalsSeconds: [2, 4], jitter: 0 } },
+            rateLimitPerSecond: { from: null, to: 3 },
+            headers: { from: {}, to: { authorization: 'Bearer t' } },
+          },
+        },
+      }),
+    );
+
+    const [target] = index.match('production', 'license.created');
+    expect(target).toMatchObject({
+      retryPolicy: { retryIntervalsSeconds: [2, 4], jitter: 0 },
+      rateLimitPerSecond: 3,
+      headers: { authorization: 'Bearer t' },
+      version: 2,
+    });
+    expect(Object.isFrozen(target.headers)).toBe(true);
+    expect(Object.isFrozen(target.retryPolicy?.retryIntervalsSeconds)).toBe(true);
   });
 
   it('given a deleted webhook, then it leaves the index and a replay from zero does not bring it back', async () => {

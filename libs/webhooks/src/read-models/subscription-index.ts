@@ -29,6 +29,15 @@ export interface WebhookTarget extends SigningSecrets {
   readonly eventTypes: readonly EventType[];
   /** The webhook's stream version this target reflects. */
   readonly version: number;
+  /** Its own retry policy; null: the default one. */
+  readonly retryPolicy: {
+    readonly retryIntervalsSeconds: readonly number[];
+    readonly jitter: number;
+  } | null;
+  /** Requests per second over every worker together; null: no cap. */
+  readonly rateLimitPerSecond: number | null;
+  /** Extra request headers, sent after the platform's own (never replacing one). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -122,6 +131,7 @@ function bucketKey(environment: Environment, eventType: EventType): string {
 /** The target of an active webhook; frozen, as it is shared by every caller of `match`. */
 function toTarget(webhook: ExistingWebhook): WebhookTarget {
   const previous = webhook.previousSecret;
+  const settings = webhook.deliverySettings;
   return Object.freeze({
     id: webhook.id,
     url: webhook.url,
@@ -132,6 +142,14 @@ function toTarget(webhook: ExistingWebhook): WebhookTarget {
       ? Object.freeze({ secret: freezeRef(previous.secret), validUntil: previous.validUntil })
       : null,
     version: webhook.version,
+    retryPolicy: settings.retryPolicy
+      ? Object.freeze({
+          retryIntervalsSeconds: Object.freeze([...settings.retryPolicy.retryIntervalsSeconds]),
+          jitter: settings.retryPolicy.jitter,
+        })
+      : null,
+    rateLimitPerSecond: settings.rateLimitPerSecond,
+    headers: Object.freeze({ ...settings.headers }),
   });
 }
 
