@@ -149,6 +149,7 @@ export function DeliveriesPage() {
           <input
             id="delivery-from"
             type="datetime-local"
+            step={1}
             value={toLocalInput(filters.from)}
             onChange={(event) => change({ from: fromLocalInput(event.target.value) })}
           />
@@ -158,6 +159,7 @@ export function DeliveriesPage() {
           <input
             id="delivery-to"
             type="datetime-local"
+            step={1}
             value={toLocalInput(filters.to)}
             onChange={(event) => change({ to: fromLocalInput(event.target.value) })}
           />

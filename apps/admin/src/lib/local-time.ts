@@ -4,7 +4,7 @@
  * a reader in another time zone.
  */
 
-/** `2026-12-02T09:30` in the browser's zone, for an input's value; '' for no time. */
+/** `2026-12-02T09:30:15` in the browser's zone, for an input's value (step 1 s); '' for none. */
 export function toLocalInput(iso: string): string {
   if (!iso) return '';
   const time = new Date(iso);
@@ -12,7 +12,7 @@ export function toLocalInput(iso: string): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   return (
     `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}` +
-    `T${pad(time.getHours())}:${pad(time.getMinutes())}`
+    `T${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`
   );
 }
 

@@ -1,4 +1,4 @@
-import { runBatches, type BatchAnswer } from './batches';
+import { MAX_RETRY_BATCH, retryBatchSize, runBatches, type BatchAnswer } from './batches';
 
 /** A fake bulk route: answers from a script, recording the cursor each call was given. */
 function scripted<C>(answers: (BatchAnswer<C> | Error)[]) {
@@ -96,5 +96,15 @@ describe('running a bulk action in bounded calls', () => {
     const outcome = await runBatches(route.call);
 
     expect(outcome).toEqual({ done: 30, calls: 1, ended: 'failed', error: refused });
+  });
+});
+
+describe('the size of a bulk retry call', () => {
+  it('given a count, then a call sends about a tenth of it, at least one and at most the bound', () => {
+    expect(retryBatchSize(0)).toBe(1);
+    expect(retryBatchSize(3)).toBe(1);
+    expect(retryBatchSize(25)).toBe(3);
+    expect(retryBatchSize(1000)).toBe(MAX_RETRY_BATCH);
+    expect(retryBatchSize(10_000)).toBe(MAX_RETRY_BATCH);
   });
 });

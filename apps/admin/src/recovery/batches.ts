@@ -58,3 +58,15 @@ export async function runBatches<C>(
     cursor = answer.next;
   }
 }
+
+/** The most one bulk retry call is asked to send (the API allows up to 500 a call). */
+export const MAX_RETRY_BATCH = 100;
+
+/**
+ * How many one call of POST /deliveries/retry is asked to send: about a tenth of those counted,
+ * so the progress moves in steps one can follow and Cancel takes effect soon, whatever the count;
+ * at least one, at most MAX_RETRY_BATCH.
+ */
+export function retryBatchSize(count: number): number {
+  return Math.min(MAX_RETRY_BATCH, Math.max(1, Math.ceil(count / 10)));
+}

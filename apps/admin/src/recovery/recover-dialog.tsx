@@ -132,6 +132,7 @@ export function RecoverDialog({
         <input
           id="recover-since"
           type="datetime-local"
+          step={1}
           value={toLocalInput(since)}
           onChange={(event) => {
             const chosen = fromLocalInput(event.target.value);

@@ -4,13 +4,7 @@ import { useSession } from '../auth/session';
 import { ModalDialog } from '../components/modal-dialog';
 import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
-import { runBatches, type BatchOutcome } from './batches';
-
-/**
- * How many one call of POST /deliveries/retry sends at most. The API bounds every call itself;
- * a smaller batch here keeps the progress moving and Cancel prompt.
- */
-export const RETRY_BATCH = 100;
+import { MAX_RETRY_BATCH, retryBatchSize, runBatches, type BatchOutcome } from './batches';
 
 type Phase =
   { name: 'count' } | { name: 'running'; done: number } | { name: 'over'; outcome: BatchOutcome };
@@ -43,10 +37,11 @@ export function RetryFailedDialog({
 
   async function retry() {
     cancelled.current = false;
+    const batch = retryBatchSize(count?.count ?? 0);
     setPhase({ name: 'running', done: 0 });
     const outcome = await runBatches<string>(
       async (cursor) => {
-        const answer = await api.retryFailed(filter, cursor, RETRY_BATCH);
+        const answer = await api.retryFailed(filter, cursor, batch);
         return { done: answer.retried, next: answer.nextCursor };
       },
       {
@@ -129,7 +124,8 @@ export function RetryFailedDialog({
       </p>
       <p className="field-hint">
         Each is sent once more, now, with a fresh signature; no automatic retries follow. They go in
-        batches of up to {RETRY_BATCH}, and Cancel stops before the next batch.
+        batches (about a tenth of them, at most {MAX_RETRY_BATCH} a call), and Cancel stops before
+        the next batch.
       </p>
     </ModalDialog>
   );
