@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { ConfigModule } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import {
@@ -44,6 +45,8 @@ import { AdminPageModule } from './admin-page/admin-page.module';
     // A webhook command asked to read its write answers once this api's directory shows it.
     WebhookDirectoryReadYourWritesModule,
     RetryPolicyModule,
+    // GET /audit, from the audit projection the webhooks' registry hosts.
+    AuditModule,
     DeliveriesApiModule,
     AdminPageModule,
   ],

@@ -8,3 +8,8 @@ export type { RetryPolicyView } from './application/retry-policy.view';
 export { RetryPolicyModule } from './retry-policy.module';
 export { RetryPolicyFollower, RETRY_POLICY_PROJECTION } from './follower/retry-policy-follower';
 export { RetryPolicyFollowerModule } from './follower/retry-policy-follower.module';
+export { describeRetryPolicyEventForAudit } from './application/retry-policy-audit';
+export type {
+  RetryPolicyHistoryEntry,
+  RetryPolicyHistoryPage,
+} from './application/retry-policy-history';

@@ -20,3 +20,7 @@ export { GetWebhookQuery } from './queries/webhook.queries';
 export * from './read-models/projections.registry';
 export { listWebhooks } from './read-models/webhook-list.query';
 export { webhookStreamId, webhookActivityStreamId } from './application/webhook-stream';
+export { WebhookActivityLog } from './activity/webhook-activity-log';
+export * from './activity/webhook-activity.events';
+export { historyDetails } from './application/webhook-history';
+export { describeWebhookEventForAudit } from './activity/webhook-audit';

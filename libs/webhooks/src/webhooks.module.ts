@@ -1,6 +1,7 @@
 import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionHost } from '@app/event-store';
+import { WebhookActivityLog } from './activity/webhook-activity-log';
 import { WebhookCommandExecutor } from './application/webhook-command.executor';
 import { WebhookDirectoryHost } from './application/webhook-directory.host';
 import { WebhookDirectoryReadiness } from './application/webhook-directory.readiness';
@@ -46,6 +47,7 @@ import { registerWebhookProblems } from './webhook-problems';
     WebhookDirectoryHost,
     WebhookDirectoryReadiness,
     WebhookReader,
+    WebhookActivityLog,
     CreateWebhookHandler,
     UpdateWebhookHandler,
     SetWebhookStatusHandler,

@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '@app/event-store';
+import { CLOCK, EventStore, type Clock } from '@app/event-store';
+import type { RequestMetadata } from '@app/platform';
+import { WebhookActivityLog } from '../activity/webhook-activity-log';
+import { toNewActivityEvent } from '../activity/webhook-activity.events';
 import { WebhookNotFoundError } from '../domain/webhook.errors';
 import type { ListWebhooksParams } from '../read-models/webhook-list.params';
 import { WebhookDirectoryHost } from './webhook-directory.host';
-import { historyEntry, type HistoryEntry } from './webhook-history';
+import { historyPage, type HistoryEntry } from './webhook-history';
 import { WebhookRepository } from './webhook-repository';
 import { WebhookSecrets, type RevealedSecrets } from './webhook-secrets';
-import { viewOfDocument, viewOfState, type WebhookView } from './webhook.view';
+import { webhookActivityStreamId } from './webhook-stream';
+import { timesOfStream, viewOfDocument, viewOfState, type WebhookView } from './webhook.view';
 
 export interface WebhookPage {
   items: WebhookView[];
@@ -17,13 +21,14 @@ export interface WebhookPage {
 
 export interface HistoryPage {
   items: HistoryEntry[];
-  /** Pass as `after` for the next page; null on the last one. */
+  /** Pass as `after` for the next page (the last entry's position); null on the last one. */
   nextAfter: number | null;
 }
 
 /**
  * The read side: the api's in-memory webhook directory for lists and details (caught up with the
- * log's head first), the webhook's own event stream for history, as-of and the secret.
+ * log's head first), the webhook's own event stream for history, as-of and the secret, and its
+ * activity stream for the history's activity entries (and to record a reveal).
  */
 @Injectable()
 export class WebhookReader {
@@ -31,6 +36,8 @@ export class WebhookReader {
     private readonly directory: WebhookDirectoryHost,
     private readonly repository: WebhookRepository,
     private readonly secrets: WebhookSecrets,
+    private readonly store: EventStore,
+    private readonly activity: WebhookActivityLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,29 +57,65 @@ export class WebhookReader {
   async getAsOf(webhookId: string, asOf: Date): Promise<WebhookView> {
     const { state, events } = await this.repository.load(webhookId, asOf);
     if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
+    return viewOfState(state, timesOfStream(events));
+  }
+
+  /**
+   * The webhook as it was at its stream version `version` (its first `version` events), which
+   * names one state even where several events share a millisecond; 404 past its last version.
+   */
+  async getAtVersion(webhookId: string, version: number): Promise<WebhookView> {
+    const { state, events } = await this.repository.load(webhookId, { toVersion: version });
+    if (state.status === 'none' || events.at(-1)?.version !== version) {
+      throw new WebhookNotFoundError(webhookId);
+    }
     return viewOfState(state, {
       createdAt: events[0].recordedAt,
       updatedAt: events[events.length - 1].recordedAt,
     });
   }
 
-  /** O(this webhook's events): its stream, read by `streamId` equality. */
+  /**
+   * Its own events and its activity, merged in global order and paged by position (historyPage).
+   * O(this webhook's events and activity): both streams are read by `streamId` equality.
+   */
   async history(webhookId: string, after = 0, limit = 50): Promise<HistoryPage> {
-    const { events } = await this.repository.load(webhookId);
+    const [{ events }, activity] = await Promise.all([
+      this.repository.load(webhookId),
+      this.store.readStream(webhookActivityStreamId(webhookId)),
+    ]);
     if (events.length === 0) throw new WebhookNotFoundError(webhookId);
-    const page = events.filter((event) => event.version > after).slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(historyEntry),
-      nextAfter: last && last.version < events[events.length - 1].version ? last.version : null,
-    };
+    return historyPage(events, activity, after, limit);
   }
 
-  async revealSecret(webhookId: string): Promise<RevealedSecrets & { version: number }> {
+  /**
+   * The secret in full, once the reveal is recorded (SecretRevealed on the activity stream: who and
+   * when, never the secret): decrypted first, so a secret that cannot be read records nothing, and
+   * recorded before it is returned, so no secret leaves unrecorded (a failed append is a 500).
+   */
+  async revealSecret(
+    webhookId: string,
+    request: RequestMetadata,
+  ): Promise<RevealedSecrets & { version: number }> {
     const { state, version } = await this.repository.load(webhookId);
     if (state.status === 'none' || state.status === 'deleted') {
       throw new WebhookNotFoundError(webhookId);
     }
-    return { ...(await this.secrets.reveal(state, this.clock.now())), version };
+    const revealed = await this.secrets.reveal(state, this.clock.now());
+    await this.activity.record(webhookId, [
+      toNewActivityEvent(
+        {
+          type: 'SecretRevealed',
+          data: {
+            webhookId,
+            webhookVersion: version,
+            signatureScheme: state.signatureScheme,
+            previousIncluded: revealed.previous !== null,
+          },
+        },
+        request,
+      ),
+    ]);
+    return { ...revealed, version };
   }
 }

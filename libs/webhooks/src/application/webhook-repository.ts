@@ -6,6 +6,7 @@ import {
   type HandleOptions,
   type HandledCommand,
   type LoadedStream,
+  type ReadStreamOptions,
 } from '@app/event-store';
 import type { WebhookCommand, WebhookDecideContext } from '../domain/webhook.commands';
 import { webhookDecider } from '../domain/webhook.decider';
@@ -51,8 +52,10 @@ export class WebhookRepository {
     this.streams = new DeciderCommandHandler(store, storedWebhookDecider);
   }
 
-  load(webhookId: string, asOf?: Date): Promise<LoadedWebhook> {
-    return this.streams.load(webhookStreamId(webhookId), { asOf });
+  /** The webhook's stream folded: all of it, as of a time (`Date`), or up to a version. */
+  load(webhookId: string, asOf?: Date | ReadStreamOptions): Promise<LoadedWebhook> {
+    const options = asOf instanceof Date ? { asOf } : (asOf ?? {});
+    return this.streams.load(webhookStreamId(webhookId), options);
   }
 
   /** Runs a command on the stream of the webhook it names. */

@@ -191,10 +191,14 @@ export class ListWebhooksQueryDto {
   @IsIn(ENVIRONMENTS)
   environment?: string;
 
-  @ApiPropertyOptional({ enum: ['active', 'inactive'] })
+  @ApiPropertyOptional({
+    enum: ['active', 'inactive', 'deleted'],
+    description:
+      'Without it, the active and inactive webhooks; `deleted` lists the deleted ones (never in the others or in `counts`)',
+  })
   @IsOptional()
-  @IsIn(['active', 'inactive'])
-  status?: 'active' | 'inactive';
+  @IsIn(['active', 'inactive', 'deleted'])
+  status?: 'active' | 'inactive' | 'deleted';
 
   @ApiPropertyOptional({ enum: EVENT_TYPES }) @IsOptional() @IsIn(EVENT_TYPES) eventType?: string;
 
@@ -219,10 +223,25 @@ export class GetWebhookQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   asOf?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The webhook as it was at this stream version (a history entry's `version`); not with `asOf`",
+    minimum: 1,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ description: 'Entries after this stream version', default: 0 })
+  @ApiPropertyOptional({
+    description:
+      "Entries after this global position (a page's `nextAfter`). A value below 1000, which no position has, is a stream version, as before activity entries: the entries after the webhook's own event of that version",
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -145,7 +145,11 @@ export class HistoryEntryResponse {
   @ApiProperty({ type: 'integer' })
   version: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "The webhook's version at this entry: its own events' stream version; for an activity entry, the version the webhook had then (`GET /webhooks/{id}?version=` shows it)",
+  })
   position: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -168,7 +172,7 @@ export class HistoryPageResponse {
   @ApiProperty({
     type: 'integer',
     nullable: true,
-    description: 'Pass as `after`; null at the end.',
+    description: "Pass as `after`: the last entry's position; null at the end.",
   })
   nextAfter: number | null;
 }
@@ -179,6 +183,13 @@ export class PreviousSecret {
 
   @ApiPropertyOptional({ description: 'The `whpk_…` public key of an ed25519 key.' })
   publicKey?: string;
+  @ApiProperty({
+    enum: ['webhook', 'activity'],
+    description:
+      "`webhook`: an event of the webhook's own stream (it changed); `activity`: something done with it that changed nothing (a secret reveal, a manual send)",
+  })
+  source: 'webhook' | 'activity';
+
 
   @ApiProperty({ format: 'date-time' })
   validUntil: string;
@@ -203,6 +214,9 @@ export class WebhookSecretsResponse {
   })
   previous: PreviousSecret | null;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The place in the global log: orders the entries of both streams',
+  })
   version: number;
 }

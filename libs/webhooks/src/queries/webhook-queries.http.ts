@@ -1,7 +1,13 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@app/platform';
+import {
+  CurrentPrincipal,
+  RequestValidationError,
+  RequireRole,
+  requestMetadata,
+  type Principal,
+} from '@app/platform';
 import type { HistoryPage, WebhookPage } from '../application/webhook-reader';
 import type { RevealedSecrets } from '../application/webhook-secrets';
 import type { WebhookView } from '../application/webhook.view';
@@ -44,7 +50,10 @@ export class WebhookQueriesHttp {
     );
   }
 
-  /** With `asOf`, the webhook as it was then, rebuilt from its events; 404 before it existed. */
+  /**
+   * With `asOf`, the webhook as it was then, rebuilt from its events; 404 before it existed. With
+   * `version`, as it was at that stream version (one state even within a millisecond); 404 past it.
+   */
   @Get(':id')
   @RequireRole('auditor')
   @ApiOkResponse({ type: WebhookResponse })
@@ -53,14 +62,22 @@ export class WebhookQueriesHttp {
     @Query() query: GetWebhookQueryDto,
     @Res({ passthrough: true }) response: HeaderSettable,
   ): Promise<WebhookView> {
+    if (query.asOf !== undefined && query.version !== undefined) {
+      throw new RequestValidationError([
+        { field: 'version', message: 'give either asOf or version, not both' },
+      ]);
+    }
     const asOf = query.asOf ? new Date(query.asOf) : undefined;
     const view = await this.queries.execute<GetWebhookQuery, WebhookView>(
-      new GetWebhookQuery(id, asOf),
+      new GetWebhookQuery(id, asOf, query.version),
     );
     return withEtag(response, view);
   }
 
-  /** The audit trail, oldest first: who did what when; secrets never appear. */
+  /**
+   * The audit trail, oldest first: the webhook's events and its activity (reveals, manual sends)
+   * in global order, paged by position; who did what when; secrets never appear.
+   */
   @Get(':id/history')
   @RequireRole('auditor')
   @ApiOkResponse({ type: HistoryPageResponse })
@@ -73,15 +90,26 @@ export class WebhookQueriesHttp {
     );
   }
 
-  /** The signing secret in full (and the previous one while it still signs): admins only. */
+  /**
+   * The signing secret in full (and the previous one while it still signs): admins only. Each
+   * reveal is recorded (SecretRevealed in the webhook's history and the audit); the ETag is the
+   * webhook's version, which a reveal does not change.
+   */
   @Get(':id/secret')
   @RequireRole('admin')
   @ApiOkResponse({ type: WebhookSecretsResponse })
   async secret(
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: HeaderSettable,
   ): Promise<RevealedSecrets & { version: number }> {
     response.setHeader('Cache-Control', 'no-store');
-    return withEtag(response, await this.queries.execute(new RevealSecretQuery(id)));
+    return withEtag(
+      response,
+      await this.queries.execute(
+        new RevealSecretQuery(id, requestMetadata(principal, correlationId)),
+      ),
+    );
   }
 }

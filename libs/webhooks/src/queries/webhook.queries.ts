@@ -1,4 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { RequestMetadata } from '@app/platform';
 import type { RevealedSecrets } from '../application/webhook-secrets';
 import { WebhookReader, type HistoryPage, type WebhookPage } from '../application/webhook-reader';
 import type { WebhookView } from '../application/webhook.view';
@@ -22,13 +23,16 @@ export class GetWebhookQuery {
   constructor(
     readonly webhookId: string,
     readonly asOf?: Date,
+    /** The webhook at this stream version (exclusive with `asOf`). */
+    readonly version?: number,
   ) {}
 }
 
 @QueryHandler(GetWebhookQuery)
 export class GetWebhookHandler implements IQueryHandler<GetWebhookQuery, WebhookView> {
   constructor(private readonly reader: WebhookReader) {}
-  execute({ webhookId, asOf }: GetWebhookQuery): Promise<WebhookView> {
+  execute({ webhookId, asOf, version }: GetWebhookQuery): Promise<WebhookView> {
+    if (version !== undefined) return this.reader.getAtVersion(webhookId, version);
     return asOf ? this.reader.getAsOf(webhookId, asOf) : this.reader.get(webhookId);
   }
 }
@@ -52,8 +56,12 @@ export class GetWebhookHistoryHandler implements IQueryHandler<
   }
 }
 
+/** A read that records itself: the reveal is appended to the webhook's activity (who, when). */
 export class RevealSecretQuery {
-  constructor(readonly webhookId: string) {}
+  constructor(
+    readonly webhookId: string,
+    readonly request: RequestMetadata,
+  ) {}
 }
 
 @QueryHandler(RevealSecretQuery)
@@ -62,8 +70,11 @@ export class RevealSecretHandler implements IQueryHandler<
   RevealedSecrets & { version: number }
 > {
   constructor(private readonly reader: WebhookReader) {}
-  execute({ webhookId }: RevealSecretQuery): Promise<RevealedSecrets & { version: number }> {
-    return this.reader.revealSecret(webhookId);
+  execute({
+    webhookId,
+    request,
+  }: RevealSecretQuery): Promise<RevealedSecrets & { version: number }> {
+    return this.reader.revealSecret(webhookId, request);
   }
 }
 

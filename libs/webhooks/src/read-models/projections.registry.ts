@@ -1,4 +1,7 @@
+import { AUDIT_PROJECTION, AuditProjection, type AuditDescriber } from '@app/audit';
 import type { DurableProjection, ProjectionHost, UpcasterDefinition } from '@app/event-store';
+import { describeRetryPolicyEventForAudit } from '@app/retry-policy';
+import { describeWebhookEventForAudit } from '../activity/webhook-audit';
 import { WEBHOOK_UPCASTERS } from '../domain/webhook.upcasters';
 import { WEBHOOK_LIST_PROJECTION, WebhookListProjection } from './webhook-list.projection';
 
@@ -13,7 +16,18 @@ import { WEBHOOK_LIST_PROJECTION, WebhookListProjection } from './webhook-list.p
  */
 export const DURABLE_PROJECTIONS: Readonly<Record<string, () => DurableProjection>> = {
   [WEBHOOK_LIST_PROJECTION]: () => new WebhookListProjection(),
+  [AUDIT_PROJECTION]: () => new AuditProjection(AUDIT_DESCRIBERS),
 };
+
+/**
+ * What the audit (`GET /audit`) records: every aggregate's events, each read by the library that
+ * owns them (the webhooks and their activity streams, the retry-policy setting). An aggregate whose
+ * actions are to be audited adds its describer here.
+ */
+export const AUDIT_DESCRIBERS: readonly AuditDescriber[] = [
+  describeWebhookEventForAudit,
+  describeRetryPolicyEventForAudit,
+];
 
 /**
  * Every aggregate's upcasters: what every reader of the event log applies, so that the apps

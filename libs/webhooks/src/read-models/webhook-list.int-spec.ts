@@ -113,6 +113,9 @@ describe('Webhook list read model on the real database', () => {
     expect(byUrl.items.map((item) => item._id)).toEqual(['c']);
     const regexChars = await listWebhooks(collection, { search: '.*', limit: 10 });
     expect(regexChars.total).toBe(0);
+    const deleted = await listWebhooks(collection, { status: 'deleted', limit: 10 });
+    expect(deleted.items.map((item) => item._id)).toEqual(['d']);
+    expect(deleted).toMatchObject({ total: 1, counts: { active: 2, inactive: 1 } });
 
     const first = await listWebhooks(collection, { sort: 'updatedAt', limit: 2 });
     expect(first.items.map((item) => item._id)).toEqual(['a', 'b']);

@@ -134,6 +134,8 @@ describe('WebhookDirectory against the durable read model', () => {
     { search: '\u{1F600}' },
     { search: '.*' },
     { search: 'moved', status: 'inactive' },
+    { status: 'deleted' },
+    { status: 'deleted', environment: 'staging' },
   ];
 
   it.each(filters.flatMap((filter) => [{ ...filter }, { ...filter, sort: 'updatedAt' as const }]))(

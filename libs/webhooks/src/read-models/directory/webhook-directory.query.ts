@@ -33,11 +33,14 @@ export function listFromOrders(orders: WebhookOrders, params: ListWebhooksParams
   const matches = baseFilter(params);
   const items: WebhookListDocument[] = [];
   const counts = { active: 0, inactive: 0 };
+  let deleted = 0;
   for (let index = 0; index < order.length; index++) {
     const webhook = order.at(index);
-    if (webhook.status === 'deleted' || !matches(webhook)) continue;
-    counts[webhook.status]++;
-    if (params.status && webhook.status !== params.status) continue;
+    if (!matches(webhook)) continue;
+    // Deleted webhooks are listed only when asked for, and never counted with the live ones.
+    if (webhook.status === 'deleted') deleted++;
+    else counts[webhook.status]++;
+    if (params.status ? webhook.status !== params.status : webhook.status === 'deleted') continue;
     if (index >= start && items.length <= params.limit) items.push(webhook);
   }
   const hasMore = items.length > params.limit;
@@ -45,7 +48,12 @@ export function listFromOrders(orders: WebhookOrders, params: ListWebhooksParams
   const last = shown[shown.length - 1];
   return {
     items: shown,
-    total: params.status ? counts[params.status] : counts.active + counts.inactive,
+    total:
+      params.status === 'deleted'
+        ? deleted
+        : params.status
+          ? counts[params.status]
+          : counts.active + counts.inactive,
     counts,
     nextCursor: hasMore && last ? encodeCursor(sort, last) : null,
   };
