@@ -142,15 +142,25 @@ export class HistoryEntryResponse {
   @ApiProperty({ example: 'WebhookCreated' })
   type: string;
 
-  @ApiProperty({ type: 'integer' })
-  version: number;
-
   @ApiProperty({
     type: 'integer',
     description:
       "The webhook's version at this entry: its own events' stream version; for an activity entry, the version the webhook had then (`GET /webhooks/{id}?version=` shows it)",
   })
+  version: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'The place in the global log: orders the entries of both streams',
+  })
   position: number;
+
+  @ApiProperty({
+    enum: ['webhook', 'activity'],
+    description:
+      "`webhook`: an event of the webhook's own stream (it changed); `activity`: something done with it that changed nothing (a secret reveal, a manual send)",
+  })
+  source: 'webhook' | 'activity';
 
   @ApiProperty({ format: 'date-time' })
   at: string;
@@ -183,13 +193,6 @@ export class PreviousSecret {
 
   @ApiPropertyOptional({ description: 'The `whpk_…` public key of an ed25519 key.' })
   publicKey?: string;
-  @ApiProperty({
-    enum: ['webhook', 'activity'],
-    description:
-      "`webhook`: an event of the webhook's own stream (it changed); `activity`: something done with it that changed nothing (a secret reveal, a manual send)",
-  })
-  source: 'webhook' | 'activity';
-
 
   @ApiProperty({ format: 'date-time' })
   validUntil: string;
@@ -214,9 +217,6 @@ export class WebhookSecretsResponse {
   })
   previous: PreviousSecret | null;
 
-  @ApiProperty({
-    type: 'integer',
-    description: 'The place in the global log: orders the entries of both streams',
-  })
+  @ApiProperty({ type: 'integer' })
   version: number;
 }
