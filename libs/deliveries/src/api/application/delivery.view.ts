@@ -7,6 +7,7 @@ import type {
   DeliveryStatus,
 } from '../../storage/delivery.documents';
 import { redactSignatures } from '../../signing/signature-redaction';
+import { isRequested } from './queue-entries';
 
 /** A delivery in a list: what happened last, never the payload nor the attempts' details. */
 export interface DeliveryListItem {
@@ -64,7 +65,7 @@ export function listItemOf(
   coming?: DeliveryQueueDocument,
 ): DeliveryListItem {
   const finished = summary.status === 'succeeded' || summary.status === 'failed';
-  const requested = coming !== undefined && coming.attempt > summary.attemptCount;
+  const requested = coming !== undefined && isRequested(summary, coming);
   const status: DeliveryStatus = requested && finished ? 'pending' : summary.status;
   const nextAttemptAt = requested ? coming.dueAt : summary.nextAttemptAt;
   const last = summary.lastAttempt;

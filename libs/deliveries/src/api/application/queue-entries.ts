@@ -46,6 +46,14 @@ export function requestedAttempt(
   });
 }
 
+/** Whether an attempt after the delivery's last is queued already (a re-send asked for). */
+export function isRequested(
+  delivery: Pick<DeliveryDocument, 'attemptCount'>,
+  coming: Pick<DeliveryQueueDocument, 'attempt'> | undefined,
+): boolean {
+  return coming !== undefined && coming.attempt > delivery.attemptCount;
+}
+
 /** A fresh id per test, so every test is a delivery of its own (ids are derived from event ids). */
 export function testEventId(): string {
   return `evt_test_${randomBytes(12).toString('base64url')}`;

@@ -6,7 +6,7 @@ import {
 } from '../../commands/retry-failed-deliveries/failed-deliveries.filter';
 import { DeliveryQueueRepository } from '../../delivery-queue.repository';
 import { DeliveryRepository } from '../../delivery.repository';
-import { isRequested } from '../preview-recovery/preview-recovery.handler';
+import { isRequested } from '../../application/queue-entries';
 import { CountFailedDeliveriesQuery } from './count-failed-deliveries.query';
 
 export interface FailedDeliveriesCount {

@@ -1,6 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DeliveryDocument } from '../../../storage/delivery.documents';
 import { LiveWebhooks } from '../../application/live-webhooks';
+import { isRequested } from '../../application/queue-entries';
 import { MAX_RECOVERED_PER_CALL } from '../../commands/recover-deliveries/recover-deliveries.handler';
 import { DeliveryQueueRepository } from '../../delivery-queue.repository';
 import { DeliveryRepository } from '../../delivery.repository';
@@ -56,12 +57,4 @@ export class PreviewRecoveryHandler implements IQueryHandler<
       maxPerCall: MAX_RECOVERED_PER_CALL,
     };
   }
-}
-
-/** Whether an attempt after the delivery's last is queued already (a re-send asked for). */
-export function isRequested(
-  delivery: DeliveryDocument,
-  coming: { attempt: number } | undefined,
-): boolean {
-  return coming !== undefined && coming.attempt > delivery.attemptCount;
 }
