@@ -130,6 +130,11 @@ export function renderPayloadsMarkdown(): string {
         'appear at any level at any time, and ingest lets them through. Ignore what you do not know. ' +
         'Removing or retyping a field is a breaking change and gets a new event type.',
       '- `actor` (who did it: a `user`, an `api_key` or the `system`) is present when known.',
+      '- **Operational events** (`webhook.paused`, `delivery.failed`) come from the webhooks ' +
+        'service itself, not from a platform service, and are delivered like the others. Their ids ' +
+        'are derived from the fact (`evt_paused_<webhook id>_<version>`, `evt_failed_<delivery id>`), ' +
+        'so one pause or failure is one event, and `delivery.failed` is never sent about a delivery ' +
+        'of a `delivery.failed` event (see [event contract](event-contract.md#operational-events)).',
     ].join('\n'),
     ...groups.flatMap(({ group, eventTypes }) => [
       `## ${group}`,

@@ -39,7 +39,8 @@ describe('event types API: the catalogue with each type data schema and example'
 
     expect(status).toBe(200);
     const types = body.flatMap((group: { eventTypes: string[] }) => group.eventTypes);
-    expect(types).toHaveLength(21);
+    expect(types).toHaveLength(23);
+    expect(types.slice(-2)).toEqual(['webhook.paused', 'delivery.failed']);
     const ajv = new Ajv2020({ allowUnionTypes: true });
     addFormats(ajv);
     for (const group of body) {
@@ -53,7 +54,7 @@ describe('event types API: the catalogue with each type data schema and example'
     }
   });
 
-  it.each(['license.activated', 'telemetry.flagged', 'webhook.test'])(
+  it.each(['license.activated', 'telemetry.flagged', 'delivery.failed', 'webhook.test'])(
     'given the type %s, when read alone, then it is its group, description, schema and example',
     async (type) => {
       const { status, body } = await get(`/event-types/${type}`);
@@ -63,8 +64,12 @@ describe('event types API: the catalogue with each type data schema and example'
         EVENT_DATA_SCHEMAS[type as keyof typeof EVENT_DATA_SCHEMAS];
       expect(body).toEqual({
         type,
-        group:
-          type === 'webhook.test' ? 'Test' : type.startsWith('license') ? 'License' : 'Telemetry',
+        group: {
+          'license.activated': 'License',
+          'telemetry.flagged': 'Telemetry',
+          'delivery.failed': 'Operational',
+          'webhook.test': 'Test',
+        }[type],
         description,
         schema,
         example,

@@ -127,7 +127,7 @@ describe('the OpenAPI document the api serves (running api)', () => {
     }
   });
 
-  it('has a webhooks entry for each of the 22 event types, with the envelope and the signature headers', () => {
+  it('has a webhooks entry for each of the 24 event types, with the envelope and the signature headers', () => {
     expect(Object.keys(document.webhooks).sort()).toEqual([...EVENT_TYPES, 'webhook.test'].sort());
     const entry = document.webhooks['license.activated'].post;
     expect(entry.parameters?.map((parameter) => parameter.name)).toEqual(

@@ -61,8 +61,9 @@ describe('webhook management API (running api, real database)', () => {
       'Product',
       'Contract',
       'Telemetry',
+      'Operational',
     ]);
-    expect(body.flatMap((group: { eventTypes: string[] }) => group.eventTypes)).toHaveLength(21);
+    expect(body.flatMap((group: { eventTypes: string[] }) => group.eventTypes)).toHaveLength(23);
   });
 
   it('serves its OpenAPI description at /api/docs, without a token', async () => {

@@ -211,6 +211,22 @@ const reading = {
   },
 };
 
+/** The paused webhook, as `webhook.paused` names it. */
+const pausedWebhook = {
+  type: 'object',
+  description: 'The webhook that was paused, as it was when paused.',
+  required: ['id', 'name', 'url', 'environment'],
+  properties: {
+    id: text('The webhook id.'),
+    name: text('Its name.'),
+    url: { type: 'string', format: 'uri', description: 'Its endpoint.' },
+    environment: {
+      enum: ['production', 'staging', 'development'],
+      description: 'The environment it listens to (the event\u2019s environment too).',
+    },
+  },
+};
+
 const schema = (
   type: DescribedEventType,
   required: string[],
@@ -615,6 +631,101 @@ export const EVENT_DATA_SCHEMAS: Readonly<Record<DescribedEventType, EventDataSc
       },
       readings: [{ metric: 'active_users', value: 31, unit: 'count' }],
       flaggedAt: '2026-11-27T11:00:05Z',
+    },
+  },
+  'webhook.paused': {
+    description:
+      'Operational: the webhooks service paused a webhook on its own (its endpoint answered 410 Gone, ' +
+      'or every attempt failed for `DELIVERY_DISABLE_AFTER_HOURS`). Sent to the active webhooks of the ' +
+      'paused one\u2019s environment subscribed to it (never to the paused one), e.g. to alert a team; ' +
+      'an admin resumes it by activating it again.',
+    schema: schema('webhook.paused', ['webhook', 'kind', 'reason', 'pausedAt'], {
+      webhook: pausedWebhook,
+      kind: text(
+        'Which rule paused it: `gone` (the endpoint answered 410 Gone) or `failing` (every attempt ' +
+          'failed for `DELIVERY_DISABLE_AFTER_HOURS`); more may come.',
+      ),
+      reason: text('Why, in words, as the webhook\u2019s history records it.'),
+      pausedAt: time('When it was paused.'),
+    }),
+    example: {
+      webhook: {
+        id: '7d9e4c1a-2b3f-4e5d-8a6b-9c0d1e2f3a4b',
+        name: 'CRM sync',
+        url: 'https://crm.acme.example/hooks/licenses',
+        environment: 'production',
+      },
+      kind: 'gone',
+      reason: 'the endpoint answered 410 Gone',
+      pausedAt: '2026-11-27T11:04:12.481Z',
+    },
+  },
+  'delivery.failed': {
+    description:
+      'Operational: a delivery failed for good, every attempt of the retry policy having failed. Sent to ' +
+      'the active webhooks of the delivery\u2019s environment subscribed to it. Never sent about a ' +
+      'delivery of a `delivery.failed` event, so a failing alert endpoint cannot start a chain.',
+    schema: schema('delivery.failed', ['delivery', 'webhook', 'event', 'failedAt'], {
+      delivery: {
+        type: 'object',
+        description: 'The delivery that failed.',
+        required: ['id', 'attempts', 'lastResponseStatus', 'lastError'],
+        properties: {
+          id: text('The delivery id, as `GET /deliveries/:id` takes it.'),
+          attempts: { type: 'integer', minimum: 1, description: 'Attempts made.' },
+          lastResponseStatus: {
+            type: ['integer', 'null'],
+            minimum: 100,
+            maximum: 599,
+            description: 'The HTTP status of the last attempt; `null` when no response arrived.',
+          },
+          lastError: {
+            type: ['string', 'null'],
+            description:
+              'Why the last attempt failed, in words (e.g. a timeout); `null` if unknown.',
+          },
+        },
+      },
+      webhook: {
+        type: 'object',
+        description: 'The webhook it was for.',
+        required: ['id', 'name', 'url'],
+        properties: {
+          id: text('The webhook id.'),
+          name: text('Its name.'),
+          url: {
+            type: 'string',
+            format: 'uri',
+            description: 'The endpoint the last attempt went to.',
+          },
+        },
+      },
+      event: {
+        type: 'object',
+        description:
+          'The event that was not delivered (`GET /deliveries?eventId=` finds its deliveries).',
+        required: ['id', 'type'],
+        properties: {
+          id: text('The event id.'),
+          type: text('The event type.'),
+        },
+      },
+      failedAt: time('When the last attempt was made.'),
+    }),
+    example: {
+      delivery: {
+        id: 'dlv_q3X9vT2mK8pL4nR7sW1yZA',
+        attempts: 8,
+        lastResponseStatus: 503,
+        lastError: 'HTTP 503 Service Unavailable',
+      },
+      webhook: {
+        id: '7d9e4c1a-2b3f-4e5d-8a6b-9c0d1e2f3a4b',
+        name: 'CRM sync',
+        url: 'https://crm.acme.example/hooks/licenses',
+      },
+      event: { id: 'evt_01JA5H9Q2W7E4R1T', type: 'license.created' },
+      failedAt: '2026-11-27T19:32:40.117Z',
     },
   },
   'webhook.test': {

@@ -34,6 +34,12 @@ export const EVENT_CATALOGUE = [
     group: 'Telemetry',
     eventTypes: ['telemetry.received', 'telemetry.flagged'],
   },
+  {
+    // Emitted by the webhooks service itself (the delivery worker), not by a platform service:
+    // a webhook paused automatically, a delivery whose retries are exhausted (docs/event-contract.md).
+    group: 'Operational',
+    eventTypes: ['webhook.paused', 'delivery.failed'],
+  },
 ] as const;
 
 export type EventTypeGroup = (typeof EVENT_CATALOGUE)[number]['group'];
