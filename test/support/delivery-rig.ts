@@ -35,7 +35,8 @@ export interface DeliveryRig {
   /** The in-process worker; absent when started with `worker: false`. */
   worker?: TestApp;
   receiver: Receiver;
-  topics: { activations: string; licenses: string; deadLetter: string };
+  /** `operational`: where the worker publishes webhook.paused and delivery.failed (and reads them). */
+  topics: { activations: string; licenses: string; operational: string; deadLetter: string };
   /** The environment the apps were started with (to start another worker like them). */
   env: Record<string, string>;
   call(
@@ -61,6 +62,7 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
   const topics = {
     activations: `e2e.${suffix}.activations`,
     licenses: `e2e.${suffix}.licenses`,
+    operational: `e2e.${suffix}.webhooks`,
     deadLetter: `e2e.${suffix}.dead-letter`,
   };
   const receiver = await startReceiver({ https: true });
@@ -71,6 +73,7 @@ export async function startDeliveryRig(options: RigOptions): Promise<DeliveryRig
     // The api encrypts webhook secrets and the worker decrypts them: one key for both.
     SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     KAFKA_TOPICS: `${topics.activations},${topics.licenses}`,
+    KAFKA_OPERATIONAL_TOPIC: topics.operational,
     KAFKA_DEAD_LETTER_TOPIC: topics.deadLetter,
     KAFKA_CONSUMER_GROUP: `e2e-${suffix}`,
     DELIVERY_ALLOWED_CIDRS: '127.0.0.1/32',

@@ -11,6 +11,11 @@ export class AppConfig {
   /** True when KAFKA_BROKERS was unset and the embedded local Kafka is used. */
   embeddedKafka: boolean;
   kafkaTopics: string[];
+  /**
+   * Where the worker publishes its operational events (`webhook.paused`, `delivery.failed`), and
+   * which it consumes beside `kafkaTopics`, so they are delivered like any platform event.
+   */
+  kafkaOperationalTopic: string;
   kafkaDeadLetterTopic: string;
   kafkaClientId: string;
   /** KAFKA_SSL=true: TLS to the brokers, with the PEM files read at start-up; undefined: plain TCP. */

@@ -64,6 +64,11 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_OPERATIONAL_TOPIC must be a topic name' })
+  KAFKA_OPERATIONAL_TOPIC?: string;
+
+  @IsOptional()
+  @IsString()
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'KAFKA_DEAD_LETTER_TOPIC must be a topic name' })
   KAFKA_DEAD_LETTER_TOPIC?: string;
 

@@ -98,6 +98,7 @@ export function loadConfig(
     ),
     embeddedKafka: vars.KAFKA_BROKERS === undefined,
     kafkaTopics: vars.KAFKA_TOPICS ? list(vars.KAFKA_TOPICS) : DEFAULT_KAFKA_TOPICS,
+    kafkaOperationalTopic: vars.KAFKA_OPERATIONAL_TOPIC ?? 'platform.webhooks',
     kafkaDeadLetterTopic: vars.KAFKA_DEAD_LETTER_TOPIC ?? 'webhooks.dead-letter',
     kafkaClientId: vars.KAFKA_CLIENT_ID ?? 'lmp-webhooks',
     ...kafkaSecurity,

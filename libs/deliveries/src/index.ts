@@ -30,6 +30,16 @@ export { signWebhook } from './signing/webhook-signature';
 export { ATTEMPT_SENDER, type AttemptSender } from './engine/attempt-sender';
 export { EndpointHealth, DELIVERY_WORKER_ACTOR } from './engine/endpoint-health';
 export { AttemptRunner } from './engine/attempt-runner';
+export { AttemptConsequences } from './engine/attempt-consequences';
+export {
+  announcesFailureOf,
+  deliveryFailedEvent,
+  failedEventId,
+  pausedEventId,
+  webhookPausedEvent,
+  DELIVERY_FAILED,
+  WEBHOOK_PAUSED,
+} from './domain/operational-events';
 export { SigningSecrets } from './engine/signing-secrets';
 export { DeliveryEngine } from './engine/delivery-engine';
 export { DeliveryIntake } from './engine/delivery-intake';

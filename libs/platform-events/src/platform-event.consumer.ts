@@ -153,17 +153,17 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
     await this.consumer.connect();
     // From the beginning for a new group: events published before the first worker ever started
     // are delivered too. An existing group resumes from its committed offsets.
-    await this.consumer.subscribe({ topics: this.config.kafkaTopics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: consumedTopics(this.config), fromBeginning: true });
     if (this.stopping.signal.aborted) return;
     this.commitTimer ??= setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, this.config.kafkaTopics.length),
+      partitionsConsumedConcurrently: Math.max(1, consumedTopics(this.config).length),
       eachBatch: (payload) => this.consumeBatch(payload),
     });
     this.logger.log(
-      `consuming ${this.config.kafkaTopics.join(', ')} as group ${this.config.kafkaConsumerGroup}`,
+      `consuming ${consumedTopics(this.config).join(', ')} as group ${this.config.kafkaConsumerGroup}`,
     );
   }
 
@@ -179,7 +179,7 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
     this.stopping.abort();
     this.deadLetters.stop();
     try {
-      this.consumer.pause(this.config.kafkaTopics.map((topic) => ({ topic })));
+      this.consumer.pause(consumedTopics(this.config).map((topic) => ({ topic })));
     } catch {
       // Not running (never started, or crashed): nothing is being read.
     }
@@ -196,7 +196,7 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const wanted = [...this.config.kafkaTopics, this.config.kafkaDeadLetterTopic];
+      const wanted = [...consumedTopics(this.config), this.config.kafkaDeadLetterTopic];
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((topic) => !existing.has(topic));
       if (missing.length === 0) return;
@@ -311,4 +311,14 @@ export class PlatformEventConsumer implements OnApplicationBootstrap, OnApplicat
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The platform topics and the operational one, where the worker publishes its own events
+ * (`webhook.paused`, `delivery.failed`) to have them delivered like the platform's.
+ */
+export function consumedTopics(
+  config: Pick<AppConfig, 'kafkaTopics' | 'kafkaOperationalTopic'>,
+): string[] {
+  return [...new Set([...config.kafkaTopics, config.kafkaOperationalTopic])];
 }

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from '@app/config';
 import {
   ATTEMPT_SENDER,
+  AttemptConsequences,
   AttemptRunner,
   DeliveryEngine,
   DeliveryIntake,
@@ -14,6 +15,7 @@ import {
   RetentionMetrics,
   SigningSecrets,
 } from '@app/deliveries';
+import { PlatformEventPublisher } from '@app/platform-events';
 import { RetryPolicyFollowerModule } from '@app/retry-policy';
 import { WebhookCommandsModule, WebhookSecretsModule } from '@app/webhooks';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -21,7 +23,8 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 /**
  * The delivery side of the worker: matches platform events to webhooks (SubscriptionsModule), makes
  * and records attempts with the retry policy it follows from the event store, and pauses failing
- * webhooks through their own command (WebhookCommandsModule); prunes what retention lets go.
+ * webhooks through their own command (WebhookCommandsModule), announcing pauses and exhausted
+ * deliveries as operational platform events; prunes what retention lets go.
  */
 @Module({
   imports: [
@@ -38,7 +41,10 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
       useFactory: (config: AppConfig) => HttpSender.fromConfig(config),
     },
     DeliveryMetrics,
+    // The worker's own events (webhook.paused, delivery.failed), to the operational topic.
+    PlatformEventPublisher,
     EndpointHealth,
+    AttemptConsequences,
     SigningSecrets,
     AttemptRunner,
     DeliveryEngine,

@@ -11,7 +11,6 @@ import type { AttemptSender } from './attempt-sender';
 import type { DeliveryJob } from './delivery-job';
 import type { DeliveryMetrics } from './delivery-metrics';
 import type { AttemptRecord, DeliveryRecorder } from './delivery-recorder';
-import type { EndpointHealth } from './endpoint-health';
 import { SigningSecrets } from './signing-secrets';
 
 const keyA = { id: 'kA', key: randomBytes(32) };
@@ -76,7 +75,6 @@ async function runnerFor(
       return Promise.resolve();
     },
   } as unknown as DeliveryRecorder;
-  const noop = () => Promise.resolve();
   const runner = new AttemptRunner(
     { lookup: () => ({ status: 'active', target }) } as unknown as SubscriptionIndex,
     new SigningSecrets(new WebhookSecrets(new SecretBox(SecretsKeyring.of(...ring)), store, clock)),
@@ -84,12 +82,12 @@ async function runnerFor(
     {
       current: () => ({ retryIntervalsSeconds: [60], jitter: 0 }),
     } as unknown as RetryPolicyFollower,
-    { succeeded: noop, failed: noop, pause: noop } as unknown as EndpointHealth,
     Object.assign(new AppConfig(), { deliveryMaxRetryAfterSeconds: 3600 }),
     {
       attempted: () => undefined,
       retriesScheduled: { inc: () => undefined },
       finished: { inc: () => undefined },
+      exhausted: { inc: () => undefined },
     } as unknown as DeliveryMetrics,
     clock,
   );

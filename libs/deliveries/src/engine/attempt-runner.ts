@@ -13,7 +13,7 @@ import { ATTEMPT_SENDER, type AttemptSender } from './attempt-sender';
 import type { DeliveryJob } from './delivery-job';
 import { DeliveryMetrics } from './delivery-metrics';
 import type { AttemptRecord, DeliveryRecorder } from './delivery-recorder';
-import { EndpointHealth } from './endpoint-health';
+import { FAILURE_REASONS } from './attempt-consequences';
 import { SigningSecrets } from './signing-secrets';
 
 /**
@@ -27,16 +27,10 @@ export class WebhookNotKnownYetError extends Error {
   }
 }
 
-/** The words a failed delivery's record gives for why it ended. */
-const FAILURE_REASONS: Record<Extract<NextStep, { status: 'failed' }>['reason'], string> = {
-  exhausted: 'every attempt of the retry policy failed',
-  gone: 'the endpoint answered 410 Gone',
-  manual: 'the requested attempt failed',
-};
-
 /**
  * Makes one attempt of a delivery: sign, send, decide what comes next (done, failed for good, or a
- * retry on the policy's schedule), and record it (DeliveryRecorder). The webhook's URL and
+ * retry on the policy's schedule), and record it (DeliveryRecorder), which also sets off what the
+ * attempt means for its endpoint and the operational events (AttemptConsequences). The webhook's URL and
  * secrets are taken as they are at the moment of the attempt, so a retry after an edit goes to
  * the new URL, and during a rotation's grace window the request carries both signatures.
  *
@@ -50,7 +44,6 @@ export class AttemptRunner {
     private readonly secrets: SigningSecrets,
     @Inject(ATTEMPT_SENDER) private readonly sender: AttemptSender,
     private readonly retryPolicy: RetryPolicyFollower,
-    private readonly health: EndpointHealth,
     private readonly config: AppConfig,
     private readonly metrics: DeliveryMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -114,7 +107,7 @@ export class AttemptRunner {
     });
     if (next.status === 'retrying') this.metrics.retriesScheduled.inc();
     else this.metrics.finished.inc({ status: next.status });
-    await this.updateHealth(job.webhookId, result, done);
+    if (next.status === 'failed' && next.reason === 'exhausted') this.metrics.exhausted.inc();
   }
 
   private nextStep(job: DeliveryJob, result: SendResult, target: WebhookTarget): NextStep {
@@ -172,21 +165,6 @@ export class AttemptRunner {
       scheduledAttempts: job.scheduledAttempts,
     });
     this.metrics.finished.inc({ status: 'failed' });
-  }
-
-  private async updateHealth(webhookId: string, result: SendResult, now: Date): Promise<void> {
-    switch (result.outcome) {
-      case 'succeeded':
-        return this.health.succeeded(webhookId, now);
-      case 'gone':
-        return this.health.pause(webhookId, 'the endpoint answered 410 Gone');
-      case 'failed':
-        return this.health.failed(webhookId, result.error ?? 'failed', now);
-      default: {
-        const unreachable: never = result.outcome;
-        throw new Error(`unknown outcome ${String(unreachable)}`);
-      }
-    }
   }
 }
 

@@ -43,6 +43,7 @@ import {
 import { fileUnlanedEntries } from '../storage/queue-layout-upgrade';
 import { MongoQueueStore, type QueueCollections } from '../storage/queue-store';
 import { retryTransient } from '../storage/transient-retry';
+import { AttemptConsequences } from './attempt-consequences';
 import { AttemptRunner } from './attempt-runner';
 import { DeliveryClaims, type ClaimHandle } from './delivery-claims';
 import { DeliveryDispatcher } from './delivery-dispatcher';
@@ -90,6 +91,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly runner: AttemptRunner,
+    consequences: AttemptConsequences,
     @Inject(DATABASE_CONNECTION) connection: Connection,
     private readonly config: AppConfig,
     private readonly index: SubscriptionIndex,
@@ -128,6 +130,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
       this.claims,
       this.directory,
       signal,
+      consequences,
     );
     this.rateLimiter = new SharedRateLimiter(
       connection.collection<RateSlotDocument>(DELIVERY_RATE_SLOTS_COLLECTION),

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PAUSE_KINDS } from '@app/webhooks';
 import type { SendResult } from '../sending/http-sender';
 
 /**
  * What operators watch on a worker's `/metrics`: attempts by outcome and their durations, finished
  * deliveries, retries and parked work, platform events taken in, repeated or dead-lettered, and
- * the work held in memory. Labels are fixed sets (outcome, status), never ids or URLs.
+ * the work held in memory, webhooks paused automatically and deliveries whose retries ran out.
+ * Labels are fixed sets (outcome, status, kind), never ids or URLs.
  */
 @Injectable()
 export class DeliveryMetrics {
@@ -13,6 +15,8 @@ export class DeliveryMetrics {
   readonly attemptSeconds: Histogram;
   readonly finished: Counter<'status'>;
   readonly retriesScheduled: Counter;
+  readonly exhausted: Counter;
+  readonly paused: Counter<'kind'>;
   readonly parked: Counter;
   readonly eventsAccepted: Counter;
   readonly eventsRepeated: Counter;
@@ -47,6 +51,19 @@ export class DeliveryMetrics {
       help: 'Failed attempts followed by a scheduled retry',
       registers,
     });
+    this.exhausted = new Counter({
+      name: 'webhook_deliveries_exhausted_total',
+      help: 'Deliveries failed for good because every attempt of the retry policy failed',
+      registers,
+    });
+    this.paused = new Counter({
+      name: 'webhooks_paused_total',
+      help: 'Webhooks paused automatically, by kind (gone: 410 Gone; failing: failing for too long)',
+      labelNames: ['kind'],
+      registers,
+    });
+    // Every kind shows from the start (at 0), so a rate over it needs no first pause.
+    for (const kind of PAUSE_KINDS) this.paused.inc({ kind }, 0);
     this.parked = new Counter({
       name: 'webhook_deliveries_parked_total',
       help: 'Deliveries moved from memory to the delivery queue because their endpoint was busy',

@@ -45,6 +45,16 @@ export interface RecorderCollections {
   deliveries: Collection<StoredDelivery>;
 }
 
+/**
+ * What a recorded attempt sets off beyond its delivery (AttemptConsequences: the endpoint's
+ * health, pauses and the operational events), run inside `follow`, so a repeated step repeats it.
+ */
+export interface AttemptFollowUp {
+  followed(job: DeliveryJob, attempt: DeliveryAttemptDocument): Promise<void>;
+}
+
+const NO_FOLLOW_UP: AttemptFollowUp = { followed: () => Promise.resolve() };
+
 const BATCHING: BatchInserterOptions = { maxBatch: 200, lingerMs: 5, maxConcurrentFlushes: 4 };
 
 /**
@@ -75,6 +85,7 @@ export class DeliveryRecorder {
     private readonly claims: DeliveryClaims,
     private readonly directory: SlotDirectoryWriter,
     private readonly signal: AbortSignal,
+    private readonly followUp: AttemptFollowUp = NO_FOLLOW_UP,
   ) {
     this.attemptInserts = new BatchInserter(collections.attempts, BATCHING);
     this.queueInserts = new BatchInserter(collections.queue, BATCHING);
@@ -121,13 +132,17 @@ export class DeliveryRecorder {
   }
 
   /**
-   * Writes what follows a recorded attempt: the next attempt's entry, the summary, and the
-   * removal of the queue entry and claims it was made from. Idempotent.
+   * Writes what follows a recorded attempt: the next attempt's entry, what the attempt sets off
+   * (the follow-up: health, pauses, operational events), the summary, and the removal of the queue
+   * entry and claims it was made from. Idempotent. The follow-up comes before the summary: a
+   * Kafka-fed delivery whose summary is written is not followed again after a crash, so whatever
+   * must be redone after one (an announcement not yet out) has to be done by then.
    */
   async follow(job: DeliveryJob, attempt: DeliveryAttemptDocument): Promise<void> {
     if (attempt.outcome.status === 'retrying') {
       await this.insertQueued(nextAttemptEntry(job, attempt));
     }
+    await this.followUp.followed(job, attempt);
     await this.writeSummary(job, summaryAfter(job, attempt));
     if (job.origin.kind === 'queue') await this.clearAttempt(job.id, attempt.number);
   }

@@ -5,7 +5,10 @@ import type { Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
 import { AppConfig } from '@app/config';
 import { DATABASE_CONNECTION } from '@app/platform';
-import { PauseWebhookCommand } from '@app/webhooks';
+import { PlatformEventNotPublishedError, PlatformEventPublisher } from '@app/platform-events';
+import { PauseWebhookCommand, type PauseKind, type PauseOutcome } from '@app/webhooks';
+import { webhookPausedEvent } from '../domain/operational-events';
+import { DeliveryMetrics } from './delivery-metrics';
 import {
   ENDPOINT_FAILURES_COLLECTION,
   type EndpointFailureDocument,
@@ -34,12 +37,15 @@ interface Known {
  * detail), once its every attempt has failed for DELIVERY_DISABLE_AFTER_HOURS, or at once when
  * its endpoint answers 410 Gone.
  *
+ * A pause is announced (`webhook.paused`, published as a platform event) and counted
+ * (`webhooks_paused_total{kind}`).
+ *
  * Cheap on the hot path: what a worker knows is trusted for a short while, so a healthy endpoint
  * costs about one write per webhook per half minute, and a failing one a read as often. Before
  * pausing, the shared record is read again, so a success elsewhere is never overlooked. A streak
  * with no failed attempt for DELIVERY_DISABLE_AFTER_HOURS is forgotten: an endpoint nobody sent to
- * for that long is not known to be failing. Never throws: health is advice, the deliveries'
- * records do not wait for it.
+ * for that long is not known to be failing. Never throws, but for a pause announcement the worker
+ * stopped before it went out: health is advice, the deliveries' records do not wait for it.
  */
 @Injectable()
 export class EndpointHealth {
@@ -52,6 +58,8 @@ export class EndpointHealth {
     @Inject(DATABASE_CONNECTION) connection: Connection,
     private readonly commands: CommandBus,
     private readonly config: AppConfig,
+    private readonly events: PlatformEventPublisher,
+    private readonly metrics: DeliveryMetrics,
   ) {
     this.failures = connection.collection<EndpointFailureDocument>(ENDPOINT_FAILURES_COLLECTION);
   }
@@ -89,28 +97,44 @@ export class EndpointHealth {
       }
       await this.pause(
         webhookId,
+        'failing',
         `every delivery attempt failed since ${shared.failingSince.toISOString()} (last: ${error})`,
       );
     });
   }
 
-  /** Takes the webhook out of service; its history records why. At most one at a time per webhook. */
-  async pause(webhookId: string, detail: string): Promise<void> {
+  /**
+   * Takes the webhook out of service; its history records why, and `webhook.paused` announces it.
+   * At most one at a time per webhook.
+   *
+   * In this order: the pause (the record), the announcement, then forgetting the streak. The
+   * caller runs this before the attempt's follow-up is complete (DeliveryRecorder.follow), so a
+   * crash anywhere here has the step done again: the pause is found made (the command answers it
+   * again), and announced again under the same id, which the intake takes as a repeat. Rejects
+   * only when the worker stops before the announcement is out (PlatformEventNotPublishedError),
+   * which leaves that step unfinished.
+   */
+  async pause(webhookId: string, kind: PauseKind, detail: string): Promise<void> {
     if (this.pausing.has(webhookId)) return;
     this.pausing.add(webhookId);
     try {
       const causation = randomUUID();
-      const changed = await this.commands.execute<PauseWebhookCommand, boolean>(
-        new PauseWebhookCommand(webhookId, detail, {
+      const { changed, pause } = await this.commands.execute<PauseWebhookCommand, PauseOutcome>(
+        new PauseWebhookCommand(webhookId, kind, detail, {
           actor: DELIVERY_WORKER_ACTOR,
           correlationId: causation,
           causationId: causation,
         }),
       );
-      if (changed) this.logger.warn(`paused webhook ${webhookId}: ${detail}`);
+      if (changed) {
+        this.metrics.paused.inc({ kind });
+        this.logger.warn(`paused webhook ${webhookId}: ${detail}`);
+      }
+      if (pause) await this.events.publish(webhookPausedEvent(pause));
       this.known.delete(webhookId);
       await this.failures.deleteOne({ _id: webhookId });
     } catch (error) {
+      if (error instanceof PlatformEventNotPublishedError) throw error;
       this.logger.error(`could not pause webhook ${webhookId}: ${(error as Error).message}`);
     } finally {
       this.pausing.delete(webhookId);
@@ -153,6 +177,8 @@ export class EndpointHealth {
     try {
       await work();
     } catch (error) {
+      // Not advice: an announced pause that could not go out must leave its step unfinished.
+      if (error instanceof PlatformEventNotPublishedError) throw error;
       this.logger.warn(`${what} failed: ${(error as Error).message}`);
     }
   }

@@ -7,7 +7,7 @@ import type { ExistingWebhook, WebhookState } from '../domain/webhook.events';
 import { WebhookNotFoundError } from '../domain/webhook.errors';
 import { READ_YOUR_WRITES, type Consistency, type ReadYourWrites } from './consistency';
 import { WebhookRepository } from './webhook-repository';
-import { viewOfState, type WebhookView } from './webhook.view';
+import { timesOfStream, viewOfState, type WebhookView } from './webhook.view';
 
 export interface CommandOutcome {
   webhook: ExistingWebhook;
@@ -63,10 +63,7 @@ export class WebhookCommandExecutor {
     if (state.status === 'none') throw new WebhookNotFoundError(webhookId);
     // From here on nothing may turn the command into an error (a write is committed).
     const last = events[events.length - 1];
-    const view = viewOfState(state, {
-      createdAt: events[0].recordedAt,
-      updatedAt: last.recordedAt,
-    });
+    const view = viewOfState(state, timesOfStream(events));
     if (consistency === 'read-your-writes') await this.readYourWrites?.waitFor(last.position);
     return { webhook: state, view, version, changed };
   }

@@ -69,10 +69,8 @@ export class WebhookReader {
     if (state.status === 'none' || events.at(-1)?.version !== version) {
       throw new WebhookNotFoundError(webhookId);
     }
-    return viewOfState(state, {
-      createdAt: events[0].recordedAt,
-      updatedAt: events[events.length - 1].recordedAt,
-    });
+    // With the time of its last deactivation: a version paused automatically shows its pause.
+    return viewOfState(state, timesOfStream(events));
   }
 
   /**

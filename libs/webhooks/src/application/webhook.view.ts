@@ -1,5 +1,6 @@
 import type { Environment, EventType } from '../domain/event-catalogue';
-import type { ExistingWebhook } from '../domain/webhook.events';
+import type { StoredEvent } from '@app/event-store';
+import { PAUSE_KIND_WORDS, type ExistingWebhook, type PauseKind } from '../domain/webhook.events';
 import type { WebhookListDocument } from '../read-models/webhook-list.document';
 
 /** A webhook as the API returns it: never a secret, only its hint. */
@@ -13,6 +14,11 @@ export interface WebhookView {
   description: string | null;
   status: 'active' | 'inactive' | 'deleted';
   deactivationReason: 'admin' | 'automatic' | null;
+  /**
+   * Why and since when the delivery side paused it (an automatic deactivation): null while active,
+   * when an admin deactivated it, and once re-activated.
+   */
+  pause: WebhookPauseView | null;
   secretHint: string;
   /** How deliveries are signed: `v1` HMAC (`whsec_`) or `v1a` ed25519. */
   signatureScheme: 'symmetric' | 'asymmetric';
@@ -29,6 +35,33 @@ export interface WebhookView {
   version: number;
 }
 
+/** An automatic pause as the API shows it. */
+export interface WebhookPauseView {
+  /** In words, as recorded: e.g. "the endpoint answered 410 Gone". */
+  reason: string;
+  kind: PauseKind;
+  /** When it was paused (ISO 8601). */
+  at: string;
+}
+
+/** The times a view of a webhook's state shows, from its stream's events. */
+export interface WebhookTimes {
+  createdAt: Date;
+  updatedAt: Date;
+  /** When its last deactivation was recorded, if any (the time of an automatic pause). */
+  deactivatedAt?: Date;
+}
+
+export function timesOfStream(events: readonly StoredEvent[]): WebhookTimes {
+  let deactivated: StoredEvent | undefined;
+  for (const event of events) if (event.type === 'WebhookDeactivated') deactivated = event;
+  return {
+    createdAt: events[0].recordedAt,
+    updatedAt: events[events.length - 1].recordedAt,
+    ...(deactivated && { deactivatedAt: deactivated.recordedAt }),
+  };
+}
+
 export function viewOfDocument(doc: WebhookListDocument): WebhookView {
   return {
     id: doc._id,
@@ -40,6 +73,11 @@ export function viewOfDocument(doc: WebhookListDocument): WebhookView {
     description: doc.description,
     status: doc.status,
     deactivationReason: doc.deactivationReason,
+    // Absent in documents written before pauses were kept: a projection rebuild fills it in.
+    pause:
+      doc.pause && doc.status === 'inactive'
+        ? { reason: doc.pause.reason, kind: doc.pause.kind, at: doc.pause.at.toISOString() }
+        : null,
     secretHint: doc.secretHint,
     signatureScheme: doc.signatureScheme ?? 'symmetric',
     publicKey: doc.publicKey ?? null,
@@ -52,10 +90,12 @@ export function viewOfDocument(doc: WebhookListDocument): WebhookView {
   };
 }
 
-export function viewOfState(
-  webhook: ExistingWebhook,
-  times: { createdAt: Date; updatedAt: Date },
-): WebhookView {
+export function viewOfState(webhook: ExistingWebhook, times: WebhookTimes): WebhookView {
+  const { deactivation } = webhook;
+  const paused =
+    webhook.status === 'inactive' &&
+    deactivation?.reason === 'automatic' &&
+    times.deactivatedAt !== undefined;
   return {
     id: webhook.id,
     name: webhook.name,
@@ -65,7 +105,14 @@ export function viewOfState(
     eventCount: webhook.eventTypes.length,
     description: webhook.description,
     status: webhook.status,
-    deactivationReason: webhook.deactivation?.reason ?? null,
+    deactivationReason: deactivation?.reason ?? null,
+    pause: paused
+      ? {
+          reason: deactivation.detail ?? PAUSE_KIND_WORDS[deactivation.kind ?? 'failing'],
+          kind: deactivation.kind ?? 'failing',
+          at: (times.deactivatedAt as Date).toISOString(),
+        }
+      : null,
     secretHint: webhook.secretHint,
     signatureScheme: webhook.signatureScheme,
     publicKey: webhook.publicKey,

@@ -280,6 +280,21 @@ describe('decide', () => {
         .then([{ type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail } }]);
     });
 
+    it('given an active webhook, when paused automatically by a rule, then its kind is kept; an admin deactivation has none', () => {
+      const detail = 'the endpoint answered 410 Gone';
+      given([created])
+        .when({
+          type: 'DeactivateWebhook',
+          data: { id, reason: 'automatic', detail, kind: 'gone' },
+        })
+        .then([
+          { type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail, kind: 'gone' } },
+        ]);
+      given([created])
+        .when({ type: 'DeactivateWebhook', data: { id, reason: 'admin', kind: 'gone' } })
+        .then([{ type: 'WebhookDeactivated', data: { id, reason: 'admin' } }]);
+    });
+
     it('given an inactive webhook, when deactivated, then nothing happens', () => {
       given([created, deactivated]).when(deactivate).then([]);
       given([webhookCreated({ active: false })])

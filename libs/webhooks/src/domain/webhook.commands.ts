@@ -15,6 +15,7 @@ import type {
   DeactivationReason,
   DeliverySettingsChanges,
   ExistingWebhook,
+  PauseKind,
   WebhookChanges,
   WebhookEvent,
   WebhookSignatureScheme,
@@ -69,7 +70,7 @@ export interface ActivateWebhook {
 
 export interface DeactivateWebhook {
   type: 'DeactivateWebhook';
-  data: { id: string; reason: DeactivationReason; detail?: string };
+  data: { id: string; reason: DeactivationReason; detail?: string; kind?: PauseKind };
 }
 
 export interface RotateSecret {
@@ -124,9 +125,14 @@ export function decide(
     case 'DeactivateWebhook': {
       const webhook = requireLive(state, command.data.id);
       if (webhook.status === 'inactive') return [];
-      const { reason, detail } = command.data;
-      const data =
-        detail === undefined ? { id: webhook.id, reason } : { id: webhook.id, reason, detail };
+      const { reason, detail, kind } = command.data;
+      const data = {
+        id: webhook.id,
+        reason,
+        ...(detail !== undefined && { detail }),
+        // Which rule paused it is the delivery side's to say; an admin's deactivation has none.
+        ...(reason === 'automatic' && kind !== undefined && { kind }),
+      };
       return [{ type: 'WebhookDeactivated', data }];
     }
     case 'RotateSecret':

@@ -125,6 +125,24 @@ describe('evolve', () => {
     });
   });
 
+  it('given an automatic pause with its kind, then the state keeps the kind; a re-activation clears it', () => {
+    const detail = 'the endpoint answered 410 Gone';
+    const paused = fold([
+      webhookCreated(),
+      { type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail, kind: 'gone' } },
+    ]);
+    expect(paused).toMatchObject({
+      status: 'inactive',
+      deactivation: { reason: 'automatic', detail, kind: 'gone' },
+    });
+    const resumed = fold([
+      webhookCreated(),
+      { type: 'WebhookDeactivated', data: { id, reason: 'automatic', detail, kind: 'gone' } },
+      { type: 'WebhookActivated', data: { id } },
+    ]);
+    expect(resumed).toMatchObject({ status: 'active', deactivation: null });
+  });
+
   it('given a deletion, then the state is deleted but keeps its fields for history', () => {
     const state = fold([webhookCreated(), { type: 'WebhookDeleted', data: { id } }]);
     expect(state).toMatchObject({ status: 'deleted', name: 'CRM Sync', version: 2 });

@@ -36,6 +36,21 @@ export interface SecretRef {
 
 export type DeactivationReason = 'admin' | 'automatic';
 
+/**
+ * What an automatic pause was for: `gone`, the endpoint answered 410 Gone; `failing`, every attempt
+ * failed for DELIVERY_DISABLE_AFTER_HOURS. Persisted as spelled (WebhookDeactivated v2); receivers
+ * of `webhook.paused` see the same words.
+ */
+export type PauseKind = 'gone' | 'failing';
+
+export const PAUSE_KINDS: readonly PauseKind[] = ['gone', 'failing'];
+
+/** A pause's words when its detail is missing (the delivery side always writes one). */
+export const PAUSE_KIND_WORDS: Readonly<Record<PauseKind, string>> = {
+  gone: 'the endpoint answered 410 Gone',
+  failing: 'every delivery attempt failed for too long',
+};
+
 export interface Change<T> {
   from: T;
   to: T;
@@ -87,8 +102,12 @@ export interface WebhookActivated {
 
 export interface WebhookDeactivated {
   type: 'WebhookDeactivated';
-  /** `automatic`: the delivery side paused it (e.g. its endpoint kept failing); `detail` says why. */
-  data: { id: string; reason: DeactivationReason; detail?: string };
+  /**
+   * `automatic`: the delivery side paused it (e.g. its endpoint kept failing); `detail` says why in
+   * words, `kind` which rule it was (since schema version 2, only on automatic pauses; the upcaster
+   * derives it for older ones from their detail).
+   */
+  data: { id: string; reason: DeactivationReason; detail?: string; kind?: PauseKind };
 }
 
 export interface SecretRotated {
@@ -150,12 +169,13 @@ export type WebhookEventType = WebhookEvent['type'];
  * The current schema version of each persisted event type. Raising one needs an upcaster.
  * WebhookCreated and SecretRotated v2: a reference to the secret store instead of the ciphertext.
  * v3: the signature scheme and the public key (asymmetric, Standard Webhooks `v1a`).
+ * WebhookDeactivated v2: an automatic pause says its `kind` (gone, failing).
  */
 export const WEBHOOK_EVENT_SCHEMA_VERSIONS = {
   WebhookCreated: 3,
   WebhookUpdated: 1,
   WebhookActivated: 1,
-  WebhookDeactivated: 1,
+  WebhookDeactivated: 2,
   SecretRotated: 3,
   DeliverySettingsChanged: 1,
   WebhookDeleted: 1,
@@ -204,8 +224,8 @@ export interface ExistingWebhook {
   publicKey: string | null;
   /** The last rotated-out secret; it only signs while `validUntil` is in the future. */
   previousSecret: PreviousSecret | null;
-  /** Why an inactive webhook was paused; null otherwise. */
-  deactivation: { reason: DeactivationReason; detail?: string } | null;
+  /** Why an inactive webhook was paused; null otherwise. `kind`: only on automatic pauses. */
+  deactivation: { reason: DeactivationReason; detail?: string; kind?: PauseKind } | null;
   /** Its own retry policy, rate cap and headers (the defaults until DeliverySettingsChanged). */
   deliverySettings: DeliverySettings;
   /** Number of events applied: equals the stream version, for If-Match / expected-version checks. */
@@ -251,8 +271,12 @@ export function evolve(state: WebhookState, event: WebhookEvent): WebhookState {
     case 'WebhookActivated':
       return { ...next(state, event), status: 'active', deactivation: null };
     case 'WebhookDeactivated': {
-      const { reason, detail } = event.data;
-      const deactivation = detail === undefined ? { reason } : { reason, detail };
+      const { reason, detail, kind } = event.data;
+      const deactivation = {
+        reason,
+        ...(detail !== undefined && { detail }),
+        ...(kind !== undefined && { kind }),
+      };
       return { ...next(state, event), status: 'inactive', deactivation };
     }
     case 'SecretRotated': {

@@ -127,3 +127,38 @@ describe('webhook upcasters: events from before asymmetric keys (v2) sign symmet
     });
   });
 });
+
+describe('webhook upcasters: WebhookDeactivated v1 had no kind (v2 says which rule paused it)', () => {
+  const v1 = (data: Record<string, unknown>) =>
+    upcasters.upcast({
+      type: 'WebhookDeactivated',
+      schemaVersion: 1,
+      data: { id: 'wh-1', ...data },
+    });
+
+  it('given an automatic pause for a 410, when read, then it is v2 of kind gone, its detail kept', () => {
+    expect(v1({ reason: 'automatic', detail: 'the endpoint answered 410 Gone' })).toEqual({
+      type: 'WebhookDeactivated',
+      schemaVersion: WEBHOOK_EVENT_SCHEMA_VERSIONS.WebhookDeactivated,
+      data: {
+        id: 'wh-1',
+        reason: 'automatic',
+        detail: 'the endpoint answered 410 Gone',
+        kind: 'gone',
+      },
+    });
+  });
+
+  it('given an automatic pause for failing too long, when read, then it is of kind failing, even if its last error mentions a 410', () => {
+    const detail =
+      'every delivery attempt failed since 2026-11-01T00:00:00.000Z (last: upstream said 410 gone)';
+    expect(v1({ reason: 'automatic', detail }).data).toMatchObject({ kind: 'failing', detail });
+    expect(v1({ reason: 'automatic' }).data).toMatchObject({ kind: 'failing' });
+  });
+
+  it('given an admin deactivation, when read, then it is v2 without a kind', () => {
+    const raised = v1({ reason: 'admin' });
+    expect(raised.schemaVersion).toBe(2);
+    expect(raised.data).toEqual({ id: 'wh-1', reason: 'admin' });
+  });
+});

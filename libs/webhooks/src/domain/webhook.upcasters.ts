@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { UpcastableEvent, UpcasterDefinition } from '@app/event-store';
-import type { EncryptedSecret, SecretRef } from './webhook.events';
+import type { EncryptedSecret, PauseKind, SecretRef } from './webhook.events';
 
 /**
  * The store id of a secret that a schema version 1 event held inline: derived from the ciphertext
@@ -66,6 +66,29 @@ function secretRotatedV2(event: UpcastableEvent): UpcastableEvent {
 }
 
 /**
+ * The kind of an automatic pause recorded before WebhookDeactivated v2, from its words. Until then
+ * the delivery side paused for two reasons only, and said so in the detail: "the endpoint answered
+ * 410 Gone", or "every delivery attempt failed since …". Anything else automatic was the failing
+ * rule (the only other one there was).
+ */
+export function pauseKindOfDetail(detail: string | undefined): PauseKind {
+  const words = detail ?? '';
+  // The failing detail quotes the last error, which may say anything: its own words decide first.
+  if (words.startsWith('every delivery attempt failed')) return 'failing';
+  return /\b410\b|\bgone\b/i.test(words) ? 'gone' : 'failing';
+}
+
+/** WebhookDeactivated v1 had no `kind`: an automatic one gets it from its detail, an admin's none. */
+function webhookDeactivatedV1(event: UpcastableEvent): UpcastableEvent {
+  const data = event.data as { reason: string; detail?: string };
+  return {
+    ...event,
+    schemaVersion: 2,
+    data: data.reason === 'automatic' ? { ...data, kind: pauseKindOfDetail(data.detail) } : data,
+  };
+}
+
+/**
  * Every upcaster of the webhook event types, one per (type, schema version) change (see
  * WEBHOOK_EVENT_SCHEMA_VERSIONS). It reaches every reader through EVENT_UPCASTERS
  * (read-models/projections.registry.ts), which the api, the worker and the commands all use.
@@ -75,4 +98,5 @@ export const WEBHOOK_UPCASTERS: readonly UpcasterDefinition[] = [
   { type: 'SecretRotated', fromVersion: 1, upcast: secretRotatedV1 },
   { type: 'WebhookCreated', fromVersion: 2, upcast: webhookCreatedV2 },
   { type: 'SecretRotated', fromVersion: 2, upcast: secretRotatedV2 },
+  { type: 'WebhookDeactivated', fromVersion: 1, upcast: webhookDeactivatedV1 },
 ];

@@ -1,9 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENVIRONMENTS, EVENT_TYPES } from '../domain/event-catalogue';
+import { PAUSE_KINDS, type PauseKind } from '../domain/webhook.events';
 import { WebhookRetryPolicyDto } from './webhook.dtos';
 
 // The response bodies of the webhook routes, for the OpenAPI document only (the handlers return
 // the plain views of application/*.ts; these classes mirror them and are never instantiated).
+
+/** An automatic pause (WebhookView.pause). */
+export class WebhookPauseResponse {
+  @ApiProperty({
+    example: 'the endpoint answered 410 Gone',
+    description: 'Why, in words, as the webhook\u2019s history records it.',
+  })
+  reason: string;
+
+  @ApiProperty({
+    enum: PAUSE_KINDS,
+    description:
+      '`gone`: the endpoint answered 410 Gone; `failing`: every attempt failed for `DELIVERY_DISABLE_AFTER_HOURS`.',
+  })
+  kind: PauseKind;
+
+  @ApiProperty({ format: 'date-time', description: 'When it was paused.' })
+  at: string;
+}
 
 export class WebhookResponse {
   @ApiProperty({ format: 'uuid' })
@@ -36,6 +56,14 @@ export class WebhookResponse {
     description: 'Why an inactive webhook is paused: by an admin, or automatically after failures.',
   })
   deactivationReason: 'admin' | 'automatic' | null;
+
+  @ApiProperty({
+    type: () => WebhookPauseResponse,
+    nullable: true,
+    description:
+      'Why and since when the delivery side paused it (`deactivationReason: automatic`); null while active, after an admin\u2019s deactivation, and once re-activated.',
+  })
+  pause: WebhookPauseResponse | null;
 
   @ApiProperty({ example: 'whsec_…a1B2', description: 'The last characters of the secret.' })
   secretHint: string;

@@ -84,6 +84,16 @@ export class SubscriptionIndex extends InMemoryProjection {
     return { status: state.status, target: this.targets.get(id) ?? toTarget(state) };
   }
 
+  /**
+   * What the worker says about a webhook in its operational events: its name, URL and environment
+   * as the index last saw them, deleted ones too; null when it does not know it.
+   */
+  describe(id: string): { id: string; name: string; url: string; environment: Environment } | null {
+    const state = this.states.get(id);
+    if (!state || state.status === 'none') return null;
+    return { id: state.id, name: state.name, url: state.url, environment: state.environment };
+  }
+
   /** The number of active webhooks in the index. */
   get size(): number {
     return this.targets.size;

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@app/event-store';
-import { isWebhookEventType, type WebhookEvent } from '../domain/webhook.events';
+import { isWebhookEventType, PAUSE_KIND_WORDS, type WebhookEvent } from '../domain/webhook.events';
 import type { WebhookListDocument } from './webhook-list.document';
 
 /** The fields of a webhook's list entry that one event sets. */
@@ -42,6 +42,7 @@ export function webhookListChange(stored: StoredEvent): WebhookListChange | null
           eventCount: data.eventTypes.length,
           status: data.active ? 'active' : 'inactive',
           deactivationReason: data.active ? null : 'admin',
+          pause: null,
           description: data.description,
           secretHint: data.secretHint,
           signatureScheme: data.signatureScheme ?? 'symmetric',
@@ -69,9 +70,16 @@ export function webhookListChange(stored: StoredEvent): WebhookListChange | null
       return change(set);
     }
     case 'WebhookActivated':
-      return change({ status: 'active', deactivationReason: null });
-    case 'WebhookDeactivated':
-      return change({ status: 'inactive', deactivationReason: event.data.reason });
+      return change({ status: 'active', deactivationReason: null, pause: null });
+    case 'WebhookDeactivated': {
+      const { reason, detail, kind = 'failing' } = event.data;
+      return change({
+        status: 'inactive',
+        deactivationReason: reason,
+        pause:
+          reason === 'automatic' ? { reason: detail ?? PAUSE_KIND_WORDS[kind], kind, at } : null,
+      });
+    }
     case 'SecretRotated':
       return change({
         secretHint: event.data.secretHint,

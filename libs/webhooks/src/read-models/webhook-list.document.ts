@@ -1,4 +1,5 @@
 import type { Environment, EventType } from '../domain/event-catalogue';
+import type { PauseKind } from '../domain/webhook.events';
 
 /** One webhook as the list, filter and detail views read it. Secrets appear only as a hint. */
 export interface WebhookListDocument {
@@ -13,6 +14,11 @@ export interface WebhookListDocument {
   eventCount: number;
   status: 'active' | 'inactive' | 'deleted';
   deactivationReason: 'admin' | 'automatic' | null;
+  /**
+   * The automatic pause that keeps it inactive (reason in words, kind, time), else null. Absent in
+   * documents written before it was kept: rebuild the projection (docs/operations.md).
+   */
+  pause?: { reason: string; kind: PauseKind; at: Date } | null;
   description: string | null;
   secretHint: string;
   /** Absent in documents written before asymmetric keys: symmetric, no public key. */

@@ -5,7 +5,7 @@ import { CLOCK, ConcurrencyError, type Clock } from '@app/event-store';
 import { WebhookCommandExecutor } from '../../application/webhook-command.executor';
 import { WebhookRepository } from '../../application/webhook-repository';
 import { WebhookSecrets } from '../../application/webhook-secrets';
-import { viewOfState } from '../../application/webhook.view';
+import { timesOfStream, viewOfState } from '../../application/webhook.view';
 import {
   WebhookAlreadyExistsError,
   WebhookNotFoundError,
@@ -72,10 +72,7 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
     if (state.status !== 'active' && state.status !== 'inactive') {
       throw new WebhookAlreadyExistsError(id);
     }
-    const view = viewOfState(state, {
-      createdAt: events[0].recordedAt,
-      updatedAt: events[events.length - 1].recordedAt,
-    });
+    const view = viewOfState(state, timesOfStream(events));
     return {
       webhook: view,
       changed: false,
