@@ -37,14 +37,19 @@ export interface SeededDelivery {
   eventId: string;
   webhookId: string;
   eventType: string;
+  /** 1 webhook in 10 is a staging one. */
+  environment: 'production' | 'staging';
   createdAt: Date;
   failed: boolean;
+  /** The one attempt's answer: 200, or for a failed one 500, 404 or none (null), in turn. */
+  responseStatus: number | null;
 }
 
 /**
  * A history of finished deliveries written as the worker records them (the slot directory first,
  * then a summary and one attempt per delivery, one event per `fanOut` deliveries), 1,000 per
- * second of creation time, ending at `endMs`; 1 in 20 failed. Delivery i of n is the same on
+ * second of creation time, ending at `endMs`; 1 in 20 failed (with a 500, a 404 or no answer, in
+ * turn: each 1 in 60), 1 webhook in 10 a staging one. Delivery i of n is the same on
  * every call, so a benchmark can seed part of the history, measure, and seed the rest.
  */
 export class DeliveryHistory {
@@ -60,15 +65,19 @@ export class DeliveryHistory {
     const event = Math.floor(i / this.fanOut);
     const eventId = `evt_bench_${event}`;
     const count = this.webhookIds.length;
-    const webhookId = this.webhookIds[(event * this.fanOut + (i % this.fanOut) * 997) % count];
+    const webhook = (event * this.fanOut + (i % this.fanOut) * 997) % count;
+    const webhookId = this.webhookIds[webhook];
     const createdAt = new Date(endMs - (n - i));
     const failed = i % 20 === 0;
     const eventType = EVENT_TYPES[event % EVENT_TYPES.length];
+    const responseStatus = !failed ? 200 : i % 60 === 0 ? 500 : i % 60 === 20 ? 404 : null;
     return {
       eventId,
       webhookId,
+      environment: webhook % 10 === 9 ? 'staging' : 'production',
       createdAt,
       failed,
+      responseStatus,
       eventType,
       id: deliveryIdOf(eventId, webhookId),
     };
@@ -124,7 +133,7 @@ function summaryOf(d: SeededDelivery, i: number): DeliveryDocument {
     webhookId: d.webhookId,
     eventId: d.eventId,
     eventType: d.eventType,
-    environment: 'production',
+    environment: d.environment,
     status: d.failed ? 'failed' : 'succeeded',
     attemptCount: 1,
     scheduledAttempts: 1,
@@ -133,7 +142,7 @@ function summaryOf(d: SeededDelivery, i: number): DeliveryDocument {
     lastAttempt: {
       number: 1,
       at,
-      responseStatus: d.failed ? 500 : 200,
+      responseStatus: d.responseStatus,
       error: null,
       durationMs: 40,
     },
@@ -157,7 +166,7 @@ function attemptOf(d: SeededDelivery): DeliveryAttemptDocument {
     requestedBy: null,
     url: 'https://receiver.example.com/hooks',
     requestHeaders: { 'content-type': 'application/json', 'webhook-id': d.eventId },
-    responseStatus: d.failed ? 500 : 200,
+    responseStatus: d.responseStatus,
     responseBody: d.failed ? 'internal error' : 'ok',
     durationMs: 40,
     error: d.failed ? 'HTTP 500' : null,
