@@ -214,7 +214,7 @@ const reading = {
 /** The paused webhook, as `webhook.paused` names it. */
 const pausedWebhook = {
   type: 'object',
-  description: 'The webhook that was paused, as it was when paused.',
+  description: 'The webhook that was paused.',
   required: ['id', 'name', 'url', 'environment'],
   properties: {
     id: text('The webhook id.'),

@@ -5989,7 +5989,7 @@ export interface operations {
                         pausedAt: string;
                         /** @description Why, in words, as the webhook’s history records it. */
                         reason: string;
-                        /** @description The webhook that was paused, as it was when paused. */
+                        /** @description The webhook that was paused. */
                         webhook: {
                             /**
                              * @description The environment it listens to (the event’s environment too).
