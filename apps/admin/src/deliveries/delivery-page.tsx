@@ -97,10 +97,11 @@ export function DeliveryPage() {
               <dt>Attempts</dt>
               <dd>{data.attemptCount}</dd>
             </div>
-            {requestedByOf(data) && (
+            {data.requestedBy && (
+              // Who asked for the last manual send (a retry, a recovery, a test event).
               <div>
                 <dt>Requested by</dt>
-                <dd>{requestedByOf(data)}</dd>
+                <dd>{data.requestedBy}</dd>
               </div>
             )}
             {data.nextAttemptAt && (
@@ -155,9 +156,7 @@ function AttemptCard({ attempt }: { attempt: DeliveryAttempt }) {
         {attempt.responseStatus !== null ? `HTTP ${attempt.responseStatus}` : 'no response'}
         {attempt.trigger === 'manual' && <span className="badge">manual</span>}
       </h3>
-      {requestedByOf(attempt) && (
-        <p className="requested-by">Requested by {requestedByOf(attempt)}</p>
-      )}
+      {attempt.requestedBy && <p className="requested-by">Requested by {attempt.requestedBy}</p>}
       <p className="muted">
         {formatDateTime(attempt.at)}
         {attempt.durationMs !== null && ` · ${attempt.durationMs} ms`} · <code>{attempt.url}</code>
@@ -184,13 +183,4 @@ function AttemptCard({ attempt }: { attempt: DeliveryAttempt }) {
       </details>
     </li>
   );
-}
-
-/**
- * Who asked for a manual send (retry, recover, test), when the API records it: on the delivery
- * and on the attempts it caused. Read defensively so a record from before it was kept shows none.
- */
-function requestedByOf(record: object): string | null {
-  const value = (record as { requestedBy?: unknown }).requestedBy;
-  return typeof value === 'string' && value !== '' ? value : null;
 }

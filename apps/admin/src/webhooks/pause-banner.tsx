@@ -10,7 +10,7 @@ import { pauseLabel, pauseOf, type WebhookPause } from './pause';
 
 /** The list's Status cell: the status, and for an automatic pause its reason and time. */
 export function WebhookStatus({ webhook }: { webhook: Webhook }) {
-  const pause = webhook.status === 'inactive' ? pauseOf(webhook) : null;
+  const pause = pauseOf(webhook);
   return (
     <>
       <StatusBadge status={webhook.status} />
@@ -72,7 +72,7 @@ export function PauseBanner({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const pause = pauseOf(webhook);
-  if (!pause || webhook.status !== 'inactive') return null;
+  if (!pause) return null;
 
   async function run(paused: WebhookPause) {
     setBusy(true);

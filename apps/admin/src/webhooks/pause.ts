@@ -1,20 +1,15 @@
-/**
- * An automatic pause as the webhook view carries it (`pause`, non-null while the worker has paused
- * the webhook: its endpoint answered 410 Gone, or every attempt failed for
- * DELIVERY_DISABLE_AFTER_HOURS), read defensively: a view without it (an older api) has none.
- */
-export interface WebhookPause {
-  kind: string;
-  reason: string;
-  at: string;
-}
+import type { Webhook } from '../api/types';
 
-export function pauseOf(webhook: object): WebhookPause | null {
-  const pause = (webhook as { pause?: unknown }).pause;
-  if (!pause || typeof pause !== 'object') return null;
-  const { kind, reason, at } = pause as Record<string, unknown>;
-  if (typeof kind !== 'string' || typeof at !== 'string') return null;
-  return { kind, reason: typeof reason === 'string' ? reason : '', at };
+/**
+ * An automatic pause as the webhook view carries it (`pause`: non-null while the worker has paused
+ * the webhook because its endpoint answered 410 Gone, or every attempt failed for
+ * DELIVERY_DISABLE_AFTER_HOURS).
+ */
+export type WebhookPause = NonNullable<Webhook['pause']>;
+
+/** The pause of an inactive webhook; none for an active or deleted one. */
+export function pauseOf(webhook: Webhook): WebhookPause | null {
+  return webhook.status === 'inactive' ? (webhook.pause ?? null) : null;
 }
 
 /** A short name for the badge; the full reason goes beside it. */
