@@ -36,12 +36,38 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const seeded = await seed(rig);
-    const pages: [string, string][] = [
+    // [name, path, what to do on the page before the picture (open a dialog: nothing is changed)]
+    const pages: [string, string, ((page: Page) => Promise<void>)?][] = [
       ['webhooks', '/webhooks'],
       ['webhook-create', '/webhooks/new'],
       ['webhook-edit', `/webhooks/${seeded.crm}/edit`],
+      ['webhook-paused', `/webhooks/${seeded.legacy}/edit`],
+      [
+        'webhook-recover',
+        '/webhooks?env=production',
+        async (page) => {
+          await page
+            .getByRole('button', { name: 'Recover failed deliveries of Data Warehouse Stream' })
+            .click();
+          await page
+            .getByRole('dialog')
+            .getByText(/failed deliver(y|ies) since/)
+            .waitFor();
+        },
+      ],
       ['webhook-history', `/webhooks/${seeded.crm}/history`],
-      ['deliveries', '/deliveries'],
+      ['deliveries', '/deliveries?env=all'],
+      [
+        'deliveries-search',
+        '/deliveries?env=production&status=failed&statusClass=5xx',
+        async (page) => {
+          await page.getByRole('button', { name: 'Retry failed…' }).click();
+          await page
+            .getByRole('dialog')
+            .getByText(/failed deliver(y|ies) match/)
+            .waitFor();
+        },
+      ],
       ['delivery-failed', `/deliveries/${seeded.failedDelivery}`],
       ['settings', '/settings'],
     ];
@@ -49,9 +75,10 @@ async function main(): Promise<void> {
       await signInShot(browser, rig, viewport, `sign-in-${viewport.width}`);
       const context = await signedInContext(browser, ownerToken(), viewport);
       const page = await context.newPage();
-      for (const [name, path] of pages) {
+      for (const [name, path, before] of pages) {
         await page.goto(`${rig.api.url}/admin${path}`);
         await settle(page);
+        await before?.(page);
         await shoot(page, `${name}-${viewport.width}`);
       }
       await context.close();
@@ -92,13 +119,18 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 }
 
-/** A small, believable installation: five webhooks, their deliveries, one failing receiver. */
+/**
+ * A small, believable installation: six webhooks, their deliveries, one failing receiver and one
+ * retired (410 Gone), whose webhook the worker has paused.
+ */
 async function seed(rig: DeliveryRig) {
   const receiver = rig.receiver.url;
   rig.receiver.respond((request) =>
     request.path.startsWith('/warehouse')
       ? { status: 503, body: '{"error":"warehouse loading, try later"}' }
-      : { status: 200, body: '{"ok":true}' },
+      : request.path.startsWith('/legacy')
+        ? { status: 410, body: 'this integration was retired' }
+        : { status: 200, body: '{"ok":true}' },
   );
   const create = async (body: Record<string, unknown>) => {
     const { status, body: created } = await rig.call('POST', '/webhooks', { body });
@@ -125,6 +157,13 @@ async function seed(rig: DeliveryRig) {
     environment: 'production',
     eventTypes: ['telemetry.received', 'telemetry.flagged', 'activation.created'],
   });
+  // Its endpoint answers 410 Gone: the worker pauses it at its first delivery.
+  const legacy = await create({
+    name: 'Legacy ERP Bridge',
+    url: `${receiver}/legacy/erp`,
+    environment: 'production',
+    eventTypes: ['license.assigned'],
+  });
   await create({
     name: 'Fraud Investigation',
     url: `${receiver}/fraud/flags`,
@@ -150,36 +189,15 @@ async function seed(rig: DeliveryRig) {
     () => follower.current().retryIntervalsSeconds.length === 0,
     'the worker to follow the policy',
   );
-  await rig.publish(rig.topics.licenses, [
-    {
-      value: JSON.stringify(
-        platformEvent('license.created', { data: { licenseKey: 'LIC-7F3A', seats: 25 } }),
-      ),
-    },
-    {
-      value: JSON.stringify(
-        platformEvent('license.assigned', {
-          data: { licenseKey: 'LIC-7F3A', user: 'dana@example.com' },
-        }),
-      ),
-    },
-  ]);
-  await rig.publish(rig.topics.activations, [
-    {
-      value: JSON.stringify(
-        platformEvent('activation.created', {
-          data: { licenseKey: 'LIC-7F3A', machine: 'build-01' },
-        }),
-      ),
-    },
-    {
-      value: JSON.stringify(
-        platformEvent('activation.failed', {
-          data: { licenseKey: 'LIC-0B12', reason: 'seat limit reached' },
-        }),
-      ),
-    },
-  ]);
+  // The documented example of each type: the worker's schema check (PLATFORM_EVENT_VALIDATION)
+  // dead-letters an event whose data breaks its type's schema.
+  const publish = (topic: string, types: string[]) =>
+    rig.publish(
+      topic,
+      types.map((type) => ({ value: JSON.stringify(platformEvent(type)) })),
+    );
+  await publish(rig.topics.licenses, ['license.created', 'license.assigned']);
+  await publish(rig.topics.activations, ['activation.created', 'activation.failed']);
   let failedDelivery = '';
   await eventually(async () => {
     const { body } = await rig.call('GET', `/deliveries?webhookId=${warehouse}&status=failed`);
@@ -188,12 +206,13 @@ async function seed(rig: DeliveryRig) {
     const finished = all.body.items.filter(
       (d: { status: string }) => d.status === 'succeeded' || d.status === 'failed',
     );
-    return failedDelivery !== '' && finished.length >= 5;
+    const paused = (await rig.call('GET', `/webhooks/${legacy}`)).body.pause;
+    return failedDelivery !== '' && finished.length >= 6 && Boolean(paused);
   }, 'the seeded deliveries');
   await rig.call('PUT', '/settings/retry-policy', {
     body: { retryIntervalsSeconds: [10, 60, 300, 1800, 7200, 18000, 36000], jitter: 0.2 },
   });
-  return { crm, failedDelivery };
+  return { crm, legacy, failedDelivery };
 }
 
 main().then(
