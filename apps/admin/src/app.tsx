@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { useSessionContext } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
+import { AuditPage } from './audit/audit-page';
 import { Layout } from './layout';
 import { DeliveriesPage } from './deliveries/deliveries-page';
 import { DeliveryPage } from './deliveries/delivery-page';
@@ -24,6 +25,7 @@ export function App() {
         <Route path="deliveries" element={<DeliveriesPage />} />
         <Route path="deliveries/:id" element={<DeliveryPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="audit" element={<AuditPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
+import { can } from './auth/roles';
 import { useSessionContext, useSession } from './auth/session';
 import { EnvironmentProvider, useCurrentEnvironment } from './environment/environment-context';
 import { EnvironmentSwitcher } from './environment/environment-switcher';
@@ -47,6 +48,7 @@ function Frame() {
           <NavLink to={{ pathname: '/webhooks', search }}>Webhooks</NavLink>
           <NavLink to={{ pathname: '/deliveries', search }}>Webhook Deliveries</NavLink>
           <NavLink to={{ pathname: '/settings', search }}>Settings</NavLink>
+          {can(claims.role, 'read') && <NavLink to={{ pathname: '/audit', search }}>Audit</NavLink>}
         </nav>
         <EnvironmentSwitcher />
         <div className="who">

@@ -30,6 +30,12 @@ export type HistoryEntry = Schemas['HistoryEntryResponse'];
 
 export type HistoryPage = Schemas['HistoryPageResponse'];
 
+/** GET /audit: one recorded action, across webhooks and settings. */
+export type AuditEntry = Schemas['AuditEntryResponse'];
+
+/** GET /audit: newest first; `nextCursor` for the next, older page. */
+export type AuditPage = Schemas['AuditPageResponse'];
+
 /** An ed25519 key is never revealed: `secret` is null and its `publicKey` is given instead. */
 export type WebhookSecrets = Schemas['WebhookSecretsResponse'];
 

@@ -5,7 +5,8 @@ import type { FailedDeliveriesFilter } from '../api/types';
  * be bookmarked and shared. Unknown or malformed values are dropped rather than sent to the API.
  * The environment is not among them: it is the page's current environment (environment/).
  */
-const WEBHOOK_STATUSES = ['active', 'inactive'];
+/** `deleted`: only the deleted webhooks (the API leaves them out otherwise). */
+const WEBHOOK_STATUSES = ['active', 'inactive', 'deleted'];
 const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'];
 
 export interface WebhookFilters {

@@ -101,6 +101,26 @@ describe('a history entry in words', () => {
     });
   });
 
+  it('given a secret reveal, then it says what was shown, and never a secret', () => {
+    expect(
+      describeHistoryEntry('SecretRevealed', {
+        webhookVersion: 3,
+        signatureScheme: 'symmetric',
+        previousIncluded: true,
+      }),
+    ).toEqual({
+      title: 'Secret revealed',
+      lines: [{ label: 'Shown', to: 'Secret and previous secret' }],
+    });
+  });
+
+  it('given an activity of another library (a manual retry), then its details show as they are', () => {
+    expect(describeHistoryEntry('DeliveryRetryRequested', { deliveryId: 'd-1' })).toEqual({
+      title: 'DeliveryRetryRequested',
+      lines: [{ label: 'deliveryId', to: 'd-1' }],
+    });
+  });
+
   it('given an event type this page does not know yet, then its details still show', () => {
     expect(describeHistoryEntry('WebhookRenamedV9', { extra: 1 })).toEqual({
       title: 'WebhookRenamedV9',

@@ -83,6 +83,20 @@ export function describeHistoryEntry(
       };
     case 'WebhookDeleted':
       return { title: 'Deleted', lines: [] };
+    // Activity: done with the webhook, which it did not change (no new version).
+    case 'SecretRevealed':
+      return {
+        title: 'Secret revealed',
+        lines: [
+          {
+            label: 'Shown',
+            to: details.previousIncluded ? 'Secret and previous secret' : 'Secret',
+          },
+          ...(details.signatureScheme === 'asymmetric'
+            ? [{ label: 'Signature scheme', to: schemeName(details.signatureScheme) }]
+            : []),
+        ],
+      };
     default:
       return {
         title: type,

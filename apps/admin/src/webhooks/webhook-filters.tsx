@@ -47,6 +47,7 @@ export function WebhookFiltersBar({ filters, onChange }: WebhookFiltersProps) {
         options={[
           { value: 'active', label: 'Active' },
           { value: 'inactive', label: 'Inactive' },
+          { value: 'deleted', label: 'Deleted' },
         ]}
         onChange={(status) => onChange({ status })}
       />

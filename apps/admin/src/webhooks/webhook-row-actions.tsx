@@ -21,6 +21,16 @@ export function WebhookRowActions({
   onRecover,
 }: WebhookRowActionsProps) {
   const active = webhook.status === 'active';
+  // A deleted webhook can only be read: its history, never an edit, toggle or delete.
+  if (webhook.status === 'deleted') {
+    return (
+      <div className="row-actions">
+        <Link to={`/webhooks/${webhook.id}/history`} aria-label={`History of ${webhook.name}`}>
+          History
+        </Link>
+      </div>
+    );
+  }
   return (
     <div className="row-actions">
       <Link
@@ -52,7 +62,7 @@ export function WebhookRowActions({
           <span className="switch-thumb" />
         </span>
       </button>
-      {canWrite && onRecover && webhook.status !== 'deleted' && (
+      {canWrite && onRecover && (
         <button
           type="button"
           className="button-link"

@@ -188,7 +188,10 @@ export function WebhooksPage() {
                 .map((webhook) => (
                   <tr key={webhook.id}>
                     <td data-label="Name">
-                      <Link to={`/webhooks/${webhook.id}/edit`} className="strong">
+                      <Link
+                        to={`/webhooks/${webhook.id}/${webhook.status === 'deleted' ? 'history' : 'edit'}`}
+                        className="strong"
+                      >
                         {webhook.name}
                       </Link>
                     </td>
