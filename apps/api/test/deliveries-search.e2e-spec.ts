@@ -40,6 +40,8 @@ describe('deliveries search and who asked (api, worker, receiver)', () => {
     staging: '',
   };
   const since = new Date(Date.now() - 60_000).toISOString();
+  /** What `/flaky` answers (a webhook with retries of its own). */
+  let flaky = 503;
 
   async function list(query: string): Promise<Item[]> {
     const { status, body } = await rig.call('GET', `/deliveries?limit=100&${query}`, {
@@ -73,7 +75,9 @@ describe('deliveries search and who asked (api, worker, receiver)', () => {
         ? { status: 404 }
         : request.path === '/broken'
           ? { status: 503 }
-          : { status: 200, body: 'ok' },
+          : request.path === '/flaky'
+            ? { status: flaky }
+            : { status: 200, body: 'ok' },
     );
     const types = ['license.created'];
     hooks.ok = (await rig.createWebhook({ name: 'OK', path: '/ok', eventTypes: types })).id;
@@ -257,17 +261,19 @@ describe('deliveries search and who asked (api, worker, receiver)', () => {
         capped: false,
         maxPerCall: 10_000,
       });
-      // Asked for already: a second preview leaves it out, as a second recover would.
-      const again = await rig.call('POST', `/webhooks/${hooks.broken}/recover`, {
-        role: 'admin',
-        body: { since, dryRun: true },
-      });
-      expect(again.body.recoverable).toBe(0);
       await eventually(
         async () => (await detail(broken.id)).attempts.length === 2,
         'the recovered attempt',
       );
       expect(rig.receiver.requests.length).toBeGreaterThan(requestsBefore);
+      // Re-sent once and failed again (one shot): recoverable again, as a recover would see it.
+      await eventually(async () => {
+        const again = await rig.call('POST', `/webhooks/${hooks.broken}/recover`, {
+          role: 'admin',
+          body: { since, dryRun: true },
+        });
+        return again.status === 200 && again.body.recoverable === 1;
+      }, 'the failed re-send to be recoverable again');
       const recovered = await detail(broken.id);
       expect(recovered.requestedBy).toBe('user:admin-e2e');
       expect(recovered.attempts[1].requestedBy).toBe('user:admin-e2e');
@@ -284,6 +290,55 @@ describe('deliveries search and who asked (api, worker, receiver)', () => {
         },
         metadata: { actor: 'user:admin-e2e' },
       });
+    });
+
+    it('after a retry brought forward, the automatic retries that follow keep naming who asked last, while their own attempts name nobody', async () => {
+      // Its own policy: a retry in 10 minutes (brought forward by hand), then one after 1 s.
+      const created = await rig.call('POST', '/webhooks', {
+        body: {
+          name: 'Flaky',
+          url: `${rig.receiver.url}/flaky`,
+          environment: 'production',
+          eventTypes: ['license.assigned'],
+          retryPolicy: { retryIntervalsSeconds: [600, 1], jitter: 0 },
+        },
+      });
+      expect(created.status).toBe(201);
+      await rig.workerSees(created.body.id);
+      await rig.publish(rig.topics.licenses, [
+        { key: 'f', value: JSON.stringify(platformEvent('license.assigned')) },
+      ]);
+      let retrying: Item | undefined;
+      await eventually(async () => {
+        [retrying] = await list(`webhookId=${created.body.id}&status=retrying`);
+        return retrying !== undefined;
+      }, 'the first attempt to fail and schedule a retry');
+      expect(retrying!.requestedBy).toBeNull();
+
+      const retry = await rig.call('POST', `/deliveries/${retrying!.id}/retry`, { role: 'admin' });
+      expect(retry.status).toBe(202);
+      await eventually(
+        async () => (await detail(retrying!.id)).attempts.length === 2,
+        'the attempt brought forward',
+      );
+      flaky = 200;
+      await eventually(
+        async () => (await detail(retrying!.id)).status === 'succeeded',
+        'the automatic retry after it',
+      );
+
+      const done = await detail(retrying!.id);
+      expect(done.attempts.map((a: { trigger: string }) => a.trigger)).toEqual([
+        'automatic',
+        'manual',
+        'automatic',
+      ]);
+      expect(done.attempts.map((a: { requestedBy: string | null }) => a.requestedBy)).toEqual([
+        null,
+        'user:admin-e2e',
+        null,
+      ]);
+      expect(done.requestedBy).toBe('user:admin-e2e');
     });
 
     it('refuses a recover preview to auditors', async () => {
