@@ -1,6 +1,5 @@
 import type { ApiClient } from './client';
 import type {
-  AuditPage,
   BulkRetryCount,
   BulkRetryResult,
   Delivery,
@@ -25,24 +24,16 @@ export interface WebhookFields {
   environment: string;
   eventTypes: string[];
   description: string | null;
+  /** The webhook's own delivery settings; absent ones are left as they are. */
+  retryPolicy?: { retryIntervalsSeconds: number[]; jitter: number } | null;
+  rateLimitPerSecond?: number | null;
+  headers?: Record<string, string>;
 }
 
 export interface WebhookListQuery {
   search?: string;
   environment?: string;
   status?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-/** GET /audit's filters; `from` inclusive, `to` exclusive (ISO 8601). */
-export interface AuditQuery {
-  actor?: string;
-  /** A comma-separated list of event types. */
-  type?: string;
-  webhookId?: string;
-  from?: string;
-  to?: string;
   limit?: number;
   cursor?: string;
 }
@@ -145,16 +136,6 @@ export class AdminApi {
 
   history(id: string, after?: number): Promise<HistoryPage> {
     return this.client.get(`/webhooks/${encodeURIComponent(id)}/history`, { after, limit: 50 });
-  }
-
-  /** The webhook as it was at one version of its history (a history entry's `version`). */
-  webhookAtVersion(id: string, version: number, signal?: AbortSignal): Promise<Webhook> {
-    return this.client.get(`/webhooks/${encodeURIComponent(id)}`, { version }, signal);
-  }
-
-  /** Every recorded action, newest first (auditors and up). */
-  audit(query: AuditQuery, signal?: AbortSignal): Promise<AuditPage> {
-    return this.client.get('/audit', { ...query }, signal);
   }
 
   async sendTestEvent(id: string): Promise<Delivery> {

@@ -83,20 +83,8 @@ export function describeHistoryEntry(
       };
     case 'WebhookDeleted':
       return { title: 'Deleted', lines: [] };
-    // Activity: done with the webhook, which it did not change (no new version).
-    case 'SecretRevealed':
-      return {
-        title: 'Secret revealed',
-        lines: [
-          {
-            label: 'Shown',
-            to: details.previousIncluded ? 'Secret and previous secret' : 'Secret',
-          },
-          ...(details.signatureScheme === 'asymmetric'
-            ? [{ label: 'Signature scheme', to: schemeName(details.signatureScheme) }]
-            : []),
-        ],
-      };
+    case 'DeliverySettingsChanged':
+      return { title: 'Delivery settings changed', lines: settingsLines(details.changes) };
     default:
       return {
         title: type,
@@ -124,6 +112,48 @@ function changeLines(changes: unknown): HistoryLine[] {
       return { label, from: show(change.from), to: show(change.to) };
     },
   );
+}
+
+/** The history holds header names only (values may be credentials): added, removed, changed. */
+function settingsLines(changes: unknown): HistoryLine[] {
+  if (typeof changes !== 'object' || changes === null) return [];
+  const { retryPolicy, rateLimitPerSecond, headers } = changes as Record<string, unknown>;
+  const lines: HistoryLine[] = [];
+  const change = (value: unknown) => value as { from: unknown; to: unknown };
+  if (retryPolicy) {
+    lines.push({
+      label: 'Retry policy',
+      from: policyName(change(retryPolicy).from),
+      to: policyName(change(retryPolicy).to),
+    });
+  }
+  if (rateLimitPerSecond) {
+    const rate = (value: unknown) => (value === null ? 'No limit' : `${show(value)} per second`);
+    lines.push({
+      label: 'Rate limit',
+      from: rate(change(rateLimitPerSecond).from),
+      to: rate(change(rateLimitPerSecond).to),
+    });
+  }
+  if (headers && typeof headers === 'object') {
+    const { added = [], removed = [], changed = [] } = headers as Record<string, string[]>;
+    const parts = [
+      added.length ? `added ${added.join(', ')}` : '',
+      removed.length ? `removed ${removed.join(', ')}` : '',
+      changed.length ? `changed ${changed.join(', ')}` : '',
+    ].filter(Boolean);
+    lines.push({ label: 'Custom headers', to: parts.join('; ') || '(none)' });
+  }
+  return lines;
+}
+
+function policyName(policy: unknown): string {
+  if (policy === null || policy === undefined) return 'Default';
+  const { retryIntervalsSeconds, jitter } = policy as {
+    retryIntervalsSeconds: number[];
+    jitter: number;
+  };
+  return `Retries after ${retryIntervalsSeconds.join(', ') || 'none'} s, jitter ${jitter}`;
 }
 
 function show(value: unknown): string {

@@ -25,8 +25,18 @@ import {
   type WebhookFormValues,
 } from './webhook-form';
 import { WebhookTools } from './webhook-tools';
+import { DeliverySettingsSection } from './delivery-settings-section';
+import {
+  createSettingsRequest,
+  settingsValuesOf,
+  updateSettingsRequest,
+  type DeliverySettingsValues,
+} from './delivery-settings-form';
 import { PauseBanner } from './pause-banner';
 import { useCurrentEnvironment } from '../environment/environment-context';
+
+/** The delivery settings' fields: their errors show in their own section. */
+const SETTINGS_FIELDS = ['retryPolicy', 'rateLimitPerSecond', 'headers'];
 
 /** Create Webhook (`/webhooks/new`) and Edit Webhook (`/webhooks/:id/edit`), manual §3–4. */
 export function WebhookFormPage() {
@@ -86,10 +96,23 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
   );
   const [saving, setSaving] = useState(false);
   const [confirmRotate, setConfirmRotate] = useState(false);
+  const defaultPolicy = useLoad('retry-policy', () => api.retryPolicy()).data ?? null;
+  const [settings, setSettings] = useState<DeliverySettingsValues>(() => settingsValuesOf(webhook));
+  // Switching to a custom policy starts from the default one, so the admin edits rather than types.
+  const changeSettings = (next: DeliverySettingsValues) =>
+    setSettings(
+      settings.policy === 'default' && next.policy === 'custom' && defaultPolicy
+        ? {
+            ...next,
+            intervals: defaultPolicy.retryIntervalsSeconds.join(', '),
+            jitter: String(defaultPolicy.jitter),
+          }
+        : next,
+    );
 
   const deleted = webhook?.status === 'deleted';
   const editable = can('write') && !deleted;
-  const fieldErrors = fieldErrorsByField(problem, FORM_FIELDS);
+  const fieldErrors = fieldErrorsByField(problem, [...FORM_FIELDS, ...SETTINGS_FIELDS]);
   const conflict = problem?.status === 412;
   const set = (change: Partial<WebhookFormValues>) => setValues((old) => ({ ...old, ...change }));
 
@@ -109,7 +132,10 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
     setNotice(null);
     try {
       if (!webhook) {
-        const request = createRequest(values, secret ?? '', order);
+        const request = {
+          ...createRequest(values, secret ?? '', order),
+          ...createSettingsRequest(settings),
+        };
         // An ed25519 key pair is made by the platform: no secret is sent for it.
         const created = await api.createWebhook(
           scheme === 'asymmetric'
@@ -124,7 +150,8 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
         });
         return;
       }
-      const { changes, statusChange } = updateRequest(webhook, values, order);
+      const { changes: fieldChanges, statusChange } = updateRequest(webhook, values, order);
+      const changes = { ...fieldChanges, ...updateSettingsRequest(webhook, settings) };
       let current = version;
       if (Object.keys(changes).length > 0) {
         current = (await api.updateWebhook(webhook.id, changes, current)).version;
@@ -353,6 +380,16 @@ function WebhookForm({ catalogue, webhook, reload }: WebhookFormProps) {
             </ul>
           )}
         </fieldset>
+
+        <DeliverySettingsSection
+          values={settings}
+          disabled={!editable || saving}
+          errors={(problem?.errors ?? []).filter((error) =>
+            SETTINGS_FIELDS.includes(error.field.split('.')[0]),
+          )}
+          defaultPolicy={defaultPolicy}
+          onChange={changeSettings}
+        />
 
         <div className="form-actions">
           {editable && (
