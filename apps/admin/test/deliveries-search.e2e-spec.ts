@@ -35,8 +35,11 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
   /** Between the first event's deliveries and the later ones'. */
   let boundary = '';
 
-  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
+  async function open(
+    path: string,
+    role: 'admin' | 'auditor' = 'admin',
+  ): Promise<{ page: Page; errors: string[] }> {
+    const token = signAccessToken(RIG_JWT_SECRET, { id: `${role}-ui`, role }, 900);
     const context = await signedInContext(browser, token);
     contexts.push(context);
     const page = await context.newPage();
@@ -295,6 +298,19 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
       'every delivery of the webhook to succeed',
     );
     expect(errors).toEqual([]);
+  });
+
+  it('given an auditor, then the log can be searched but Retry failed is not offered; nor to an admin looking at succeeded deliveries', async () => {
+    // Teapot's 418s: the test before retried the 5xx ones into 2xx.
+    const auditor = await open('/deliveries?statusClass=4xx', 'auditor');
+    await showsOnly(auditor.page, 3, 'Teapot');
+    expect(await auditor.page.getByRole('button', { name: 'Retry failed…' }).count()).toBe(0);
+
+    const admin = await open('/deliveries?status=succeeded');
+    await admin.page.getByRole('button', { name: 'Refresh' }).waitFor();
+    expect(await admin.page.getByRole('button', { name: 'Retry failed…' }).count()).toBe(0);
+    await admin.page.getByLabel('Status').selectOption('failed');
+    await admin.page.getByRole('button', { name: 'Retry failed…' }).waitFor();
   });
 });
 

@@ -28,8 +28,11 @@ describe('the admin page: pauses and recovery (real browser)', () => {
   /** Path → status the receiver answers; anything else 200. */
   const answers = new Map<string, number>();
 
-  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
+  async function open(
+    path: string,
+    role: 'admin' | 'auditor' = 'admin',
+  ): Promise<{ page: Page; errors: string[] }> {
+    const token = signAccessToken(RIG_JWT_SECRET, { id: `${role}-ui`, role }, 900);
     const context = await signedInContext(browser, token);
     contexts.push(context);
     const page = await context.newPage();
@@ -38,6 +41,24 @@ describe('the admin page: pauses and recovery (real browser)', () => {
     return { page, errors };
   }
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
+
+  /** A webhook whose receiver answered 410 at its first delivery, paused by the worker. */
+  async function pausedWebhook(name: string, path: string) {
+    answers.set(path, 410);
+    const hook = await rig.createWebhook({ name, path, eventTypes: ['license.deleted'] });
+    await rig.publish(rig.topics.licenses, [
+      { value: JSON.stringify(platformEvent('license.deleted')) },
+    ]);
+    await eventually(async () => {
+      const { body } = await rig.call('GET', `/webhooks/${hook.id}`);
+      return body.pause !== null;
+    }, `the worker to pause ${name}`);
+    await eventually(
+      async () => (await deliveriesOf(hook.id)).some((d) => d.status === 'failed'),
+      `the delivery of ${name} that met the 410 to be failed`,
+    );
+    return hook;
+  }
 
   async function deliveriesOf(webhookId: string) {
     const { body } = await rig.call('GET', `/deliveries?webhookId=${webhookId}`);
@@ -196,6 +217,39 @@ describe('the admin page: pauses and recovery (real browser)', () => {
     await dialog.waitFor({ state: 'hidden' });
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('given a paused webhook, when an admin switches it on in the list, then that is a Resume: the recovery is offered, and declining it sends nothing', async () => {
+    const hook = await pausedWebhook('Switched Back', '/switched');
+    answers.delete('/switched');
+    const { page, errors } = await open('/webhooks?search=Switched');
+    await row(page, 'Switched Back').getByText('Paused: endpoint gone').waitFor();
+
+    await page.getByRole('switch', { name: 'Active: Switched Back' }).click();
+    const dialog = page.getByRole('dialog', { name: /Switched Back/ });
+    await dialog.getByText('1 failed delivery since').waitFor();
+    await page.getByText('Switched Back is now active.').waitFor();
+    await page.getByRole('switch', { name: 'Active: Switched Back', checked: true }).waitFor();
+    expect(await row(page, 'Switched Back').getByText('Paused: endpoint gone').count()).toBe(0);
+
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await deliveriesOf(hook.id))[0]).toMatchObject({ status: 'failed', attemptCount: 1 });
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('given a paused webhook, when an auditor looks, then the pause is shown but neither Resume nor Recover is offered', async () => {
+    const hook = await pausedWebhook('Audited Pause', '/audited-pause');
+    const { page, errors } = await open('/webhooks?search=Audited', 'auditor');
+    await row(page, 'Audited Pause').getByText('Paused: endpoint gone').waitFor();
+    expect(await page.getByRole('button', { name: /Recover failed deliveries/ }).count()).toBe(0);
+
+    await page.goto(`${rig.api.url}/admin/webhooks/${hook.id}/edit`);
+    const banner = page.getByRole('region', { name: 'Automatic pause' });
+    await banner.waitFor();
+    expect(await banner.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Recover failed deliveries/ }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
 
 /** A datetime-local input's value for `time` in the browser's zone (the test runs in the same). */
