@@ -177,6 +177,9 @@ describe('Subscription index on the real database', () => {
         validUntil: '2026-05-02T00:00:00.000Z',
       },
       version: 2,
+      retryPolicy: null,
+      rateLimitPerSecond: null,
+      headers: {},
     });
     // The index lives in memory only: no checkpoint and no read-model collection.
     expect(await checkpoints.get('subscription-index')).toBeNull();
