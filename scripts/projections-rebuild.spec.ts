@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpcasterRegistry } from '@app/event-store';
+import { AuditProjection } from '@app/audit';
 import { DURABLE_PROJECTIONS, WEBHOOK_UPCASTERS, WebhookListProjection } from '@app/webhooks';
 import { appUpcasters, formatResult, runProjectionsRebuild } from './projections-rebuild';
 
@@ -30,8 +31,9 @@ describe('npm run projections:rebuild', () => {
   afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
   it('knows the durable projections by name', () => {
-    expect(Object.keys(DURABLE_PROJECTIONS)).toEqual(['webhook-list']);
+    expect(Object.keys(DURABLE_PROJECTIONS)).toEqual(['webhook-list', 'audit']);
     expect(DURABLE_PROJECTIONS['webhook-list']()).toBeInstanceOf(WebhookListProjection);
+    expect(DURABLE_PROJECTIONS.audit()).toBeInstanceOf(AuditProjection);
   });
 
   it('reads events through the upcasters the apps register (the webhook domain list)', () => {
@@ -47,7 +49,7 @@ describe('npm run projections:rebuild', () => {
   it('given an unknown name, when run, then it lists the known ones and exits 2', async () => {
     expect(await run(['webhook-lists'])).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('unknown projection "webhook-lists"; known: webhook-list');
+    expect(stderr).toContain('unknown projection "webhook-lists"; known: audit, webhook-list');
     expect(stderr).toContain('usage: npm run projections:rebuild -- <name>');
   });
 
@@ -64,12 +66,12 @@ describe('npm run projections:rebuild', () => {
     expect(await run(args)).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('usage: npm run projections:rebuild -- <name>');
-    expect(stderr).toContain('Projections: webhook-list');
+    expect(stderr).toContain('Projections: audit, webhook-list');
   });
 
   it('given --help, when run, then usage is printed and it exits 0', async () => {
     expect(await run(['--help'])).toBe(0);
-    expect(stdout).toContain('Projections: webhook-list');
+    expect(stdout).toContain('Projections: audit, webhook-list');
   });
 
   it('given a bad configuration, when run, then it exits 78 and rebuilds nothing', async () => {
