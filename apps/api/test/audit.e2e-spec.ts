@@ -262,4 +262,31 @@ describe('audit: reveals recorded, history with activity, retry policy history, 
     expect(v3.status).toBe(404);
     expect(both.status).toBe(400);
   });
+
+  it("shows a manual send of the deliveries side in the webhook's history and the audit, with who asked", async () => {
+    // When
+    const sent = await call('POST', `/webhooks/${webhook.id}/test`, { sub: 'tess', body: {} });
+
+    // Then
+    expect(sent.status).toBeLessThan(300);
+    const history = await call('GET', `/webhooks/${webhook.id}/history`, { role: 'auditor' });
+    const entry = history.body.items.at(-1);
+    expect(entry).toMatchObject({
+      type: 'TestDeliveryRequested',
+      source: 'activity',
+      actor: 'user:tess',
+      version: 2,
+      details: { deliveryId: sent.body.id },
+    });
+    expect(entry.details).not.toHaveProperty('webhookId');
+    await eventually(
+      async () => (await audit(`?actor=user:tess&webhookId=${webhook.id}`)).items.length === 1,
+      'the test send in the audit',
+    );
+    expect((await audit('?actor=user:tess')).items[0]).toMatchObject({
+      type: 'TestDeliveryRequested',
+      subject: { kind: 'webhook', id: webhook.id },
+      details: { deliveryId: sent.body.id },
+    });
+  });
 });
