@@ -1,5 +1,6 @@
 import type { ApiClient } from './client';
 import type {
+  AuditPage,
   BulkRetryCount,
   BulkRetryResult,
   Delivery,
@@ -34,6 +35,18 @@ export interface WebhookListQuery {
   search?: string;
   environment?: string;
   status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** GET /audit's filters; `from` inclusive, `to` exclusive (ISO 8601). */
+export interface AuditQuery {
+  actor?: string;
+  /** A comma-separated list of event types. */
+  type?: string;
+  webhookId?: string;
+  from?: string;
+  to?: string;
   limit?: number;
   cursor?: string;
 }
@@ -136,6 +149,16 @@ export class AdminApi {
 
   history(id: string, after?: number): Promise<HistoryPage> {
     return this.client.get(`/webhooks/${encodeURIComponent(id)}/history`, { after, limit: 50 });
+  }
+
+  /** The webhook as it was at one version of its history (a history entry's `version`). */
+  webhookAtVersion(id: string, version: number, signal?: AbortSignal): Promise<Webhook> {
+    return this.client.get(`/webhooks/${encodeURIComponent(id)}`, { version }, signal);
+  }
+
+  /** Every recorded action, newest first (auditors and up). */
+  audit(query: AuditQuery, signal?: AbortSignal): Promise<AuditPage> {
+    return this.client.get('/audit', { ...query }, signal);
   }
 
   async sendTestEvent(id: string): Promise<Delivery> {

@@ -85,6 +85,20 @@ export function describeHistoryEntry(
       return { title: 'Deleted', lines: [] };
     case 'DeliverySettingsChanged':
       return { title: 'Delivery settings changed', lines: settingsLines(details.changes) };
+    // Activity: done with the webhook, which it did not change (no new version).
+    case 'SecretRevealed':
+      return {
+        title: 'Secret revealed',
+        lines: [
+          {
+            label: 'Shown',
+            to: details.previousIncluded ? 'Secret and previous secret' : 'Secret',
+          },
+          ...(details.signatureScheme === 'asymmetric'
+            ? [{ label: 'Signature scheme', to: schemeName(details.signatureScheme) }]
+            : []),
+        ],
+      };
     default:
       return {
         title: type,
