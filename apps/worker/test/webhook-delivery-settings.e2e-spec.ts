@@ -185,15 +185,18 @@ describe('a rate cap across two worker processes', () => {
       .get<Connection>(DATABASE_CONNECTION)
       .collection('delivery_rate_slots');
     const owners = new Set<string>();
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
+    // Awaited alongside the burst: resolves once both workers have been seen holding slots (or
+    // times out, and the assertion below says how many were).
+    const bothWorkersSeen = eventually(
+      async () => {
         for (const slot of await slots.find({ webhookId: hookId }).toArray()) {
           owners.add(String(slot.owner));
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
+        return owners.size >= 2;
+      },
+      'both workers to hold slots of the webhook',
+      60_000,
+    ).catch(() => undefined);
 
     const events = Array.from({ length: EVENTS }, () => platformEvent('license.created'));
     const burstStart = Date.now();
@@ -204,8 +207,7 @@ describe('a rate cap across two worker processes', () => {
     const burst = () =>
       rig.receiver.requests.filter((r) => events.some((event) => r.rawBody.includes(event.id)));
     await eventually(() => burst().length >= EVENTS, 'every event of the burst to arrive', 60_000);
-    sampling = false;
-    await sampler;
+    await bothWorkersSeen;
 
     const perSecond = new Map<number, number>();
     for (const request of burst()) {
