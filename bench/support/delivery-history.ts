@@ -10,9 +10,11 @@ import {
   entriesFor,
   PLATFORM_EVENTS_COLLECTION,
   scopesOf,
+  storedAttempt,
   storedDelivery,
   timeSlotsOf,
   type DeliveryAttemptDocument,
+  type StoredAttempt,
   type DeliveryDocument,
   type PlatformEventDocument,
   type SlotEntry,
@@ -86,13 +88,13 @@ export class DeliveryHistory {
   /** Writes deliveries `from` (inclusive) to `to` (exclusive) of `n`, logging the rate. */
   async seed(connection: Connection, from: number, to: number, endMs: number, n: number) {
     const summaries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
-    const attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
+    const attempts = connection.collection<StoredAttempt>(DELIVERY_ATTEMPTS_COLLECTION);
     const events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
     const slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
     const started = performance.now();
     for (let batch = from; batch < to; batch += SEED_BATCH) {
       const rows: StoredDelivery[] = [];
-      const tries: DeliveryAttemptDocument[] = [];
+      const tries: StoredAttempt[] = [];
       const bodies: PlatformEventDocument[] = [];
       const entries = new Map<string, SlotEntry>();
       const list = (listed: SlotEntry[]) => {
@@ -103,7 +105,7 @@ export class DeliveryHistory {
         const summary = summaryOf(d, i);
         rows.push(storedDelivery(summary));
         list(entriesFor(scopesOf(summary), d.createdAt));
-        tries.push(attemptOf(d));
+        tries.push(storedAttempt(seededAttempt(d)));
         if (i % this.fanOut === 0) {
           list(entriesFor([ALL_EVENTS], d.createdAt));
           bodies.push(eventOf(d, i));
@@ -154,7 +156,7 @@ function summaryOf(d: SeededDelivery, i: number): DeliveryDocument {
   };
 }
 
-function attemptOf(d: SeededDelivery): DeliveryAttemptDocument {
+function seededAttempt(d: SeededDelivery): DeliveryAttemptDocument {
   return {
     _id: attemptIdOf(d.id, 1),
     deliveryId: d.id,

@@ -7,7 +7,13 @@ import mongoose, { type Connection } from 'mongoose';
 import { Webhook } from 'standardwebhooks';
 import { EventStore, SystemClock } from '@app/event-store';
 import { SecretBox, signAccessToken } from '@app/platform';
-import { signWebhook, SigningSecrets } from '@app/deliveries';
+import {
+  attemptOf,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  signWebhook,
+  SigningSecrets,
+  type StoredAttempt,
+} from '@app/deliveries';
 import {
   WEBHOOK_SECRETS_COLLECTION,
   WebhookRepository,
@@ -195,11 +201,7 @@ describe('security: encryption keys, their rotation and crypto-shredding (real d
     });
     const producer = kafka.producer({ allowAutoTopicCreation: true });
     await producer.connect();
-    const attempts = connection.collection<{
-      webhookId: string;
-      eventId: string;
-      error: string | null;
-    }>('delivery_attempts');
+    const attempts = connection.collection<StoredAttempt>(DELIVERY_ATTEMPTS_COLLECTION);
     try {
       const underA = await apiWith(RING_A);
       const created = await call(underA, 'POST', '/webhooks', {
@@ -221,7 +223,8 @@ describe('security: encryption keys, their rotation and crypto-shredding (real d
         'the first attempt to be recorded',
         30_000,
       );
-      expect((await attempts.findOne({ webhookId: id, eventId: first.id }))?.error).toBe(
+      const recorded = await attempts.findOne({ webhookId: id, eventId: first.id });
+      expect(recorded && attemptOf(recorded).error).toBe(
         'not sent: Cannot decrypt secret: its key "kA" is not in SECRETS_ENCRYPTION_KEY',
       );
       expect(receiver.requests).toHaveLength(0);

@@ -1,9 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { Webhook } from 'standardwebhooks';
-import {
-  DELIVERY_ATTEMPTS_COLLECTION,
-  type DeliveryAttemptDocument,
-} from '../../libs/deliveries/src/storage/delivery.documents';
+import { attemptOf, DELIVERY_ATTEMPTS_COLLECTION, type StoredAttempt } from '@app/deliveries';
 import { startDeliveryRig, type DeliveryRig } from '../support/delivery-rig';
 import { seedDelivery } from '../support/delivery-seeds';
 import type { ReceivedRequest } from '../support/receiver';
@@ -53,11 +50,11 @@ describe('Security: no signature in the delivery log (the api and the worker, re
 
     const stored = await client
       .db()
-      .collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION)
+      .collection<StoredAttempt>(DELIVERY_ATTEMPTS_COLLECTION)
       .find({ deliveryId: test.body.id })
       .toArray();
     expect(stored).toHaveLength(1);
-    expect(stored[0].requestHeaders).toMatchObject({
+    expect(attemptOf(stored[0]).requestHeaders).toMatchObject({
       'webhook-id': header(received, 'webhook-id'),
       'webhook-timestamp': header(received, 'webhook-timestamp'),
       'webhook-signature': '[redacted]',

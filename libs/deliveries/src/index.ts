@@ -48,6 +48,7 @@ export { DeliveryReadiness } from './engine/delivery-readiness';
 export { ensureDeliveryIndexes } from './storage/delivery-indexes';
 export { timeSlotsOf, type TimeSlots } from './storage/time-slots';
 export { storedDelivery, deliveryOf, type StoredDelivery } from './storage/stored-delivery';
+export { storedAttempt, attemptOf, type StoredAttempt } from './storage/stored-attempt';
 export { DeliveryPruner } from './retention/delivery-pruner';
 export { RetentionMetrics } from './retention/retention-metrics';
 export { DELIVERY_SLOTS_COLLECTION, entriesFor, type SlotEntry } from './storage/slot-directory';

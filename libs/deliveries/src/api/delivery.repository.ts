@@ -23,6 +23,7 @@ import {
 import { walkSlots } from '../storage/slot-walk';
 import { slotFilter, slotStartMs } from '../storage/time-slots';
 import { deliveryOf, type StoredDelivery } from '../storage/stored-delivery';
+import { attemptOf, type StoredAttempt } from '../storage/stored-attempt';
 import {
   deliveryEqualities,
   listScopeOf,
@@ -62,7 +63,7 @@ const CLOCK_SKEW_MS = DAY_MS;
 @Injectable()
 export class DeliveryRepository {
   private readonly deliveries: Collection<StoredDelivery>;
-  private readonly attempts: Collection<DeliveryAttemptDocument>;
+  private readonly attempts: Collection<StoredAttempt>;
   private readonly events: Collection<PlatformEventDocument>;
   private readonly slots: Collection<SlotEntry>;
   private readonly retentionMs: number;
@@ -80,7 +81,7 @@ export class DeliveryRepository {
     config: AppConfig,
   ) {
     this.deliveries = connection.collection<StoredDelivery>(DELIVERIES_COLLECTION);
-    this.attempts = connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION);
+    this.attempts = connection.collection<StoredAttempt>(DELIVERY_ATTEMPTS_COLLECTION);
     this.events = connection.collection<PlatformEventDocument>(PLATFORM_EVENTS_COLLECTION);
     this.slots = connection.collection<SlotEntry>(DELIVERY_SLOTS_COLLECTION);
     this.retentionMs = (config.deliveryRetentionDays + 1) * DAY_MS;
@@ -176,7 +177,7 @@ export class DeliveryRepository {
 
   /** Every attempt of the delivery, in order (a duplicate send right after the attempt it repeats). */
   async attemptsOf(id: string): Promise<DeliveryAttemptDocument[]> {
-    const attempts = await this.attempts.find({ deliveryId: id }).toArray();
+    const attempts = (await this.attempts.find({ deliveryId: id }).toArray()).map(attemptOf);
     return attempts.sort((a, b) => a.number - b.number || a.at.getTime() - b.at.getTime());
   }
 

@@ -20,12 +20,12 @@ import {
   DELIVERY_CLAIMS_COLLECTION,
   DELIVERY_QUEUE_COLLECTION,
   PLATFORM_EVENTS_COLLECTION,
-  type DeliveryAttemptDocument,
   type DeliveryClaimDocument,
   type DeliveryQueueDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
 import { ensureDeliveryIndexes } from '../storage/delivery-indexes';
+import type { StoredAttempt } from '../storage/stored-attempt';
 import { ALL_EVENTS } from '../storage/delivery-scopes';
 import {
   DELIVERY_SLOTS_COLLECTION,
@@ -123,7 +123,7 @@ export class DeliveryEngine implements OnApplicationBootstrap, OnApplicationShut
     };
     this.recorder = new DeliveryRecorder(
       {
-        attempts: connection.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION),
+        attempts: connection.collection<StoredAttempt>(DELIVERY_ATTEMPTS_COLLECTION),
         ...this.queueCollections,
         deliveries: connection.collection<StoredDelivery>(DELIVERIES_COLLECTION),
       },

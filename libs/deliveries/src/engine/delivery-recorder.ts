@@ -15,6 +15,7 @@ import {
   storedProgress,
   type StoredDelivery,
 } from '../storage/stored-delivery';
+import { attemptOf, storedAttempt, type StoredAttempt } from '../storage/stored-attempt';
 import { scopesOf } from '../storage/delivery-scopes';
 import { entriesFor, type SlotDirectoryWriter } from '../storage/slot-directory';
 import { timeSlotsOf, type SlotField } from '../storage/time-slots';
@@ -38,7 +39,7 @@ export type AttemptRecord = Omit<
 >;
 
 export interface RecorderCollections {
-  attempts: Collection<DeliveryAttemptDocument>;
+  attempts: Collection<StoredAttempt>;
   queue: Collection<DeliveryQueueDocument>;
   lanes: Collection<QueueLaneDocument>;
   slots: Collection<QueueSlotDocument>;
@@ -72,7 +73,7 @@ const BATCHING: BatchInserterOptions = { maxBatch: 200, lingerMs: 5, maxConcurre
  */
 export class DeliveryRecorder {
   private readonly logger = new Logger(DeliveryRecorder.name);
-  private readonly attemptInserts: BatchInserter<DeliveryAttemptDocument>;
+  private readonly attemptInserts: BatchInserter<StoredAttempt>;
   private readonly queueInserts: BatchInserter<DeliveryQueueDocument>;
   private readonly laneInserts: BatchInserter<QueueLaneDocument>;
   private readonly slotInserts: BatchInserter<QueueSlotDocument>;
@@ -97,12 +98,13 @@ export class DeliveryRecorder {
   }
 
   /** The attempt as recorded by anyone, if it is: a claimed entry checks this before sending. */
-  recorded(deliveryId: string, number: number): Promise<DeliveryAttemptDocument | null> {
+  async recorded(deliveryId: string, number: number): Promise<DeliveryAttemptDocument | null> {
     const id = attemptIdOf(deliveryId, number);
-    return retryTransient(() => this.collections.attempts.findOne({ _id: id }), {
+    const stored = await retryTransient(() => this.collections.attempts.findOne({ _id: id }), {
       what: `reading attempt ${id}`,
       signal: this.signal,
     });
+    return stored && attemptOf(stored);
   }
 
   /** The delivery's summary, if it has one (the redelivery of an event checks this). */
@@ -178,13 +180,15 @@ export class DeliveryRecorder {
   private async insertAttempt(document: DeliveryAttemptDocument): Promise<DeliveryAttemptDocument> {
     let outcome: 'inserted' | 'duplicate';
     try {
-      outcome = await this.attemptInserts.insert(document);
+      outcome = await this.attemptInserts.insert(storedAttempt(document));
     } catch (error) {
       if (!(error instanceof PermanentWriteError)) throw error;
       this.logger.error(
         `attempt ${document._id} refused, recorded without its response: ${error.reason}`,
       );
-      outcome = await this.attemptInserts.insert(withoutResponse(document, error.reason));
+      outcome = await this.attemptInserts.insert(
+        storedAttempt(withoutResponse(document, error.reason)),
+      );
     }
     if (outcome === 'inserted') return document;
     const existing = await this.recorded(document.deliveryId, document.number);
@@ -197,7 +201,7 @@ export class DeliveryRecorder {
       _id: `${document._id}~${document.token}`,
       duplicateOf: document.number,
     };
-    await this.attemptInserts.insert(duplicate);
+    await this.attemptInserts.insert(storedAttempt(duplicate));
     this.logger.warn(`attempt ${document._id} was also made elsewhere; kept as ${duplicate._id}`);
     return existing;
   }
