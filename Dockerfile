@@ -1,6 +1,6 @@
 # One image for both Nest apps; docker-compose.yml picks the entry point:
 #   api:    node dist/apps/api/main.js     (listens on $PORT, default 3000)
-#   worker: node dist/apps/worker/main.js
+#   worker: node --max-semi-space-size=64 dist/apps/worker/main.js   (as `npm run start:worker`)
 # Configuration comes from the environment: MONGODB_URI, KAFKA_BROKERS, PORT (README).
 # The api also serves the admin page under /admin from dist/admin (ADMIN_UI_DIR's default,
 # relative to WORKDIR /app), built here by `npm run build`.

@@ -19,7 +19,7 @@
  *   2. starts the built api (`node dist/apps/api/main.js`) as a child process and creates
  *      --webhooks webhooks through POST /api/v1/webhooks as an admin: production,
  *      `license.created`, `http://127.0.0.<host>:<receiver>/w/<n>` (webhook n on host n mod --hosts);
- *   3. starts the built worker (`node dist/apps/worker/main.js`) with the same keys, once the
+ *   3. starts the built worker (as `npm run start:worker` runs it) with the same keys, once the
  *      webhooks exist (so its subscription index holds all of them when it starts consuming),
  *      waits for its GET /health, then publishes one warm-up event and waits for all of its
  *      receipts: the consumer has joined its group and every webhook is matched;

@@ -15,6 +15,20 @@ export const APP_ENTRIES = {
 } as const;
 export type AppName = keyof typeof APP_ENTRIES;
 
+/**
+ * The node options an app runs with in production: those of `npm run start:<name>` (package.json),
+ * e.g. the worker's young-generation size, so that a benchmark measures the app as users run it.
+ */
+export function productionNodeArgs(name: AppName): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const words = (scripts[`start:${name}`] ?? '').split(/\s+/).filter(Boolean);
+  return words.filter((word) => word.startsWith('--'));
+}
+
 /** What the bundles are built from: both apps' sources, the libraries' and the build configuration. */
 const SOURCE_DIRS = ['apps/api/src', 'apps/worker/src', 'libs'];
 const BUILD_FILES = [
@@ -127,8 +141,8 @@ export function killAppProcesses(): void {
  * Starts `node dist/apps/<name>/main.js` as a child process with `env` added to this process's
  * environment, its output prefixed with `[<name>]`, and resolves once GET `<port>/health/ready` answers
  * 200 (the api's `PORT`, the worker's `WORKER_HEALTH_PORT`: the caller puts it in `env`). Rejects
- * (and kills it) if it exits first or is not healthy within `timeoutMs`. `nodeArgs` go to node
- * before the script (e.g. `--cpu-prof`).
+ * (and kills it) if it exits first or is not healthy within `timeoutMs`. Node gets the app's
+ * production options (productionNodeArgs), then `nodeArgs` (e.g. `--cpu-prof`), then the script.
  */
 export async function startApp(
   name: AppName,
@@ -137,7 +151,8 @@ export async function startApp(
   { timeoutMs = 60_000, nodeArgs = [] }: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<AppProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, APP_ENTRIES[name]], {
+  const args = [...productionNodeArgs(name), ...nodeArgs, APP_ENTRIES[name]];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
