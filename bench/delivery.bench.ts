@@ -4,6 +4,7 @@
  *   npm run bench:delivery                                   # 50 webhooks, 20 events/s, 60 s
  *   npm run bench:delivery -- --rate 5                       # a lower rate
  *   npm run bench:delivery -- --webhooks 50 --rate 20 --seconds 60 --partitions 6 --wait 120 --hosts 5
+ *   npm run bench:delivery -- --rate 60 --workers 2             # two worker processes, one group
  *   MONGODB_URI=mongodb://host:27017 KAFKA_BROKERS=host:9092 npm run bench:delivery
  *
  * Builds first when dist/apps/{api,worker}/main.js is missing or older than a source it is built
@@ -19,10 +20,11 @@
  *   2. starts the built api (`node dist/apps/api/main.js`) as a child process and creates
  *      --webhooks webhooks through POST /api/v1/webhooks as an admin: production,
  *      `license.created`, `http://127.0.0.<host>:<receiver>/w/<n>` (webhook n on host n mod --hosts);
- *   3. starts the built worker (as `npm run start:worker` runs it) with the same keys, once the
- *      webhooks exist (so its subscription index holds all of them when it starts consuming),
- *      waits for its GET /health, then publishes one warm-up event and waits for all of its
- *      receipts: the consumer has joined its group and every webhook is matched;
+ *   3. starts --workers built workers (as `npm run start:worker` runs it; one consumer group)
+ *      with the same keys, once the webhooks exist (so their subscription index holds all of them
+ *      when they start consuming), waits for each one's GET /health, then publishes one warm-up
+ *      event to each partition and waits for all of their receipts: every consumer has joined the
+ *      group and every webhook is matched;
  *   4. publishes `license.created` events to the licenses topic for --seconds at --rate events/s,
  *      keyed by sequence number (spread over the partitions), sent in batches every 50 ms, each
  *      event's publish time kept here;
@@ -109,6 +111,7 @@ interface NumericFlags {
   wait: number;
   hosts: number;
   expired: number;
+  workers: number;
 }
 
 interface Flags extends NumericFlags {
@@ -124,13 +127,14 @@ const DEFAULTS: NumericFlags = {
   wait: 120,
   hosts: 5,
   expired: 0,
+  workers: 1,
 };
 const USAGE =
   'usage: npm run bench:delivery -- [--webhooks 50] [--seconds 60] [--rate 20 (events/s)] ' +
   '[--partitions 6] [--wait 120 (s after the last publish)] ' +
   '[--hosts 5 (receiving hosts, 127.0.0.1-n, webhooks spread over them)] ' +
   '[--expired 0 (finished deliveries past retention, seeded for the worker to prune meanwhile)] ' +
-  '[--profile-worker <dir>]';
+  '[--workers 1 (worker processes, one consumer group)] [--profile-worker <dir> (the first worker)]';
 
 /** How often the publisher sends what has come due. */
 const SEND_EVERY_MS = 50;
@@ -388,7 +392,7 @@ class PruneProgress {
   private last = 0;
 
   constructor(
-    private readonly workerUrl: string,
+    private readonly workerUrls: string[],
     private readonly enabled: boolean,
   ) {}
 
@@ -404,9 +408,12 @@ class PruneProgress {
   async read(): Promise<number> {
     if (!this.enabled) return 0;
     try {
-      const text = await (await fetch(`${this.workerUrl}/metrics`)).text();
-      const match = /^webhook_delivery_records_pruned_total (\d+)/m.exec(text);
-      if (match) this.last = Number(match[1]);
+      let pruned = 0;
+      for (const url of this.workerUrls) {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        pruned += Number(/^webhook_delivery_records_pruned_total (\d+)/m.exec(text)?.[1] ?? 0);
+      }
+      this.last = pruned;
     } catch {
       // The figure stays as last read.
     }
@@ -417,7 +424,7 @@ class PruneProgress {
 function recordRows(
   records: Records | undefined,
   stored: Awaited<ReturnType<typeof storedBytes>> | undefined,
-  webhooks: number,
+  warmUpDeliveries: number,
 ): [string, string][] {
   if (!records || !stored) {
     return [['worker records', 'not counted (the expired records share the collections)']];
@@ -426,7 +433,7 @@ function recordRows(
     [
       'worker records',
       `${formatCount(records.history)} of ${formatCount(records.wanted)} in delivery history ` +
-        `(incl. the warm-up's ${webhooks}), ${formatCount(records.queue)} in the delivery ` +
+        `(incl. the warm-up's ${formatCount(warmUpDeliveries)}), ${formatCount(records.queue)} in the delivery ` +
         `queue, ${formatSeconds(records.elapsedMs)} after the wait (one count took ` +
         `${formatMs(records.countMs)})`,
     ],
@@ -496,11 +503,14 @@ interface CpuMark {
   groups: GroupSnapshot;
 }
 
-function markCpu(worker: AppProcess, api: AppProcess, servers: ProcessGroup[]): CpuMark {
+function markCpu(workers: AppProcess[], api: AppProcess, servers: ProcessGroup[]): CpuMark {
   const usage = process.cpuUsage();
+  const perWorker = workers.map((worker) => cpuSeconds(worker.pid));
   return {
     atMs: performance.now(),
-    worker: cpuSeconds(worker.pid),
+    worker: perWorker.some((seconds) => seconds === undefined)
+      ? undefined
+      : perWorker.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0),
     api: cpuSeconds(api.pid),
     bench: (usage.user + usage.system) / 1e6,
     groups: snapshotGroups(servers),
@@ -508,11 +518,18 @@ function markCpu(worker: AppProcess, api: AppProcess, servers: ProcessGroup[]): 
 }
 
 /** CPU use between two marks per process (group), as seconds and percent of one core. */
-function cpuBetween(from: CpuMark, to: CpuMark): { label: string; seconds: number }[] {
+function cpuBetween(
+  from: CpuMark,
+  to: CpuMark,
+  workers: number,
+): { label: string; seconds: number }[] {
   const diff = (a?: number, b?: number) =>
     a === undefined || b === undefined ? Number.NaN : b - a;
   return [
-    { label: 'worker (node)', seconds: diff(from.worker, to.worker) },
+    {
+      label: workers > 1 ? `workers (node, ${workers} processes)` : 'worker (node)',
+      seconds: diff(from.worker, to.worker),
+    },
     { label: 'api (node)', seconds: diff(from.api, to.api) },
     { label: 'bench: producer + receiver', seconds: to.bench - from.bench },
     ...groupCpuBetween(from.groups, to.groups).map(({ label, seconds, processes }) => ({
@@ -539,7 +556,7 @@ async function main(): Promise<void> {
   let kafka: BenchKafka | undefined;
   let receiver: DeliveryReceiver | undefined;
   let api: AppProcess | undefined;
-  let worker: AppProcess | undefined;
+  const workers: AppProcess[] = [];
   let topicsCreated = false;
 
   // Runs once, whichever comes first: the end of the run (success or failure) or Ctrl-C.
@@ -547,7 +564,7 @@ async function main(): Promise<void> {
   const cleanUp = (): Promise<void> =>
     (cleanup ??= (async () => {
       // The apps first, so nothing writes to the database or commits offsets while it all goes.
-      await Promise.all([worker?.stop(), api?.stop()]);
+      await Promise.all([...workers.map((worker) => worker.stop()), api?.stop()]);
       killAppProcesses();
       await receiver?.close();
       rmSync(stateDir, { recursive: true, force: true });
@@ -576,7 +593,7 @@ async function main(): Promise<void> {
     console.log(
       `  settings: --webhooks ${flags.webhooks} --rate ${flags.rate} --seconds ${flags.seconds} ` +
         `--partitions ${flags.partitions} --wait ${flags.wait} --hosts ${flags.hosts} ` +
-        `--expired ${flags.expired}: ` +
+        `--expired ${flags.expired} --workers ${flags.workers}: ` +
         `${formatCount(flags.rate * flags.webhooks)} deliveries/s wanted, ` +
         `${formatCount(expectedTotal)} in all`,
     );
@@ -653,32 +670,44 @@ async function main(): Promise<void> {
     // the run goes on: it starts its first pass 30 s after the worker.
     const expiredRecords = await seedExpired(connection, flags.expired);
 
-    // The worker, and a warm-up event through the whole path.
+    // The workers (one consumer group), and a warm-up through the whole path: one event per
+    // partition, so that every worker has its partitions and has delivered before the run.
     const profileDir = flags.profileWorker && resolvePath(flags.profileWorker);
-    worker = await startApp('worker', env, workerPort, {
-      nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    });
-    if (profileDir) console.log(`  profile:  the worker's CPU profile goes to ${profileDir}`);
-    console.log(
-      `  worker:   ${worker.url}/health, pid ${worker.pid}, healthy after ${formatSeconds(worker.startupMs)}`,
+    for (let n = 0; n < flags.workers; n++) {
+      const port = n === 0 ? workerPort : await freePort();
+      const worker = await startApp('worker', { ...env, WORKER_HEALTH_PORT: String(port) }, port, {
+        nodeArgs: n === 0 && profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+      });
+      workers.push(worker);
+      console.log(
+        `  worker:   ${worker.url}/health, pid ${worker.pid}, healthy after ${formatSeconds(worker.startupMs)}`,
+      );
+    }
+    if (profileDir) console.log(`  profile:  the first worker's CPU profile goes to ${profileDir}`);
+    const warmUpIds = Array.from(
+      { length: flags.partitions },
+      () => `evt_warmup_${randomBytes(4).toString('hex')}`,
     );
-    const warmUpId = `evt_warmup_${randomBytes(4).toString('hex')}`;
-    step(`warm-up: one event, waiting for its ${flags.webhooks} receipts`);
+    step(
+      `warm-up: one event per partition, waiting for their ${formatCount(warmUpIds.length * flags.webhooks)} receipts`,
+    );
     const warmUpStarted = performance.now();
-    tracker.published(warmUpId, warmUpStarted);
+    for (const id of warmUpIds) tracker.published(id, warmUpStarted);
     await kafka.producer.send({
       topic: topics.licenses,
       acks: -1,
-      messages: [{ key: 'warm-up', value: platformEvent(warmUpId, 0) }],
+      messages: warmUpIds.map((id, partition) => ({ partition, value: platformEvent(id, 0) })),
     });
+    const warmUpReceived = () =>
+      warmUpIds.reduce((sum, id) => sum + Math.min(tracker.receivedOf(id), flags.webhooks), 0);
     const warmedUp = await waitUntil(
-      () => tracker.receivedOf(warmUpId) >= flags.webhooks,
+      () => warmUpReceived() >= warmUpIds.length * flags.webhooks,
       WARM_UP_TIMEOUT_MS,
     );
     if (!warmedUp) {
       throw new Error(
-        `the warm-up event reached ${tracker.receivedOf(warmUpId)} of ${flags.webhooks} webhooks ` +
-          `within ${formatSeconds(WARM_UP_TIMEOUT_MS)}`,
+        `the warm-up events reached ${warmUpReceived()} of ${warmUpIds.length * flags.webhooks} ` +
+          `(event, webhook) pairs within ${formatSeconds(WARM_UP_TIMEOUT_MS)}`,
       );
     }
     step(`  all receipts after ${formatSeconds(performance.now() - warmUpStarted)}`);
@@ -690,7 +719,10 @@ async function main(): Promise<void> {
       `publishing: ${flags.rate} events/s for ${flags.seconds} s to ${topics.licenses} ` +
         `(x ${flags.webhooks} webhooks = ${formatCount(flags.rate * flags.webhooks)} deliveries/s)`,
     );
-    const pruned = new PruneProgress(worker.url, flags.expired > 0);
+    const pruned = new PruneProgress(
+      workers.map((worker) => worker.url),
+      flags.expired > 0,
+    );
     const progress = (published: number, sinceMs: number) => {
       const expected = published * flags.webhooks;
       step(
@@ -701,13 +733,13 @@ async function main(): Promise<void> {
       );
       pruned.sample();
     };
-    const cpuStart = markCpu(worker, api, serverGroups);
+    const cpuStart = markCpu(workers, api, serverGroups);
     const publishStart = performance.now();
     const run = await publish(kafka, topics.licenses, flags, tracker, (published) =>
       progress(published, publishStart),
     );
     const receivedWhilePublishing = tracker.received;
-    const cpuPublished = markCpu(worker, api, serverGroups);
+    const cpuPublished = markCpu(workers, api, serverGroups);
     const prunedWhilePublishing = await pruned.read();
     const expected = run.events * flags.webhooks;
     step(
@@ -727,7 +759,7 @@ async function main(): Promise<void> {
       }
     }
     const complete = tracker.received >= expected;
-    const cpuEnd = markCpu(worker, api, serverGroups);
+    const cpuEnd = markCpu(workers, api, serverGroups);
     step(complete ? 'all deliveries received' : `gave up after ${flags.wait} s`);
 
     // What the worker recorded (its history and queue), for comparison with what arrived: the
@@ -741,7 +773,7 @@ async function main(): Promise<void> {
         : (step("counting the worker's delivery records"),
           await countRecords(
             connection,
-            (Math.round(flags.rate * flags.seconds) + 1) * flags.webhooks,
+            (Math.round(flags.rate * flags.seconds) + flags.partitions) * flags.webhooks,
           ));
     const stored = records && (await storedBytes(connection));
 
@@ -794,12 +826,12 @@ async function main(): Promise<void> {
             ? 'nothing received'
             : `last receipt ${formatSeconds(lastReceiptMs - run.endMs)} after the last publish`),
       ],
-      ...recordRows(records, stored, flags.webhooks),
+      ...recordRows(records, stored, flags.partitions * flags.webhooks),
       ...pruneRows(flags.expired, expiredRecords, prunedWhilePublishing, prunedInAll, publishMs),
       ['receiver', `${formatCount(receiver.connections())} connections opened in all (keep-alive)`],
     ];
-    const publishing = cpuBetween(cpuStart, cpuPublished);
-    const whole = cpuBetween(cpuStart, cpuEnd);
+    const publishing = cpuBetween(cpuStart, cpuPublished, flags.workers);
+    const whole = cpuBetween(cpuStart, cpuEnd, flags.workers);
     rows.push([
       'CPU',
       `while publishing (${formatSeconds(publishMs)}) | whole run ` +
@@ -815,7 +847,7 @@ async function main(): Promise<void> {
     const width = Math.max(...rows.map(([label]) => label.length)) + 1;
     console.log('');
     console.log(
-      `results (api + worker as child processes, receiver and producer in this process, ` +
+      `results (api + ${flags.workers > 1 ? `${flags.workers} workers` : 'worker'} as child processes, receiver and producer in this process, ` +
         `${flags.rate} events/s x ${flags.webhooks} webhooks for ${flags.seconds} s)`,
     );
     for (const [label, value] of rows) {
