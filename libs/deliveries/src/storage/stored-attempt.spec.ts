@@ -33,7 +33,16 @@ describe('stored attempts', () => {
     const stored = storedAttempt(attempt());
 
     expect(Object.keys(stored).sort()).toEqual(
-      ['_id', 'byTenth', 'bySecond', 'deliveryId', 'details', 'eventId', 'number', 'webhookId'].sort(),
+      [
+        '_id',
+        'byTenth',
+        'bySecond',
+        'deliveryId',
+        'details',
+        'eventId',
+        'number',
+        'webhookId',
+      ].sort(),
     );
     expect(typeof stored.details).toBe('string');
   });

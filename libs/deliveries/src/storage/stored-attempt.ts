@@ -37,8 +37,7 @@ type Details = Omit<
 > & { at: string; outcome: StoredOutcome };
 
 type StoredOutcome =
-  | Exclude<AttemptOutcome, { status: 'retrying' }>
-  | { status: 'retrying'; nextAttemptAt: string };
+  Exclude<AttemptOutcome, { status: 'retrying' }> | { status: 'retrying'; nextAttemptAt: string };
 
 export function storedAttempt(attempt: DeliveryAttemptDocument): StoredAttempt {
   const {
@@ -69,7 +68,9 @@ export function storedAttempt(attempt: DeliveryAttemptDocument): StoredAttempt {
 }
 
 /** The attempt a stored one holds; one recorded before this shape has every field at the top. */
-export function attemptOf(stored: StoredAttempt | DeliveryAttemptDocument): DeliveryAttemptDocument {
+export function attemptOf(
+  stored: StoredAttempt | DeliveryAttemptDocument,
+): DeliveryAttemptDocument {
   if (!('details' in stored) || typeof stored.details !== 'string') {
     return stored as DeliveryAttemptDocument;
   }
