@@ -723,12 +723,19 @@ async function main(): Promise<void> {
       workers.map((worker) => worker.url),
       flags.expired > 0,
     );
+    // Each line also gives the latency of the receipts since the line before: where a tail is.
+    let receiptsShown = 0;
     const progress = (published: number, sinceMs: number) => {
       const expected = published * flags.webhooks;
+      const recent = summarize(tracker.latenciesMs.slice(receiptsShown));
+      receiptsShown = tracker.latenciesMs.length;
       step(
         `  ${formatSeconds(performance.now() - sinceMs).padStart(8)}: ${formatCount(published)} ` +
           `events published, ${formatCount(tracker.received)} of ${formatCount(expected)} ` +
           `deliveries received, backlog ${formatCount(expected - tracker.received)}` +
+          (Number.isNaN(recent.p99)
+            ? ''
+            : `; since the last line p99 ${formatMs(recent.p99)}, max ${formatMs(recent.max)}`) +
           pruned.line(),
       );
       pruned.sample();
