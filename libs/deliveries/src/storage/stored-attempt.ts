@@ -22,49 +22,39 @@ export interface StoredAttempt {
   details: string;
 }
 
-type Details = Omit<
-  DeliveryAttemptDocument,
-  | '_id'
-  | 'deliveryId'
-  | 'webhookId'
-  | 'eventId'
-  | 'number'
-  | 'bySecond'
-  | 'byTenth'
-  | 'duplicateOf'
-  | 'at'
-  | 'outcome'
-> & { at: string; outcome: StoredOutcome };
+/** The fields kept at the top level (`duplicateOf` only when set); the rest is the details. */
+const LOOK_UP_KEYS = [
+  '_id',
+  'deliveryId',
+  'webhookId',
+  'eventId',
+  'number',
+  'bySecond',
+  'byTenth',
+  'duplicateOf',
+] as const satisfies readonly (keyof StoredAttempt & keyof DeliveryAttemptDocument)[];
+
+type Details = Omit<DeliveryAttemptDocument, (typeof LOOK_UP_KEYS)[number] | 'at' | 'outcome'> & {
+  at: string;
+  outcome: StoredOutcome;
+};
 
 type StoredOutcome =
   Exclude<AttemptOutcome, { status: 'retrying' }> | { status: 'retrying'; nextAttemptAt: string };
 
 export function storedAttempt(attempt: DeliveryAttemptDocument): StoredAttempt {
-  const {
-    _id,
-    deliveryId,
-    webhookId,
-    eventId,
-    number,
-    bySecond,
-    byTenth,
-    duplicateOf,
-    at,
-    outcome,
-    ...rest
-  } = attempt;
-  const details: Details = { ...rest, at: at.toISOString(), outcome: storedOutcome(outcome) };
-  return {
-    _id,
-    deliveryId,
-    webhookId,
-    eventId,
-    number,
-    bySecond,
-    byTenth,
-    ...(duplicateOf !== undefined && { duplicateOf }),
-    details: JSON.stringify(details),
+  const { at, outcome, ...rest } = attempt;
+  const details: Record<string, unknown> = {
+    ...rest,
+    at: at.toISOString(),
+    outcome: storedOutcome(outcome),
   };
+  const stored: Record<string, unknown> = {};
+  for (const key of LOOK_UP_KEYS) {
+    if (attempt[key] !== undefined) stored[key] = attempt[key];
+    delete details[key];
+  }
+  return { ...stored, details: JSON.stringify(details) } as unknown as StoredAttempt;
 }
 
 /** The attempt a stored one holds; one recorded before this shape has every field at the top. */
