@@ -1,4 +1,5 @@
-import { createHmac, sign } from 'node:crypto';
+import { createHmac, type KeyObject, sign } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { isSigningSecretKey, signingKeyObjectOf } from '@app/webhooks';
 
 /** Receivers see who is calling, e.g. in their access logs and allow-lists. */
@@ -65,17 +66,36 @@ export function signWebhook(input: SignatureInput): Record<string, string> {
 }
 
 function signatureOf(secret: string, signedContent: string): string {
-  if (isSigningSecretKey(secret)) {
-    let key;
-    try {
-      key = signingKeyObjectOf(secret);
-    } catch (error) {
-      // Its message names the shape only, never the key.
-      throw new InvalidSigningSecretError((error as Error).message);
-    }
-    return `v1a,${sign(null, Buffer.from(signedContent, 'utf8'), key).toString('base64')}`;
+  const key = signingKeyOf(secret);
+  if (Buffer.isBuffer(key)) {
+    return `v1,${createHmac('sha256', key).update(signedContent).digest('base64')}`;
   }
-  return `v1,${createHmac('sha256', keyOf(secret)).update(signedContent).digest('base64')}`;
+  return `v1a,${sign(null, Buffer.from(signedContent, 'utf8'), key).toString('base64')}`;
+}
+
+/**
+ * Signing keys as decoded (and checked) from their secrets, by secret: a webhook signs every
+ * attempt with the same one or two, and decoding them each time cost more than the HMAC itself
+ * (an ed25519 key object, many times more). Held in memory only, as the plaintext secrets are.
+ */
+const signingKeys = new LRUCache<string, Buffer | KeyObject>({ max: 10_000 });
+
+function signingKeyOf(secret: string): Buffer | KeyObject {
+  let key = signingKeys.get(secret);
+  if (key === undefined) {
+    key = isSigningSecretKey(secret) ? ed25519KeyOf(secret) : keyOf(secret);
+    signingKeys.set(secret, key);
+  }
+  return key;
+}
+
+function ed25519KeyOf(secret: string): KeyObject {
+  try {
+    return signingKeyObjectOf(secret);
+  } catch (error) {
+    // Its message names the shape only, never the key.
+    throw new InvalidSigningSecretError((error as Error).message);
+  }
 }
 
 /** The HMAC key is the base64-decoded part after `whsec_`, not the string itself. */

@@ -113,7 +113,10 @@ export interface DeliveryAttemptDocument extends TimeSlots {
   outcome: AttemptOutcome;
   /** Automatic attempts made, this one included: the position in the retry schedule. */
   scheduledAttempts: number;
-  /** A random token of the writer, so a writer can tell its own landed insert from another's. */
+  /**
+   * Unique to this write (its process's random tag and a count), so a writer can tell its own
+   * landed insert from another's.
+   */
   token: string;
   /**
    * Set on a second send of an attempt that another process had recorded first (a rebalance
