@@ -1,11 +1,12 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { ModalDialog } from '../components/modal-dialog';
 import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../lib/format';
 import { fromLocalInput, toLocalInput } from '../lib/local-time';
-import { runBatches, type BatchOutcome } from './batches';
+import { BatchProgressDialog, useBatchedAction } from './batched-action';
+import type { BatchOutcome } from './batches';
 
 export interface RecoveryRequest {
   webhook: { id: string; name: string };
@@ -16,9 +17,6 @@ export interface RecoveryRequest {
   /** After deliveries were sent again (to reload a list). */
   onRecovered?: () => void;
 }
-
-type Phase =
-  { name: 'choose' } | { name: 'running'; done: number } | { name: 'over'; outcome: BatchOutcome };
 
 /**
  * "Recover failed deliveries since…": pick the time, see how many failed deliveries of the
@@ -36,71 +34,34 @@ export function RecoverDialog({
   const { api } = useSession();
   const { webhook } = request;
   const [since, setSince] = useState(request.since);
-  const [phase, setPhase] = useState<Phase>({ name: 'choose' });
-  const cancelled = useRef(false);
+  const action = useBatchedAction<true>();
   const preview = useLoad(`recover-preview:${webhook.id}:${since}`, (signal) =>
     since ? api.previewRecovery(webhook.id, since, signal) : Promise.resolve(null),
   );
   const count = preview.data && !preview.loading ? preview.data : null;
 
   async function recover() {
-    cancelled.current = false;
-    setPhase({ name: 'running', done: 0 });
-    const outcome = await runBatches(
-      async () => {
-        const answer = await api.recover(webhook.id, since);
-        return { done: answer.recovered, next: answer.capped ? true : null };
-      },
-      {
-        onProgress: (done) => setPhase({ name: 'running', done }),
-        isCancelled: () => cancelled.current,
-      },
-    );
-    setPhase({ name: 'over', outcome });
+    const outcome = await action.start(async () => {
+      const answer = await api.recover(webhook.id, since);
+      return { done: answer.recovered, next: answer.capped ? true : null };
+    });
     if (outcome.done > 0) request.onRecovered?.();
   }
 
   const title = `Recover failed deliveries of "${webhook.name}"`;
-  if (phase.name === 'running') {
+  if (action.phase.name !== 'ready') {
     return (
-      <ModalDialog
-        open
+      <BatchProgressDialog
         title={title}
-        onClose={() => (cancelled.current = true)}
-        actions={
-          <button type="button" className="button" onClick={() => (cancelled.current = true)}>
-            Cancel
-          </button>
-        }
-      >
-        <p role="status">
-          Recovering… {phase.done} sent again so far
-          {count ? ` of ${count.recoverable}${count.capped ? '+' : ''}` : ''}.
-        </p>
-        {count && (
-          <progress max={Math.max(count.recoverable, phase.done, 1)} value={phase.done}>
-            {phase.done}
-          </progress>
-        )}
-      </ModalDialog>
-    );
-  }
-  if (phase.name === 'over') {
-    const { outcome } = phase;
-    return (
-      <ModalDialog
-        open
-        title={title}
+        phase={action.phase}
+        onCancel={action.cancel}
         onClose={onClose}
-        actions={
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Close
-          </button>
+        running={(done) =>
+          `Recovering… ${done} sent again so far${count ? ` of ${count.recoverable}${count.capped ? '+' : ''}` : ''}.`
         }
-      >
-        <p role="status">{recoveredMessage(outcome.done, outcome.ended)}</p>
-        {outcome.ended === 'failed' && <ProblemBanner error={outcome.error as Error} />}
-      </ModalDialog>
+        progressMax={count ? count.recoverable : null}
+        finished={(outcome) => recoveredMessage(outcome.done, outcome.ended)}
+      />
     );
   }
   return (

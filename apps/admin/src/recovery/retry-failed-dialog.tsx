@@ -1,13 +1,10 @@
-import { useRef, useState } from 'react';
 import type { FailedDeliveriesFilter } from '../api/types';
 import { useSession } from '../auth/session';
 import { ModalDialog } from '../components/modal-dialog';
 import { ProblemBanner } from '../components/problem-banner';
 import { useLoad } from '../components/use-load';
-import { MAX_RETRY_BATCH, retryBatchSize, runBatches, type BatchOutcome } from './batches';
-
-type Phase =
-  { name: 'count' } | { name: 'running'; done: number } | { name: 'over'; outcome: BatchOutcome };
+import { BatchProgressDialog, useBatchedAction } from './batched-action';
+import { MAX_RETRY_BATCH, retryBatchSize, type BatchOutcome } from './batches';
 
 /**
  * "Retry failed (N)" on the deliveries log: how many failed deliveries match the filters (a dry
@@ -27,8 +24,7 @@ export function RetryFailedDialog({
   onRetried: () => void;
 }) {
   const { api } = useSession();
-  const [phase, setPhase] = useState<Phase>({ name: 'count' });
-  const cancelled = useRef(false);
+  const action = useBatchedAction<string>();
   const counted = useLoad(`retry-count:${JSON.stringify(filter)}`, (signal) =>
     api.countFailed(filter, signal),
   );
@@ -36,61 +32,26 @@ export function RetryFailedDialog({
   const total = count ? `${count.count}${count.capped ? '+' : ''}` : '…';
 
   async function retry() {
-    cancelled.current = false;
     const batch = retryBatchSize(count?.count ?? 0);
-    setPhase({ name: 'running', done: 0 });
-    const outcome = await runBatches<string>(
-      async (cursor) => {
-        const answer = await api.retryFailed(filter, cursor, batch);
-        return { done: answer.retried, next: answer.nextCursor };
-      },
-      {
-        onProgress: (done) => setPhase({ name: 'running', done }),
-        isCancelled: () => cancelled.current,
-      },
-    );
-    setPhase({ name: 'over', outcome });
+    const outcome = await action.start(async (cursor) => {
+      const answer = await api.retryFailed(filter, cursor, batch);
+      return { done: answer.retried, next: answer.nextCursor };
+    });
     if (outcome.done > 0) onRetried();
   }
 
   const title = 'Retry failed deliveries';
-  if (phase.name === 'running') {
+  if (action.phase.name !== 'ready') {
     return (
-      <ModalDialog
-        open
+      <BatchProgressDialog
         title={title}
-        onClose={() => (cancelled.current = true)}
-        actions={
-          <button type="button" className="button" onClick={() => (cancelled.current = true)}>
-            Cancel
-          </button>
-        }
-      >
-        <p role="status">
-          Retrying… {phase.done} of {total} sent again.
-        </p>
-        <progress max={Math.max(count?.count ?? 0, phase.done, 1)} value={phase.done}>
-          {phase.done}
-        </progress>
-      </ModalDialog>
-    );
-  }
-  if (phase.name === 'over') {
-    const { outcome } = phase;
-    return (
-      <ModalDialog
-        open
-        title={title}
+        phase={action.phase}
+        onCancel={action.cancel}
         onClose={onClose}
-        actions={
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Close
-          </button>
-        }
-      >
-        <p role="status">{retriedMessage(outcome, total)}</p>
-        {outcome.ended === 'failed' && <ProblemBanner error={outcome.error as Error} />}
-      </ModalDialog>
+        running={(done) => `Retrying… ${done} of ${total} sent again.`}
+        progressMax={count?.count ?? 0}
+        finished={(outcome) => retriedMessage(outcome, total)}
+      />
     );
   }
   return (
