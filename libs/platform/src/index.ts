@@ -40,3 +40,4 @@ export * from './http/idempotency/idempotency.module';
 export * from './http/idempotency/request-fingerprint';
 export * from './http/etag';
 export * from './http/request-metadata';
+export * from './http/query-fields';

@@ -2077,6 +2077,7 @@ export interface operations {
     WebhookQueriesHttp_list: {
         parameters: {
             query?: {
+                /** @description The nextCursor of the previous page */
                 cursor?: string;
                 environment?: "production" | "staging" | "development";
                 eventType?: "license.created" | "license.updated" | "license.deleted" | "license.assigned" | "license.activated" | "license.deactivated" | "license.suspended" | "license.expired" | "license.revoked" | "activation.created" | "activation.deleted" | "activation.failed" | "product.created" | "product.updated" | "product.deleted" | "contract.created" | "contract.updated" | "contract.deleted" | "contract.suspended" | "telemetry.received" | "telemetry.flagged" | "webhook.paused" | "delivery.failed";

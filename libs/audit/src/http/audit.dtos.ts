@@ -1,18 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
+import { OptionalInstant, PageCursor, PageLimit } from '@app/platform';
 
 /** `type=a&type=b` and `type=a,b` alike: a list of trimmed, non-empty names. */
 function toTypeList({ value }: { value: unknown }): unknown {
@@ -48,27 +45,15 @@ export class ListAuditQueryDto {
   @IsUUID()
   webhookId?: string;
 
-  @ApiPropertyOptional({ description: 'Only actions at or after this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Only actions at or after this time (ISO 8601)')
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Only actions before this time (ISO 8601, exclusive)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Only actions before this time (ISO 8601, exclusive)')
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "A page's `nextCursor`: the next, older page" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursor("A page's `nextCursor`: the next, older page", 200)
   cursor?: string;
 }

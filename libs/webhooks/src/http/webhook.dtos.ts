@@ -5,7 +5,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -16,6 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { OptionalInstant, PageCursor, PageLimit } from '@app/platform';
 import {
   MAX_CUSTOM_HEADERS,
   RATE_LIMIT_MAX_PER_SECOND,
@@ -207,21 +207,15 @@ export class ListWebhooksQueryDto {
   @IsIn(['name', 'updatedAt'])
   sort?: 'name' | 'updatedAt';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100, 20)
   limit?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) cursor?: string;
+  @PageCursor('The nextCursor of the previous page')
+  cursor?: string;
 }
 
 export class GetWebhookQueryDto {
-  @ApiPropertyOptional({ description: 'The webhook as it was at this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('The webhook as it was at this time (ISO 8601)')
   asOf?: string;
 
   @ApiPropertyOptional({

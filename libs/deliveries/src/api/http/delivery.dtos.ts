@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { OptionalInstant, PageCursor, PageLimit } from '@app/platform';
 import { ENVIRONMENTS, EVENT_TYPES } from '@app/webhooks';
 import {
   DELIVERY_STATUSES,
@@ -25,6 +26,9 @@ import { STATUS_CLASSES, type StatusClass } from '../../storage/status-class';
 const STATUS_CLASS_DESCRIPTION =
   "The latest attempt's answer: `2xx`…`5xx` by HTTP status, `none` when no HTTP answer came " +
   '(network error, timeout, refused connection). A delivery not attempted yet has none.';
+
+const CREATED_FROM = 'Created at or after this time (ISO 8601)';
+const CREATED_TO = 'Created before this time (ISO 8601)';
 
 /** Every type a delivery can carry: the catalogue's, and the test event's. */
 const DELIVERY_EVENT_TYPES: readonly string[] = [...EVENT_TYPES, TEST_EVENT_TYPE];
@@ -61,28 +65,16 @@ export class ListDeliveriesQueryDto {
   @IsIn(STATUS_CLASSES)
   statusClass?: StatusClass;
 
-  @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant(CREATED_FROM)
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Created before this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant(CREATED_TO)
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100, 20)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @PageCursor('The nextCursor of the previous page')
   cursor?: string;
 }
 
@@ -126,14 +118,10 @@ export class FailedDeliveriesFilterDto {
   @MaxLength(200)
   eventId?: string;
 
-  @ApiPropertyOptional({ description: 'Created at or after this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant(CREATED_FROM)
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Created before this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant(CREATED_TO)
   to?: string;
 
   @ApiPropertyOptional({ enum: STATUS_CLASSES, description: STATUS_CLASS_DESCRIPTION })
@@ -164,9 +152,6 @@ export class RetryFailedDeliveriesDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous call' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @PageCursor('The nextCursor of the previous call')
   cursor?: string;
 }
