@@ -1,22 +1,11 @@
 /// <reference lib="dom" />
-// (DOM types for the functions these tests hand to the page, which run in the browser.)
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+// (DOM types for the functions these tests hand to the page, which run in the ui.browser.)
+import type { Page, Route } from 'playwright-core';
 import { RetryPolicyFollower } from '@app/retry-policy';
 import { signAccessToken, type Role } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-  VIEWPORTS,
-} from '../../../test/support/browser';
-import {
-  eventually,
-  platformEvent,
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
+import { pageErrors, VIEWPORTS } from '../../../test/support/browser';
+import { eventually, platformEvent, RIG_JWT_SECRET } from '../../../test/support/delivery-rig';
 import { exampleData } from '../../../test/support/event-data';
 
 /**
@@ -25,31 +14,19 @@ import { exampleData } from '../../../test/support/event-data';
  * delete, roles, field errors, conflicts, the deliveries log and settings.
  */
 describe('the admin page in a real browser', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const ui = useAdminPageRig({ label: 'admin_ui' });
 
   const token = (role: Role, who = `${role}-ui`) =>
     signAccessToken(RIG_JWT_SECRET, { id: who, role }, 900);
 
-  async function open(
-    role: Role,
-    path: string,
-    viewport: { width: number; height: number } = VIEWPORTS.desktop,
-  ) {
-    const context = await signedInContext(browser, token(role, `${role}-ui`), viewport);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
+  const open = (role: Role, path: string, viewport?: { width: number; height: number }) =>
+    ui.open(path, role, viewport);
 
   async function createViaApi(name: string, fields: Record<string, unknown> = {}) {
-    const { status, body } = await rig.call('POST', '/webhooks', {
+    const { status, body } = await ui.rig.call('POST', '/webhooks', {
       body: {
         name,
-        url: `${rig.receiver.url}/${name.toLowerCase().replace(/\W+/g, '-')}`,
+        url: `${ui.rig.receiver.url}/${name.toLowerCase().replace(/\W+/g, '-')}`,
         environment: 'production',
         eventTypes: ['license.created'],
         ...fields,
@@ -64,32 +41,19 @@ describe('the admin page in a real browser', () => {
   const listShows = (page: Page, total: number) =>
     page.locator('.list-summary', { hasText: new RegExp(`^${total} webhooks? · `) }).waitFor();
 
-  beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({ label: 'admin_ui', env: { ADMIN_UI_DIR: adminUiDir } });
-    rig.receiver.respond((request) =>
+  beforeAll(() => {
+    ui.rig.receiver.respond((request) =>
       request.path.startsWith('/broken')
         ? { status: 500, body: 'boom: database down' }
         : { status: 200, body: 'ok' },
     );
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
   });
 
   describe('signing in', () => {
     async function signInPage() {
-      const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-      contexts.push(context);
+      const context = await ui.context();
       const page = await context.newPage();
-      await page.goto(`${rig.api.url}/admin/webhooks`);
+      await page.goto(`${ui.rig.api.url}/admin/webhooks`);
       return page;
     }
 
@@ -151,7 +115,7 @@ describe('the admin page in a real browser', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
     await page.getByLabel('Name', { exact: true }).fill('Slack Activation Alerts');
-    await page.getByLabel('Target URL').fill(`${rig.receiver.url}/slack/activations`);
+    await page.getByLabel('Target URL').fill(`${ui.rig.receiver.url}/slack/activations`);
     await page.getByLabel('Environment', { exact: true }).selectOption('production');
     expect(await page.getByLabel('Webhook Secret').getAttribute('type')).toBe('password');
     await page.getByRole('checkbox', { name: 'activation.created' }).check();
@@ -168,7 +132,7 @@ describe('the admin page in a real browser', () => {
     await page.getByText('Webhook "Slack Activation Alerts" created').waitFor();
     const id = /\/admin\/webhooks\/([^/]+)\/edit$/.exec(page.url())?.[1];
     expect(id).toBeDefined();
-    const { body: saved } = await rig.call('GET', `/webhooks/${id}`);
+    const { body: saved } = await ui.rig.call('GET', `/webhooks/${id}`);
     expect(saved).toMatchObject({
       name: 'Slack Activation Alerts',
       environment: 'production',
@@ -176,17 +140,19 @@ describe('the admin page in a real browser', () => {
       status: 'active',
     });
 
-    await rig.workerSees(id!);
+    await ui.rig.workerSees(id!);
     const event = platformEvent('activation.created', {
       data: exampleData('activation.created', 'LIC-42'),
     });
-    await rig.publish(rig.topics.activations, [{ value: JSON.stringify(event) }]);
+    await ui.rig.publish(ui.rig.topics.activations, [{ value: JSON.stringify(event) }]);
 
     await page.getByRole('link', { name: 'Webhook Deliveries' }).click();
     const delivery = row(page, 'Slack Activation Alerts').filter({ hasText: 'activation.created' });
     await delivery.filter({ hasText: 'Succeeded' }).waitFor({ timeout: 30_000 });
     expect(await delivery.textContent()).toContain('200');
-    const received = await rig.receiver.waitFor((request) => request.path === '/slack/activations');
+    const received = await ui.rig.receiver.waitFor(
+      (request) => request.path === '/slack/activations',
+    );
     expect(received.headers['webhook-id']).toBe(event.id);
 
     await delivery.getByRole('link', { name: /Details/ }).click();
@@ -206,7 +172,7 @@ describe('the admin page in a real browser', () => {
     await page.getByRole('link', { name: 'Edit CRM Sync' }).click();
     await page.getByRole('heading', { name: 'Edit Webhook' }).waitFor();
 
-    const newUrl = `${rig.receiver.url}/crm/v2`;
+    const newUrl = `${ui.rig.receiver.url}/crm/v2`;
     await page.getByLabel('Target URL').fill(newUrl);
 
     await page.getByRole('button', { name: 'Generate New Secret' }).click();
@@ -227,9 +193,9 @@ describe('the admin page in a real browser', () => {
     await page.getByText('Saved "CRM Sync".').waitFor();
     expect(await row(page, 'CRM Sync').textContent()).toContain('/crm/v2');
 
-    const { body: webhook } = await rig.call('GET', `/webhooks/${created.id}`);
+    const { body: webhook } = await ui.rig.call('GET', `/webhooks/${created.id}`);
     expect(webhook.url).toBe(newUrl);
-    const { body: secrets } = await rig.call('GET', `/webhooks/${created.id}/secret`);
+    const { body: secrets } = await ui.rig.call('GET', `/webhooks/${created.id}/secret`);
     expect(secrets.secret).toBe(newSecret);
     expect(secrets.previous.secret).toBe(created.secret);
 
@@ -247,7 +213,7 @@ describe('the admin page in a real browser', () => {
     await createViaApi('Filter Alpha', { environment: 'production' });
     await createViaApi('Filter Beta', {
       environment: 'staging',
-      url: `${rig.receiver.url}/beta-endpoint`,
+      url: `${ui.rig.receiver.url}/beta-endpoint`,
     });
     await createViaApi('Filter Gamma', { environment: 'development', active: false });
     const { page } = await open('auditor', '/webhooks');
@@ -270,7 +236,7 @@ describe('the admin page in a real browser', () => {
 
     const shared = page.url();
     expect(shared).toMatch(/search=Filter.*status=inactive|status=inactive.*search=Filter/);
-    const other = await open('auditor', shared.replace(`${rig.api.url}/admin`, ''));
+    const other = await open('auditor', shared.replace(`${ui.rig.api.url}/admin`, ''));
     await row(other.page, 'Filter Gamma').waitFor();
     expect(await other.page.getByLabel('Status').inputValue()).toBe('inactive');
     expect(await other.page.getByLabel('Search by name or URL').inputValue()).toBe('Filter');
@@ -302,10 +268,9 @@ describe('the admin page in a real browser', () => {
       { id: 'eve', role: 'admin' },
       600,
     );
-    const context = await signedInContext(browser, revoked);
-    contexts.push(context);
+    const context = await ui.context(revoked);
     const page = await context.newPage();
-    await page.goto(`${rig.api.url}/admin/deliveries`);
+    await page.goto(`${ui.rig.api.url}/admin/deliveries`);
 
     const reason = page.getByText('You were signed out.');
     await reason.waitFor();
@@ -324,13 +289,13 @@ describe('the admin page in a real browser', () => {
     await page.getByText('Toggle Me is now inactive.').waitFor();
     await page.getByRole('switch', { name: 'Active: Toggle Me', checked: false }).waitFor();
     await row(page, 'Toggle Me').getByText('Inactive').waitFor();
-    expect((await rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('inactive');
+    expect((await ui.rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('inactive');
 
     await toggle.focus();
     await page.keyboard.press('Space');
     await page.getByText('Toggle Me is now active.').waitFor();
     await page.getByRole('switch', { name: 'Active: Toggle Me', checked: true }).waitFor();
-    expect((await rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('active');
+    expect((await ui.rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('active');
   });
 
   it('deletes a webhook only once the confirmation is accepted', async () => {
@@ -342,13 +307,13 @@ describe('the admin page in a real browser', () => {
     await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect((await rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('active');
+    expect((await ui.rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('active');
 
     await page.getByRole('button', { name: 'Delete Delete Me' }).click();
     await dialog.getByRole('button', { name: 'Delete webhook' }).click();
     await page.getByText('Delete Me was deleted.').waitFor();
     await row(page, 'Delete Me').waitFor({ state: 'detached' });
-    expect((await rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('deleted');
+    expect((await ui.rig.call('GET', `/webhooks/${created.id}`)).body.status).toBe('deleted');
   });
 
   it("shows the API's field errors next to their fields, all at once", async () => {
@@ -367,7 +332,7 @@ describe('the admin page in a real browser', () => {
     expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe(
       'true',
     );
-    expect((await rig.call('GET', '/webhooks?search=insecure')).body.total).toBe(0);
+    expect((await ui.rig.call('GET', '/webhooks?search=insecure')).body.total).toBe(0);
   });
 
   it('shows the 412 conflict when someone else saved first, and reloads their version', async () => {
@@ -375,7 +340,7 @@ describe('the admin page in a real browser', () => {
     const { page } = await open('admin', `/webhooks/${created.id}/edit`);
     await page.getByLabel('Description').fill('my change');
 
-    const theirs = await rig.call('PATCH', `/webhooks/${created.id}`, {
+    const theirs = await ui.rig.call('PATCH', `/webhooks/${created.id}`, {
       body: { name: 'Conflict Hook (renamed)' },
     });
     expect(theirs.status).toBe(200);
@@ -383,7 +348,7 @@ describe('the admin page in a real browser', () => {
 
     const banner = page.getByRole('alert').filter({ hasText: 'Someone else changed this webhook' });
     await banner.waitFor();
-    expect((await rig.call('GET', `/webhooks/${created.id}`)).body.description).toBeNull();
+    expect((await ui.rig.call('GET', `/webhooks/${created.id}`)).body.description).toBeNull();
     await banner.getByRole('button', { name: 'Reload latest version' }).click();
     await page.waitForFunction(
       () => document.querySelector('input')?.value === 'Conflict Hook (renamed)',
@@ -393,8 +358,8 @@ describe('the admin page in a real browser', () => {
 
   it('gives an auditor a read-only list and form, and the timeline of a webhook', async () => {
     const created = await createViaApi('Audited Hook', { description: 'first' });
-    await rig.call('PATCH', `/webhooks/${created.id}`, { body: { description: 'second' } });
-    await rig.call('POST', `/webhooks/${created.id}/deactivate`);
+    await ui.rig.call('PATCH', `/webhooks/${created.id}`, { body: { description: 'second' } });
+    await ui.rig.call('POST', `/webhooks/${created.id}/deactivate`);
     const { page, errors } = await open('auditor', '/webhooks?search=Audited');
 
     await row(page, 'Audited Hook').waitFor();
@@ -427,10 +392,10 @@ describe('the admin page in a real browser', () => {
 
   it('lists a failed delivery with its response code, shows its attempts, and retries it', async () => {
     const broken = await createViaApi('Broken Receiver', { eventTypes: ['license.revoked'] });
-    await rig.workerSees(broken.id);
+    await ui.rig.workerSees(broken.id);
     await setRetryPolicy([]);
     try {
-      await rig.publish(rig.topics.licenses, [
+      await ui.rig.publish(ui.rig.topics.licenses, [
         { value: JSON.stringify(platformEvent('license.revoked')) },
       ]);
       const { page } = await open('admin', '/deliveries');
@@ -446,14 +411,14 @@ describe('the admin page in a real browser', () => {
       await page.getByRole('heading', { name: 'Attempt 1: HTTP 500' }).waitFor();
       expect(await page.getByText('boom: database down').isVisible()).toBe(true);
 
-      rig.receiver.respond(() => ({ status: 204 }));
+      ui.rig.receiver.respond(() => ({ status: 204 }));
       await page.getByRole('button', { name: 'Retry', exact: true }).click();
       await page.getByText('Retry queued').waitFor();
       await pollUntilVisible(page, page.getByRole('heading', { name: /Attempt 2: HTTP 204/ }));
       expect(await page.getByText('manual').isVisible()).toBe(true);
     } finally {
       await setRetryPolicy([5, 300, 1800, 7200, 18000, 36000, 36000]);
-      rig.receiver.respond((request) =>
+      ui.rig.receiver.respond((request) =>
         request.path.startsWith('/broken')
           ? { status: 500, body: 'boom: database down' }
           : { status: 200, body: 'ok' },
@@ -462,8 +427,7 @@ describe('the admin page in a real browser', () => {
   }, 90_000);
 
   it('never has a second refresh of the deliveries log in flight while a slow answer is on its way', async () => {
-    const context = await signedInContext(browser, token('auditor'), VIEWPORTS.desktop);
-    contexts.push(context);
+    const context = await ui.context(token('auditor'));
     // The page's own count of the log's requests in flight: a request counts from its fetch until
     // its answer arrives or the page aborts it (a request aborted is no longer the page's).
     await context.addInitScript(() => {
@@ -498,7 +462,7 @@ describe('the admin page in a real browser', () => {
     await page.route(/\/api\/v1\/deliveries\?/, (route) => void held.push(route));
     const releaseLatest = () => held.at(-1)!.continue();
 
-    await page.goto(`${rig.api.url}/admin/deliveries`);
+    await page.goto(`${ui.rig.api.url}/admin/deliveries`);
     await page.getByRole('heading', { name: 'Webhook Deliveries' }).waitFor();
     await eventually(() => held.length > 0, 'the first load');
     const first = await loads();
@@ -525,7 +489,7 @@ describe('the admin page in a real browser', () => {
 
   it('sends a test event from a webhook and shows its delivery', async () => {
     const created = await createViaApi('Test Target');
-    await rig.workerSees(created.id);
+    await ui.rig.workerSees(created.id);
     const { page } = await open('admin', `/webhooks/${created.id}/edit`);
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.getByRole('link', { name: 'View the test delivery' }).click();
@@ -540,7 +504,7 @@ describe('the admin page in a real browser', () => {
     await owner.page.getByRole('button', { name: 'Remove retry 7' }).click();
     await owner.page.getByRole('button', { name: 'Save retry policy' }).click();
     await owner.page.getByText(/Retry policy saved/).waitFor();
-    const { body: policy } = await rig.call('GET', '/settings/retry-policy');
+    const { body: policy } = await ui.rig.call('GET', '/settings/retry-policy');
     expect(policy).toMatchObject({
       retryIntervalsSeconds: [10, 300, 1800, 7200, 18000, 36000],
       jitter: 0.1,
@@ -561,7 +525,7 @@ describe('the admin page in a real browser', () => {
 
   it('fits a 390 px wide phone screen: no sideways scrolling on the list, the form or the log', async () => {
     await createViaApi('A webhook with quite a long name for a small screen', {
-      url: `${rig.receiver.url}/a/very/long/path/that/would/overflow/a/narrow/table/cell/on/a/phone`,
+      url: `${ui.rig.receiver.url}/a/very/long/path/that/would/overflow/a/narrow/table/cell/on/a/phone`,
     });
     for (const path of ['/webhooks', '/webhooks/new', '/deliveries', '/settings']) {
       const { page } = await open('admin', path, VIEWPORTS.phone);
@@ -575,11 +539,11 @@ describe('the admin page in a real browser', () => {
   });
 
   async function setRetryPolicy(retryIntervalsSeconds: number[]) {
-    const { status } = await rig.call('PUT', '/settings/retry-policy', {
+    const { status } = await ui.rig.call('PUT', '/settings/retry-policy', {
       body: { retryIntervalsSeconds, jitter: 0.2 },
     });
     expect(status).toBe(200);
-    const worker = rig.worker!.app.get(RetryPolicyFollower);
+    const worker = ui.rig.worker!.app.get(RetryPolicyFollower);
     await eventually(
       () => worker.current().retryIntervalsSeconds.join() === retryIntervalsSeconds.join(),
       'the worker to follow the retry policy',

@@ -1,16 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { signAccessToken } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
 
 /**
  * Issue 14, asymmetric signatures, on the admin page in Chromium against the real api: the scheme
@@ -18,44 +6,15 @@ import {
  * Copy; the history words the scheme change. The private key is never on the page.
  */
 describe('the admin page: ed25519 (v1a) signing keys', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const ui = useAdminPageRig({ label: 'admin_v1a', worker: false });
 
-  async function open(path: string) {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
-
-  beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({
-      label: 'admin_v1a',
-      env: { ADMIN_UI_DIR: adminUiDir },
-      worker: false,
-    });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
+  const { open } = ui;
 
   it('given the create form, when Asymmetric is chosen, then no secret is asked for, and the new webhook shows its whpk_ public key with Copy', async () => {
     const { page, errors } = await open('/webhooks/new');
     await page.getByRole('heading', { name: 'Create Webhook' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Ed25519 Receiver');
-    await page.getByLabel('Target URL').fill(`${rig.receiver.url}/ed25519`);
+    await page.getByLabel('Target URL').fill(`${ui.rig.receiver.url}/ed25519`);
     expect(await page.getByLabel('Webhook Secret').count()).toBe(1);
     await page.getByLabel('Signature scheme').selectOption('asymmetric');
     expect(await page.getByLabel('Webhook Secret').count()).toBe(0);
@@ -64,7 +23,7 @@ describe('the admin page: ed25519 (v1a) signing keys', () => {
 
     await page.getByText('Webhook "Ed25519 Receiver" created').waitFor();
     const id = /\/admin\/webhooks\/([^/]+)\/edit$/.exec(page.url())?.[1];
-    const { body: saved } = await rig.call('GET', `/webhooks/${id}`);
+    const { body: saved } = await ui.rig.call('GET', `/webhooks/${id}`);
     expect(saved).toMatchObject({ signatureScheme: 'asymmetric' });
     const shown = await page.getByLabel('Public key').inputValue();
     expect(shown).toBe(saved.publicKey);
@@ -77,10 +36,10 @@ describe('the admin page: ed25519 (v1a) signing keys', () => {
   }, 60_000);
 
   it('given a symmetric webhook, when rotated to Asymmetric in the confirmation, then its page shows the new public key and the history the scheme change', async () => {
-    const { body: created } = await rig.call('POST', '/webhooks', {
+    const { body: created } = await ui.rig.call('POST', '/webhooks', {
       body: {
         name: 'Switching Scheme',
-        url: `${rig.receiver.url}/switching`,
+        url: `${ui.rig.receiver.url}/switching`,
         environment: 'production',
         eventTypes: ['license.created'],
       },
@@ -96,12 +55,12 @@ describe('the admin page: ed25519 (v1a) signing keys', () => {
     await dialog.getByRole('button', { name: 'Generate New Secret' }).click();
     await page.getByText('New ed25519 key pair generated').waitFor();
 
-    const { body: rotated } = await rig.call('GET', `/webhooks/${created.id}`);
+    const { body: rotated } = await ui.rig.call('GET', `/webhooks/${created.id}`);
     expect(rotated).toMatchObject({ signatureScheme: 'asymmetric', version: 2 });
     expect(await page.getByLabel('Public key').inputValue()).toBe(rotated.publicKey);
     expect(await page.getByLabel('Webhook Secret').count()).toBe(0);
 
-    await page.goto(`${rig.api.url}/admin/webhooks/${created.id}/history`);
+    await page.goto(`${ui.rig.api.url}/admin/webhooks/${created.id}/history`);
     await page.getByRole('heading', { name: /Secret rotated/ }).waitFor();
     const entry = page
       .getByRole('listitem')

@@ -1,16 +1,5 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { signAccessToken, type Role } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { type Role } from '@app/platform';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
 
 /**
  * Issue 15, the auditor's views on the admin page in Chromium against the real api: the Audit
@@ -19,56 +8,27 @@ import {
  * readable only.
  */
 describe('the admin page: audit, history as of an entry, deleted webhooks', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const ui = useAdminPageRig({ label: 'admin_audit', worker: false });
 
-  async function open(path: string, role: Role = 'auditor') {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: `${role}-ui`, role }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
+  const open = (path: string, role: Role = 'auditor') => ui.open(path, role);
 
   const create = async (name: string) =>
     (
-      await rig.call('POST', '/webhooks', {
+      await ui.rig.call('POST', '/webhooks', {
         role: 'admin',
         body: {
           name,
-          url: `${rig.receiver.url}/${encodeURIComponent(name)}`,
+          url: `${ui.rig.receiver.url}/${encodeURIComponent(name)}`,
           environment: 'production',
           eventTypes: ['license.created'],
         },
       })
     ).body as { id: string; secret: string; version: number };
 
-  beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({
-      label: 'admin_audit',
-      env: { ADMIN_UI_DIR: adminUiDir },
-      worker: false,
-    });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
-
   it('given a revealed secret, then the Audit page (in the nav for auditors) lists the reveal with its actor and webhook, and never the secret', async () => {
     // Given
     const webhook = await create('Revealed Receiver');
-    const revealed = await rig.call('GET', `/webhooks/${webhook.id}/secret`, { role: 'admin' });
+    const revealed = await ui.rig.call('GET', `/webhooks/${webhook.id}/secret`, { role: 'admin' });
     expect(revealed.body.secret).toBe(webhook.secret);
 
     // When
@@ -107,7 +67,7 @@ describe('the admin page: audit, history as of an entry, deleted webhooks', () =
   it('given an edited webhook, when an entry of its history is chosen, then the page shows the webhook as it was then and what that entry changed', async () => {
     // Given
     const webhook = await create('Before Rename');
-    await rig.call('PATCH', `/webhooks/${webhook.id}`, {
+    await ui.rig.call('PATCH', `/webhooks/${webhook.id}`, {
       role: 'admin',
       body: { name: 'After Rename' },
     });
@@ -144,7 +104,7 @@ describe('the admin page: audit, history as of an entry, deleted webhooks', () =
     // Given
     const doomed = await create('Deleted Receiver');
     await create('Live Receiver');
-    expect((await rig.call('DELETE', `/webhooks/${doomed.id}`, { role: 'admin' })).status).toBe(
+    expect((await ui.rig.call('DELETE', `/webhooks/${doomed.id}`, { role: 'admin' })).status).toBe(
       204,
     );
 

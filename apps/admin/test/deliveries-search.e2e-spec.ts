@@ -1,19 +1,7 @@
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { RetryPolicyFollower } from '@app/retry-policy';
-import { signAccessToken } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  eventually,
-  platformEvent,
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
+import { eventually, platformEvent } from '../../../test/support/delivery-rig';
 
 /**
  * Searching the deliveries log (issue 15) in Chromium against the real api, worker and receiver:
@@ -21,10 +9,8 @@ import {
  * connections), by event id, by time range, by a webhook found by name as you type; and "Retry
  * failed (N)" for what the search found, with progress and Cancel.
  */
-describe('the admin page: deliveries search and bulk retry (real browser)', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describe('the admin page: deliveries search and bulk retry (real ui.browser)', () => {
+  const ui = useAdminPageRig({ label: 'admin_search' });
   /** Path → status the receiver answers; anything else 200. */
   const answers = new Map<string, number>([
     ['/teapot', 418],
@@ -35,18 +21,7 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
   /** Between the first event's deliveries and the later ones'. */
   let boundary = '';
 
-  async function open(
-    path: string,
-    role: 'admin' | 'auditor' = 'admin',
-  ): Promise<{ page: Page; errors: string[] }> {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: `${role}-ui`, role }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
+  const { open } = ui;
   const rows = (page: Page) => page.locator('tbody tr');
   /** Waits until the log shows exactly `count` rows, each containing `text`. */
   async function showsOnly(page: Page, count: number, text?: string) {
@@ -61,12 +36,12 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
     );
   }
   async function deliveriesOf(webhookId: string) {
-    const { body } = await rig.call('GET', `/deliveries?webhookId=${webhookId}`);
+    const { body } = await ui.rig.call('GET', `/deliveries?webhookId=${webhookId}`);
     return body.items as { id: string; status: string; attemptCount: number }[];
   }
   async function allFinished(expected: number) {
     await eventually(async () => {
-      const { body } = await rig.call('GET', '/deliveries?limit=100');
+      const { body } = await ui.rig.call('GET', '/deliveries?limit=100');
       const items = body.items as { status: string }[];
       return (
         items.length === expected &&
@@ -76,18 +51,15 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
   }
 
   beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({ label: 'admin_search', env: { ADMIN_UI_DIR: adminUiDir } });
-    rig.receiver.respond((request) => ({ status: answers.get(request.path) ?? 200, body: 'x' }));
-    browser = await launchChromium();
+    ui.rig.receiver.respond((request) => ({ status: answers.get(request.path) ?? 200, body: 'x' }));
     expect(
       (
-        await rig.call('PUT', '/settings/retry-policy', {
+        await ui.rig.call('PUT', '/settings/retry-policy', {
           body: { retryIntervalsSeconds: [], jitter: 0 },
         })
       ).status,
     ).toBe(200);
-    const follower = rig.worker!.app.get(RetryPolicyFollower);
+    const follower = ui.rig.worker!.app.get(RetryPolicyFollower);
     await eventually(
       () => follower.current().retryIntervalsSeconds.length === 0,
       'the worker to follow the retry policy',
@@ -98,10 +70,12 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
       ['Teapot', '/teapot'],
       ['Down Receiver', '/down'],
     ]) {
-      hooks[name] = (await rig.createWebhook({ name, path, eventTypes: ['license.created'] })).id;
+      hooks[name] = (
+        await ui.rig.createWebhook({ name, path, eventTypes: ['license.created'] })
+      ).id;
     }
     // Nothing listens on port 1: the connection is refused, no response at all.
-    const { status, body } = await rig.call('POST', '/webhooks', {
+    const { status, body } = await ui.rig.call('POST', '/webhooks', {
       body: {
         name: 'Nowhere',
         url: 'https://127.0.0.1:1/none',
@@ -111,13 +85,13 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
     });
     expect(status).toBe(201);
     hooks.Nowhere = body.id;
-    await rig.workerSees(body.id);
+    await ui.rig.workerSees(body.id);
     // More webhooks than the picker shows at once (10), none with deliveries.
     for (let n = 1; n <= 12; n += 1) {
-      await rig.call('POST', '/webhooks', {
+      await ui.rig.call('POST', '/webhooks', {
         body: {
           name: `Filler ${String(n).padStart(2, '0')}`,
-          url: `${rig.receiver.url}/filler`,
+          url: `${ui.rig.receiver.url}/filler`,
           environment: 'production',
           eventTypes: ['product.created'],
         },
@@ -126,26 +100,17 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
 
     const first = platformEvent('license.created');
     events.push(first.id);
-    await rig.publish(rig.topics.licenses, [{ value: JSON.stringify(first) }]);
+    await ui.rig.publish(ui.rig.topics.licenses, [{ value: JSON.stringify(first) }]);
     await allFinished(4);
     boundary = new Date().toISOString();
     const later = [platformEvent('license.created'), platformEvent('license.created')];
     events.push(...later.map((event) => event.id));
-    await rig.publish(
-      rig.topics.licenses,
+    await ui.rig.publish(
+      ui.rig.topics.licenses,
       later.map((event) => ({ value: JSON.stringify(event) })),
     );
     await allFinished(12);
   }, 180_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
 
   it('given answers of every class, when searched by response class, then each shows only its own, and the address keeps the search', async () => {
     const { page, errors } = await open('/deliveries');
@@ -180,10 +145,10 @@ describe('the admin page: deliveries search and bulk retry (real browser)', () =
     await showsOnly(page, 12);
 
     // The time range, as a shared address carries it (instants, to the millisecond)…
-    await page.goto(`${rig.api.url}/admin/deliveries?from=${encodeURIComponent(boundary)}`);
+    await page.goto(`${ui.rig.api.url}/admin/deliveries?from=${encodeURIComponent(boundary)}`);
     await showsOnly(page, 8);
     expect(await page.getByLabel('Created from').inputValue()).toMatch(/^\d{4}-\d\d-\d\dT/);
-    await page.goto(`${rig.api.url}/admin/deliveries?to=${encodeURIComponent(boundary)}`);
+    await page.goto(`${ui.rig.api.url}/admin/deliveries?to=${encodeURIComponent(boundary)}`);
     await showsOnly(page, 4);
 
     // …and typed into the inputs.

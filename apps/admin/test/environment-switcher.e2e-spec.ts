@@ -1,16 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signAccessToken } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import type { Page } from 'playwright-core';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
 
 /**
  * The current environment (issue 15) in Chromium against the real api: the header's switcher
@@ -18,42 +7,27 @@ import {
  * the browser (the address wins), and a new webhook starts in it. Test events make the deliveries,
  * so no worker is needed: they are listed while pending.
  */
-describe('the admin page: current environment (real browser)', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describe('the admin page: current environment (real ui.browser)', () => {
+  const ui = useAdminPageRig({ label: 'admin_env', worker: false });
   const hooks: Record<string, string> = {};
 
-  async function newPage(): Promise<{ page: Page; errors: string[] }> {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    return { page, errors: pageErrors(page) };
-  }
-  const go = (page: Page, path: string) => page.goto(`${rig.api.url}/admin${path}`);
+  const { newPage } = ui;
+  const go = (page: Page, path: string) => page.goto(`${ui.rig.api.url}/admin${path}`);
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
   const summary = (page: Page, text: RegExp) => page.locator('.list-summary', { hasText: text });
   const switcher = (page: Page) => page.getByLabel('Current environment');
 
   beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({
-      label: 'admin_env',
-      worker: false,
-      env: { ADMIN_UI_DIR: adminUiDir },
-    });
-    browser = await launchChromium();
     for (const [name, environment, active] of [
       ['Env Production', 'production', true],
       ['Env Staging One', 'staging', true],
       ['Env Staging Two', 'staging', false],
       ['Env Development', 'development', true],
     ] as const) {
-      const { status, body } = await rig.call('POST', '/webhooks', {
+      const { status, body } = await ui.rig.call('POST', '/webhooks', {
         body: {
           name,
-          url: `${rig.receiver.url}/${environment}`,
+          url: `${ui.rig.receiver.url}/${environment}`,
           environment,
           eventTypes: ['license.created'],
           active,
@@ -61,18 +35,9 @@ describe('the admin page: current environment (real browser)', () => {
       });
       expect(status).toBe(201);
       hooks[name] = body.id;
-      expect((await rig.call('POST', `/webhooks/${body.id}/test`)).status).toBe(202);
+      expect((await ui.rig.call('POST', `/webhooks/${body.id}/test`)).status).toBe(202);
     }
   }, 120_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
 
   it('given no choice yet, when one is picked, then the list, its counts and the deliveries log show only that environment, and the address says so', async () => {
     const { page, errors } = await newPage();

@@ -1,19 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { RetryPolicyFollower } from '@app/retry-policy';
-import { signAccessToken } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  eventually,
-  platformEvent,
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
+import { eventually, platformEvent } from '../../../test/support/delivery-rig';
 
 /**
  * Automatic pauses and recovery from the admin page (issue 15), in Chromium against the real api,
@@ -21,36 +9,23 @@ import {
  * the page says why and since when, Resume activates it and offers to send again what failed
  * (counted first); "Recover failed deliveries since…" picks its time and counts before sending.
  */
-describe('the admin page: pauses and recovery (real browser)', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describe('the admin page: pauses and recovery (real ui.browser)', () => {
+  const ui = useAdminPageRig({ label: 'admin_pauses' });
   /** Path → status the receiver answers; anything else 200. */
   const answers = new Map<string, number>();
 
-  async function open(
-    path: string,
-    role: 'admin' | 'auditor' = 'admin',
-  ): Promise<{ page: Page; errors: string[] }> {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: `${role}-ui`, role }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
+  const { open } = ui;
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
 
   /** A webhook whose receiver answered 410 at its first delivery, paused by the worker. */
   async function pausedWebhook(name: string, path: string) {
     answers.set(path, 410);
-    const hook = await rig.createWebhook({ name, path, eventTypes: ['license.deleted'] });
-    await rig.publish(rig.topics.licenses, [
+    const hook = await ui.rig.createWebhook({ name, path, eventTypes: ['license.deleted'] });
+    await ui.rig.publish(ui.rig.topics.licenses, [
       { value: JSON.stringify(platformEvent('license.deleted')) },
     ]);
     await eventually(async () => {
-      const { body } = await rig.call('GET', `/webhooks/${hook.id}`);
+      const { body } = await ui.rig.call('GET', `/webhooks/${hook.id}`);
       return body.pause !== null;
     }, `the worker to pause ${name}`);
     await eventually(
@@ -61,54 +36,42 @@ describe('the admin page: pauses and recovery (real browser)', () => {
   }
 
   async function deliveriesOf(webhookId: string) {
-    const { body } = await rig.call('GET', `/deliveries?webhookId=${webhookId}`);
+    const { body } = await ui.rig.call('GET', `/deliveries?webhookId=${webhookId}`);
     return body.items as { id: string; status: string; attemptCount: number }[];
   }
 
   beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({ label: 'admin_pauses', env: { ADMIN_UI_DIR: adminUiDir } });
-    rig.receiver.respond((request) => ({ status: answers.get(request.path) ?? 200, body: 'x' }));
-    browser = await launchChromium();
+    ui.rig.receiver.respond((request) => ({ status: answers.get(request.path) ?? 200, body: 'x' }));
     // One attempt per delivery: a failure is final at once, so the tests need not wait.
     expect(
       (
-        await rig.call('PUT', '/settings/retry-policy', {
+        await ui.rig.call('PUT', '/settings/retry-policy', {
           body: { retryIntervalsSeconds: [], jitter: 0 },
         })
       ).status,
     ).toBe(200);
-    const follower = rig.worker!.app.get(RetryPolicyFollower);
+    const follower = ui.rig.worker!.app.get(RetryPolicyFollower);
     await eventually(
       () => follower.current().retryIntervalsSeconds.length === 0,
       'the worker to follow the retry policy',
     );
   }, 120_000);
 
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
-
   it('given a receiver that answers 410, when the worker pauses its webhook, then the list and the webhook say why and since when, and Resume re-activates it and recovers the failed delivery after counting it', async () => {
     answers.set('/gone', 410);
-    const hook = await rig.createWebhook({
+    const hook = await ui.rig.createWebhook({
       name: 'Gone Receiver',
       path: '/gone',
       eventTypes: ['license.created'],
     });
-    await rig.publish(rig.topics.licenses, [
+    await ui.rig.publish(ui.rig.topics.licenses, [
       { value: JSON.stringify(platformEvent('license.created')) },
     ]);
     await eventually(async () => {
-      const { body } = await rig.call('GET', `/webhooks/${hook.id}`);
+      const { body } = await ui.rig.call('GET', `/webhooks/${hook.id}`);
       return body.status === 'inactive' && body.pause !== null;
     }, 'the worker to pause the webhook after the 410');
-    const { body: paused } = await rig.call('GET', `/webhooks/${hook.id}`);
+    const { body: paused } = await ui.rig.call('GET', `/webhooks/${hook.id}`);
     expect(paused.pause).toMatchObject({ kind: 'gone' });
     await eventually(
       async () => (await deliveriesOf(hook.id)).some((d) => d.status === 'failed'),
@@ -138,7 +101,7 @@ describe('the admin page: pauses and recovery (real browser)', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Gone Receiver is active again');
     await dialog.getByText('1 failed delivery since').waitFor();
-    expect((await rig.call('GET', `/webhooks/${hook.id}`)).body).toMatchObject({
+    expect((await ui.rig.call('GET', `/webhooks/${hook.id}`)).body).toMatchObject({
       status: 'active',
       pause: null,
     });
@@ -157,7 +120,7 @@ describe('the admin page: pauses and recovery (real browser)', () => {
 
     // The recovered delivery says who asked for its new attempt.
     const [delivery] = await deliveriesOf(hook.id);
-    await page.goto(`${rig.api.url}/admin/deliveries/${delivery.id}`);
+    await page.goto(`${ui.rig.api.url}/admin/deliveries/${delivery.id}`);
     await page.getByRole('heading', { name: /Attempt 2: HTTP 200/ }).waitFor();
     expect(await page.locator('.attempt').nth(1).textContent()).toContain(
       'Requested by user:admin-ui',
@@ -167,12 +130,12 @@ describe('the admin page: pauses and recovery (real browser)', () => {
 
   it('given failed deliveries, when an admin recovers from the list, then the chosen time decides what is counted and sent, and nothing is sent before confirming', async () => {
     answers.set('/flaky', 503);
-    const hook = await rig.createWebhook({
+    const hook = await ui.rig.createWebhook({
       name: 'Flaky Receiver',
       path: '/flaky',
       eventTypes: ['license.updated'],
     });
-    await rig.publish(rig.topics.licenses, [
+    await ui.rig.publish(ui.rig.topics.licenses, [
       { value: JSON.stringify(platformEvent('license.updated')) },
       { value: JSON.stringify(platformEvent('license.updated')) },
     ]);
@@ -243,7 +206,7 @@ describe('the admin page: pauses and recovery (real browser)', () => {
     await row(page, 'Audited Pause').getByText('Paused: endpoint gone').waitFor();
     expect(await page.getByRole('button', { name: /Recover failed deliveries/ }).count()).toBe(0);
 
-    await page.goto(`${rig.api.url}/admin/webhooks/${hook.id}/edit`);
+    await page.goto(`${ui.rig.api.url}/admin/webhooks/${hook.id}/edit`);
     const banner = page.getByRole('region', { name: 'Automatic pause' });
     await banner.waitFor();
     expect(await banner.getByRole('button', { name: 'Resume' }).count()).toBe(0);

@@ -1,16 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { signAccessToken } from '@app/platform';
-import {
-  buildAdminPage,
-  launchChromium,
-  pageErrors,
-  signedInContext,
-} from '../../../test/support/browser';
-import {
-  RIG_JWT_SECRET,
-  startDeliveryRig,
-  type DeliveryRig,
-} from '../../../test/support/delivery-rig';
+import { useAdminPageRig } from '../../../test/support/admin-page-rig';
 
 /**
  * Issue 15, per-webhook delivery settings, on the admin page in Chromium against the real api:
@@ -19,44 +7,15 @@ import {
  * words the change with header names only.
  */
 describe('the admin page: a webhook’s delivery settings', () => {
-  let rig: DeliveryRig;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const ui = useAdminPageRig({ label: 'admin_delivery_settings', worker: false });
 
-  async function open(path: string) {
-    const token = signAccessToken(RIG_JWT_SECRET, { id: 'admin-ui', role: 'admin' }, 900);
-    const context = await signedInContext(browser, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(`${rig.api.url}/admin${path}`);
-    return { page, errors };
-  }
-
-  beforeAll(async () => {
-    const adminUiDir = buildAdminPage();
-    rig = await startDeliveryRig({
-      label: 'admin_delivery_settings',
-      env: { ADMIN_UI_DIR: adminUiDir },
-      worker: false,
-    });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
+  const { open } = ui;
 
   it('given the create form, when a custom policy, a rate limit and a header are set, then the webhook has them', async () => {
     const { page, errors } = await open('/webhooks/new');
     await page.getByRole('heading', { name: 'Create Webhook' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Throttled CRM');
-    await page.getByLabel('Target URL').fill(`${rig.receiver.url}/throttled`);
+    await page.getByLabel('Target URL').fill(`${ui.rig.receiver.url}/throttled`);
     await page.getByRole('checkbox', { name: 'license.created' }).check();
 
     const section = page.getByRole('group', { name: 'Delivery settings' });
@@ -76,7 +35,7 @@ describe('the admin page: a webhook’s delivery settings', () => {
 
     await page.getByText('Webhook "Throttled CRM" created').waitFor();
     const id = /\/admin\/webhooks\/([^/]+)\/edit$/.exec(page.url())?.[1];
-    const { body: saved } = await rig.call('GET', `/webhooks/${id}`);
+    const { body: saved } = await ui.rig.call('GET', `/webhooks/${id}`);
     expect(saved).toMatchObject({
       retryPolicy: { retryIntervalsSeconds: [10, 60], jitter: 0 },
       rateLimitPerSecond: 5,
@@ -92,10 +51,10 @@ describe('the admin page: a webhook’s delivery settings', () => {
   }, 60_000);
 
   it('given a webhook with settings, when a reserved header is added, then the save is refused naming it; fixed, the defaults return and the history names the headers only', async () => {
-    const { body: created } = await rig.call('POST', '/webhooks', {
+    const { body: created } = await ui.rig.call('POST', '/webhooks', {
       body: {
         name: 'Back To Defaults',
-        url: `${rig.receiver.url}/defaults`,
+        url: `${ui.rig.receiver.url}/defaults`,
         environment: 'production',
         eventTypes: ['license.created'],
         retryPolicy: { retryIntervalsSeconds: [30], jitter: 0 },
@@ -117,13 +76,13 @@ describe('the admin page: a webhook’s delivery settings', () => {
     await page.getByRole('button', { name: 'Save' }).click();
 
     await section.getByText('"Host" is set by the platform and cannot be set').waitFor();
-    const { body: unchanged } = await rig.call('GET', `/webhooks/${created.id}`);
+    const { body: unchanged } = await ui.rig.call('GET', `/webhooks/${created.id}`);
     expect(unchanged).toMatchObject({ version: 2, rateLimitPerSecond: 2 });
 
     await section.getByRole('button', { name: 'Remove header 1' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved "Back To Defaults".').waitFor();
-    const { body: saved } = await rig.call('GET', `/webhooks/${created.id}`);
+    const { body: saved } = await ui.rig.call('GET', `/webhooks/${created.id}`);
     expect(saved).toMatchObject({
       retryPolicy: null,
       rateLimitPerSecond: null,
@@ -131,7 +90,7 @@ describe('the admin page: a webhook’s delivery settings', () => {
       version: 3,
     });
 
-    await page.goto(`${rig.api.url}/admin/webhooks/${created.id}/history`);
+    await page.goto(`${ui.rig.api.url}/admin/webhooks/${created.id}/history`);
     const entry = page
       .getByRole('listitem')
       .filter({ has: page.getByRole('heading', { name: /Delivery settings changed/ }) })
