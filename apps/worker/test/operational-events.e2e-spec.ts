@@ -118,7 +118,12 @@ describe('operational events: webhook.paused and delivery.failed, delivered by t
     );
     expect(asOf.body).toMatchObject({ deactivationReason: 'automatic', pause });
 
-    // Recorded in the delivery log like any event; the staging subscriber got nothing.
+    // Recorded in the delivery log like any event (the record is written after the receiver has
+    // answered, so it may land a moment after the arrival); the staging subscriber got nothing.
+    await eventually(
+      async () => (await deliveriesOf(alerts.id)).length > 0,
+      'the webhook.paused delivery in the log',
+    );
     const [delivered] = await deliveriesOf(alerts.id);
     expect(delivered).toMatchObject({ eventId: body.id, eventType: 'webhook.paused' });
     expect(await deliveriesOf(staging.id)).toEqual([]);
