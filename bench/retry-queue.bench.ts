@@ -296,18 +296,24 @@ async function main(): Promise<void> {
       token,
       { expect: 202 },
     );
+    const testAccepted = Date.now();
     const testArrived = await arrivals.when('/w/test', test.body.eventId, 60_000);
     const testMs = testArrived - testAsked;
-    step(`  arrived after ${formatMs(testMs)}`);
+    step(
+      `  arrived after ${formatMs(testMs)} (accepted after ${formatMs(testAccepted - testAsked)})`,
+    );
     const retryMs: number[] = [];
+    const acceptedMs: number[] = [];
     for (const delivery of failed) {
       const asked = Date.now();
       await client.request('POST', `/deliveries/${delivery._id}/retry`, token, { expect: 202 });
+      acceptedMs.push(Date.now() - asked);
       retryMs.push((await arrivals.when('/w/retry', delivery.eventId, 60_000)) - asked);
       await sleep(1_000);
     }
     step(
-      `  ${retryMs.length} manual retries arrived after ${retryMs.map((ms) => formatMs(ms)).join(', ')}`,
+      `  ${retryMs.length} manual retries arrived after ${retryMs.map((ms) => formatMs(ms)).join(', ')}` +
+        ` (accepted after ${acceptedMs.map((ms) => formatMs(ms)).join(', ')})`,
     );
 
     const windowEnd = windowStart + flags.seconds * 1000;

@@ -78,7 +78,7 @@ export class DeliveryDispatcher {
   private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly limits: DispatchLimits,
+    readonly limits: DispatchLimits,
     /**
      * Makes and records the attempt. `release` frees its slots as soon as the request itself is
      * over: the limits protect receivers, so writing the record needs no slot (the job stays held,

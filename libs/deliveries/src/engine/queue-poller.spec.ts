@@ -40,6 +40,8 @@ interface Rig {
   started: DeliveryJob[];
   /** Records the attempt of a started job (its entries leave the queue) and ends it. */
   finish: (job: DeliveryJob) => void;
+  /** Ends a started job's request (its slots free) while its record is still being written. */
+  requestOver: (job: DeliveryJob) => void;
   poller: QueuePoller;
   clock: { now: number };
 }
@@ -51,12 +53,14 @@ function rig(
   const claims = fakeClaims();
   const started: DeliveryJob[] = [];
   const ends = new Map<string, () => void>();
+  const releases = new Map<string, () => void>();
   const clock = { now: START };
   const dispatcher = new DeliveryDispatcher(
     { concurrency: 8, perWebhook: 2, perHost: 100, backlogPerWebhook: 100, ...limits },
     (job, release) =>
       new Promise<void>((resolve) => {
         started.push(job);
+        releases.set(job.id, release);
         ends.set(job.id, () => {
           release();
           store.remove(job.id, job.attempt);
@@ -81,7 +85,15 @@ function rig(
       now: () => new Date(clock.now),
     },
   );
-  return { store, claims, started, finish: (job) => ends.get(job.id)?.(), poller, clock };
+  return {
+    store,
+    claims,
+    started,
+    finish: (job) => ends.get(job.id)?.(),
+    requestOver: (job) => releases.get(job.id)?.(),
+    poller,
+    clock,
+  };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -165,6 +177,31 @@ describe('QueuePoller', () => {
     await flush();
     await pollAgain(r);
     expect(startedFor('wh-dead')).toHaveLength(3);
+  });
+
+  it('given a dead endpoint whose attempts end at once but whose records are slow to write, when polled again, then it gets no more attempts until they are recorded, and a requested send still goes', async () => {
+    const r = make({ concurrency: 8, perWebhook: 2 });
+    for (let n = 0; n < 100; n++) r.store.add(queueEntry(`dead-${n}`, 'wh-dead', minutesAgo(5)));
+    await firstPoll(r);
+    expect(r.started).toHaveLength(2);
+
+    // Refused at once: the requests are over, their records not written yet.
+    for (const job of [...r.started]) r.requestOver(job);
+    await flush();
+    await pollAgain(r);
+    await pollAgain(r);
+    expect(r.started).toHaveLength(2);
+
+    r.store.add(queueEntry('test-1', 'wh-ok', new Date(START), { attempt: 1, manual: true }));
+    await r.poller.lookForRequested();
+    await flush();
+    expect(r.started.map((job) => job.id)).toContain('test-1');
+
+    // Recorded: room again.
+    r.finish(r.started[0]);
+    await flush();
+    await pollAgain(r);
+    expect(r.started.filter((job) => job.webhookId === 'wh-dead')).toHaveLength(3);
   });
 
   it('given an entry due later in the minute under way, when polled before its time, then it waits, and it is taken once due', async () => {

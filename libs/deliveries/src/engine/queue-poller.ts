@@ -8,7 +8,7 @@ import { DispatchStoppedError, type DeliveryDispatcher } from './delivery-dispat
 import { queuedJob, type DeliveryJob } from './delivery-job';
 import type { EventBodies } from './event-bodies';
 import { LaneDirectory, type KnownLane } from './lane-directory';
-import { SlotBudget } from './slot-budget';
+import { SlotBudget, type UnrecordedAttempts } from './slot-budget';
 
 /** An entry that could not be taken now (claimed elsewhere, webhook not known yet) waits this long. */
 const RETRY_LATER_MS = 5_000;
@@ -56,10 +56,12 @@ export class QueuePoller {
   private readonly later = new Map<string, { until: number; lane: string }>();
   /** How many of those each lane has. */
   private readonly laterByLane = new Map<string, number>();
-  /** Attempts dispatched from the queue and not settled, by claim key, with their lane. */
-  private readonly inFlight = new Map<string, string>();
+  /** Attempts dispatched from the queue and not settled (recorded), by claim key. */
+  private readonly inFlight = new Map<string, { lane: string; webhookId: string }>();
   /** How many of those each lane has: a read of the lane asks for that many more. */
   private readonly inFlightByLane = new Map<string, number>();
+  /** How many of those each webhook has: its scheduled attempts are held to its limit. */
+  private readonly inFlightByWebhook = new Map<string, number>();
   /** Webhooks not known to this worker's index yet: not read until then. */
   private readonly resting = new Map<string, number>();
   /** Rotates which webhook goes first when there are fewer free slots than webhooks. */
@@ -118,7 +120,7 @@ export class QueuePoller {
     const now = this.options.now();
     const lanes = await this.directory.manualLanes();
     if (lanes.length === 0) return;
-    const budget = new SlotBudget(this.dispatcher, this.options.hostOf);
+    const budget = this.budget();
     const seen = new Set<string>();
     const picked = await this.takeManual(lanes, budget, seen, now);
     await this.claimAndDispatch(picked, now);
@@ -138,7 +140,7 @@ export class QueuePoller {
       this.directory.manualLanes(),
       this.directory.refresh(now.getTime()),
     ]);
-    const budget = new SlotBudget(this.dispatcher, this.options.hostOf);
+    const budget = this.budget();
     const seen = new Set<string>();
     // Requested sends first: every manual lane gets its share before any scheduled one.
     const picked = await this.takeManual(manual, budget, seen, now);
@@ -155,7 +157,7 @@ export class QueuePoller {
     const taken = await Promise.all(
       lanes
         .filter((lane) => !this.isResting(lane.webhookId, now))
-        .map((lane) => this.takeFromLanes([lane], budget, seen, now)),
+        .map((lane) => this.takeFromLanes([lane], budget, seen, now, true)),
     );
     return taken.flat();
   }
@@ -206,10 +208,11 @@ export class QueuePoller {
     budget: SlotBudget,
     seen: Set<string>,
     now: Date,
+    requested = false,
   ): Promise<DeliveryQueueDocument[]> {
     if (lanes.length === 0) return [];
     const webhookId = lanes[0].webhookId;
-    let wanted = budget.allot(webhookId);
+    let wanted = budget.allot(webhookId, requested);
     const taken: DeliveryQueueDocument[] = [];
     for (const lane of lanes) {
       if (wanted === 0) break;
@@ -250,7 +253,7 @@ export class QueuePoller {
     const body = await this.bodies.bodyOf(entry.eventId);
     if (body === null) return this.options.failWithoutBody(entry, claim);
     const job = queuedJob(entry, body, claim);
-    this.track(claim.key, entry.lane);
+    this.track(claim.key, entry);
     void this.dispatcher
       .submit(job)
       .catch((error: Error) => this.notTaken(job, error))
@@ -270,17 +273,31 @@ export class QueuePoller {
       .catch((failure: Error) => this.logger.warn(`release failed: ${failure.message}`));
   }
 
-  private track(key: string, lane: string): void {
-    this.inFlight.set(key, lane);
+  /** A poll's share of the dispatcher's room, scheduled attempts held to what is recorded. */
+  private budget(): SlotBudget {
+    const { perWebhook, concurrency } = this.dispatcher.limits;
+    const unrecorded: UnrecordedAttempts = {
+      total: this.inFlight.size,
+      of: (webhookId) => this.inFlightByWebhook.get(webhookId) ?? 0,
+      perWebhook,
+      overall: concurrency,
+    };
+    return new SlotBudget(this.dispatcher, this.options.hostOf, unrecorded);
+  }
+
+  private track(key: string, { lane, webhookId }: DeliveryQueueDocument): void {
+    this.inFlight.set(key, { lane, webhookId });
     count(this.inFlightByLane, lane, 1);
+    count(this.inFlightByWebhook, webhookId, 1);
   }
 
   /** An attempt from the queue is over (recorded or handed back): there is room for the next. */
   private settled(key: string): void {
-    const lane = this.inFlight.get(key);
-    if (lane === undefined) return;
+    const held = this.inFlight.get(key);
+    if (held === undefined) return;
     this.inFlight.delete(key);
-    count(this.inFlightByLane, lane, -1);
+    count(this.inFlightByLane, held.lane, -1);
+    count(this.inFlightByWebhook, held.webhookId, -1);
     if (this.stopped || this.wake) return;
     this.wake = setTimeout(() => {
       this.wake = undefined;
