@@ -99,7 +99,7 @@ export class DeliveryRepository {
     maxSlots = MAX_SLOTS_PER_PAGE,
   ): Promise<DeliveryScan> {
     const found: DeliveryDocument[] = [];
-    for await (const slot of this.scan(filter, after, maxSlots)) {
+    for await (const slot of this.scan(filter, after, maxSlots, limit)) {
       if ('resumeAt' in slot) return { deliveries: found, resumeAt: slot.resumeAt };
       for (const delivery of slot.deliveries) {
         found.push(delivery);
@@ -112,12 +112,14 @@ export class DeliveryRepository {
   /**
    * The deliveries matching the filter, newest first, after `after` when given, one slot of the
    * directory at a time, then `{resumeAt}` if `maxSlots` slots were read with more to come: the
-   * position the list resumes at. A consumer stops by leaving its loop.
+   * position the list resumes at. A consumer stops by leaving its loop; one that means to take a
+   * page says how many (`wanted`), so a busy scope is not read far ahead of it.
    */
   async *scan(
     filter: DeliveryListFilter,
     after: DeliveryPosition | undefined,
     maxSlots: number,
+    wanted?: number,
   ): AsyncGenerator<{ deliveries: DeliveryDocument[] } | { resumeAt: DeliveryPosition }> {
     const now = this.clock.now().getTime();
     const toMs = Math.min(
@@ -146,7 +148,7 @@ export class DeliveryRepository {
     const headKey = `${scope.key}|${JSON.stringify(equalities)}`;
     const head = this.heads.get(headKey);
     const hints = [Math.min(toMs - 1, now), ...(head !== undefined ? [head] : [])];
-    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', hints);
+    const walk = this.walk(scope, equalities, fromMs, toMs, 'newest', hints, wanted);
     let newest: number | undefined;
     let read = 0;
     let last: SlotEntry | undefined;
@@ -212,6 +214,7 @@ export class DeliveryRepository {
     toMs: number,
     order: 'newest' | 'oldest',
     startHintMs?: readonly number[],
+    wanted?: number,
   ) {
     const newestFirst = (a: StoredDelivery, b: StoredDelivery) =>
       compareListOrder(positionOf(a), positionOf(b));
@@ -223,6 +226,7 @@ export class DeliveryRepository {
       toMs,
       order,
       startHintMs,
+      wanted,
       timeOf: (stored) => stored.createdAt.getTime(),
       compare: order === 'newest' ? newestFirst : (a, b) => newestFirst(b, a),
     });

@@ -41,7 +41,13 @@ function row(id: string, at: number, kind = 'x'): Row {
 
 async function walkIds(
   source: ReturnType<typeof store>,
-  range: { fromMs: number; toMs: number; order: 'newest' | 'oldest'; startHintMs?: number[] },
+  range: {
+    fromMs: number;
+    toMs: number;
+    order: 'newest' | 'oldest';
+    startHintMs?: number[];
+    wanted?: number;
+  },
   take = Infinity,
 ): Promise<string[]> {
   const ids: string[] = [];
@@ -123,6 +129,18 @@ describe('walkSlots', () => {
     // Root, day, hour, minute and the hint's second, asked for at once; then the second before,
     // and the two before that read ahead.
     expect(source.stats.directoryReads).toBeLessThanOrEqual(8);
+  });
+
+  it('given a page whose range ends just inside a dense slot, when it is read, then the walk reads the one slot more the page needs, not eight', async () => {
+    // 1,000 records per second: a tenth of a second holds 100; the range ends 5 ms into one.
+    const rows = Array.from({ length: 20_000 }, (_, i) => row(`r${i}`, T0 + i));
+    const source = store(rows);
+
+    const range = { fromMs: T0 + 10_005 - 60_000, toMs: T0 + 10_005, order: 'newest' as const };
+    const ids = await walkIds(source, { ...range, wanted: 20 }, 20);
+
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `r${10_004 - i}`));
+    expect(source.stats.slotReads).toBe(2);
   });
 
   it('given a sparse scope (a quiet webhook: a record every 10 s), when its newest page is read, then the slots are read in a few round trips, not one per minute', async () => {

@@ -1,6 +1,9 @@
 import { entriesFor, rootOf, type SlotEntry, type SlotScope } from './slot-directory';
 import { slotEndMs, slotStartMs } from './time-slots';
 
+/** The most slots read at once. */
+const MAX_WINDOW = 8;
+
 export interface SlotWalkOptions<T> {
   /** The directory's entries under one entry (slot-directory.ts), in slot order. */
   children: (parent: string) => Promise<SlotEntry[]>;
@@ -18,6 +21,11 @@ export interface SlotWalkOptions<T> {
    * record. Default: the range's start.
    */
   startHintMs?: readonly number[];
+  /**
+   * How many records the consumer means to take (a page), when it knows: once the slots read show
+   * how many records a slot holds, only as many slots are read ahead as should fill it.
+   */
+  wanted?: number;
   /** A record's time: the one its slot fields were computed from. */
   timeOf: (record: T) => number;
   /** Orders the records of one slot as the walk goes (ties in time included). */
@@ -51,8 +59,13 @@ export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator
     // One slot first (often a page: a busy scope's tenth), then 8 at a time, across the parents
     // of the slots: a sparse scope (a quiet webhook, a record every few seconds) spreads a page
     // over many seconds of several minutes, and reading them parent by parent cost a round trip
-    // per few slots. Each read starts as soon as its entry is known.
+    // per few slots. Each read starts as soon as its entry is known. With `wanted`, a dense scope
+    // (a busy scope's tenth holds a page) reads one slot at a time instead: eight of them ahead
+    // would be eight pages decoded for one.
     let size = 1;
+    let slotsRead = 0;
+    let recordsHeld = 0;
+    let recordsYielded = 0;
     for (;;) {
       const window: { entry: SlotEntry; read: Promise<T[]> }[] = [];
       while (window.length < size) {
@@ -64,20 +77,35 @@ export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator
         window.push({ entry: next.value, read });
       }
       for (const { entry, read } of window) {
-        const records = (await read)
+        const held = await read;
+        const records = held
           .filter((record) => {
             const at = options.timeOf(record);
             return at >= options.fromMs && at < options.toMs;
           })
           .sort(options.compare);
+        slotsRead++;
+        recordsHeld += held.length;
+        recordsYielded += records.length;
         yield { entry, records };
       }
       if (window.length < size) return;
-      size = 8;
+      size = nextWindow(options.wanted, recordsYielded, recordsHeld / slotsRead);
     }
   } finally {
     await finest.return(undefined);
   }
+}
+
+/**
+ * Slots read at once after the first: 8, or with `wanted`, about what should fill the page, by
+ * what the slots read so far held (in the range or not: only a range's first and last slots are
+ * partly outside it).
+ */
+function nextWindow(wanted: number | undefined, recordsYielded: number, perSlot: number): number {
+  if (wanted === undefined || perSlot === 0) return MAX_WINDOW;
+  const stillWanted = Math.max(1, wanted - recordsYielded);
+  return Math.min(MAX_WINDOW, Math.max(1, Math.ceil(stillWanted / perSlot)));
 }
 
 /**
