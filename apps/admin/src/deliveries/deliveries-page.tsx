@@ -17,6 +17,7 @@ import {
   type DeliveryFilters,
 } from '../lib/list-filters';
 import { fromLocalInput, toLocalInput } from '../lib/local-time';
+import { emptyPageState } from '../lib/page-navigation';
 import { useUrlFilters } from '../lib/use-url-filters';
 import { usePageTitle } from '../lib/use-page-title';
 import { RetryFailedDialog } from '../recovery/retry-failed-dialog';
@@ -80,6 +81,18 @@ export function DeliveriesPage() {
     filters.from ||
     filters.to ||
     filters.statusClass,
+  );
+  const empty =
+    page && page.items.length === 0 ? emptyPageState(page, Boolean(filters.cursor)) : null;
+  const pager = page && (
+    <CursorPager
+      label="Pages of deliveries"
+      hasPrevious={Boolean(filters.cursor)}
+      nextCursor={page.nextCursor}
+      onPrevious={previousPage}
+      onNext={nextPage}
+      labels={['Newer', 'Older']}
+    />
   );
   const canRetry = can('write') && (filters.status === '' || filters.status === 'failed');
 
@@ -174,7 +187,16 @@ export function DeliveriesPage() {
       </form>
 
       <ProblemBanner error={list.error} />
-      {page && page.items.length === 0 && (
+      {page && empty && !empty.searchedAll && (
+        <div className="empty-state">
+          <h2>No matches in this part of the history</h2>
+          <p>
+            One page searches a bounded part of the history; older deliveries may still match. Use
+            Older to search on.
+          </p>
+        </div>
+      )}
+      {page && empty?.searchedAll && (
         <div className="empty-state">
           <h2>No deliveries{searched ? ' match' : ' yet'}</h2>
           <p>
@@ -185,6 +207,7 @@ export function DeliveriesPage() {
           </p>
         </div>
       )}
+      {page && empty?.pager && pager}
       {page && page.items.length > 0 && (
         <>
           <table className="table responsive-table">
@@ -237,14 +260,7 @@ export function DeliveriesPage() {
               ))}
             </tbody>
           </table>
-          <CursorPager
-            label="Pages of deliveries"
-            hasPrevious={Boolean(filters.cursor)}
-            nextCursor={page.nextCursor}
-            onPrevious={previousPage}
-            onNext={nextPage}
-            labels={['Newer', 'Older']}
-          />
+          {pager}
         </>
       )}
       {retrying && (
