@@ -157,18 +157,49 @@ describe('DeliveryRepository search (real database)', () => {
         responses: [200],
       });
     }
-    await seed('busyGone', {
+    await seed('busyRevoked', {
+      webhookId: busy,
+      eventType: 'license.revoked',
+      at: secondsAgo(200),
+      status: 'succeeded',
+      responses: [200],
+    });
+
+    const pages = await allPages({ webhookId: busy, eventType: 'license.revoked' }, 20, 8);
+
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+    expect(pages.slice(0, 3).flat()).toEqual([]);
+    expect(names(pages.flat())).toEqual(['busyRevoked']);
+  });
+
+  it("given a webhook's one 4xx and one failure far down its successes, when listed by webhook and class or status, then the first page finds them: its failures have slots of their own", async () => {
+    const busy = '5d1f6a52-8b0e-4c3a-9d6e-1a2b3c4d5e05';
+    for (let i = 0; i < 30; i++) {
+      await seed(`steady${i}`, {
+        webhookId: busy,
+        at: secondsAgo(100 + i),
+        status: 'succeeded',
+        responses: [200],
+      });
+    }
+    await seed('steadyGone', {
       webhookId: busy,
       at: secondsAgo(200),
       status: 'failed',
       responses: [404],
     });
+    await seed('steadyDown', {
+      webhookId: busy,
+      at: secondsAgo(210),
+      status: 'failed',
+      responses: [503],
+    });
 
-    const pages = await allPages({ webhookId: busy, statusClass: '4xx' }, 20, 8);
+    const byClass = await allPages({ webhookId: busy, statusClass: '4xx' }, 20, 8);
+    const failed = await allPages({ webhookId: busy, status: 'failed' }, 20, 8);
 
-    expect(pages.length).toBeGreaterThanOrEqual(4);
-    expect(pages.slice(0, 3).flat()).toEqual([]);
-    expect(names(pages.flat())).toEqual(['busyGone']);
+    expect(byClass.map(names)).toEqual([['steadyGone']]);
+    expect(failed.map(names)).toEqual([['steadyGone', 'steadyDown']]);
   });
 
   it('given a delivery whose latest attempt moved from 5xx to 2xx, when listed by class, then it is found by its new class only', async () => {

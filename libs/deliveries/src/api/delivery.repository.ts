@@ -13,7 +13,7 @@ import {
   type DeliveryDocument,
   type PlatformEventDocument,
 } from '../storage/delivery.documents';
-import { webhookScope } from '../storage/delivery-scopes';
+import { webhookFailedScope } from '../storage/delivery-scopes';
 import {
   childrenOf,
   DELIVERY_SLOTS_COLLECTION,
@@ -196,7 +196,7 @@ export class DeliveryRepository {
   async *failedSince(webhookId: string, since: Date): AsyncIterable<DeliveryDocument> {
     const toMs = this.clock.now().getTime() + CLOCK_SKEW_MS;
     const walk = this.walk(
-      webhookScope(webhookId),
+      webhookFailedScope(webhookId),
       { webhookId, status: 'failed' },
       since.getTime(),
       toMs,

@@ -43,6 +43,20 @@ export const statusClassScope = (statusClass: StatusClass): SlotScope => ({
   finest: FINEST_LEVEL,
 });
 
+/**
+ * A webhook's failed deliveries, and those of one class of answer other than 2xx: what its support
+ * case and "recover" read. They are rare beside its successes, and a walk of the webhook's every
+ * second to find them read up to a page's budget of slots for a few records.
+ */
+export const webhookFailedScope = (webhookId: string): SlotScope => ({
+  key: `w:${webhookId}/s:failed`,
+  finest: WEBHOOK_FINEST,
+});
+export const webhookClassScope = (webhookId: string, statusClass: StatusClass): SlotScope => ({
+  key: `w:${webhookId}/c:${statusClass}`,
+  finest: WEBHOOK_FINEST,
+});
+
 /** The directory scopes that list a delivery summary (slot-directory.ts). */
 export function scopesOf(
   summary: Pick<DeliveryDocument, 'webhookId' | 'eventType' | 'status'> &
@@ -57,5 +71,9 @@ export function scopesOf(
   if (summary.environment) scopes.push(environmentScope(summary.environment));
   const statusClass = deliveryStatusClass(summary.lastAttempt ?? null);
   if (statusClass) scopes.push(statusClassScope(statusClass));
+  if (summary.status === 'failed') scopes.push(webhookFailedScope(summary.webhookId));
+  if (statusClass && statusClass !== '2xx') {
+    scopes.push(webhookClassScope(summary.webhookId, statusClass));
+  }
   return scopes;
 }

@@ -3,7 +3,11 @@ import { deliveryEqualities, listScopeOf } from './delivery-list.filter';
 describe('the scope a filtered delivery list walks', () => {
   it.each([
     [{}, 'a'],
-    [{ webhookId: 'wh', statusClass: '4xx', environment: 'staging' }, 'w:wh'],
+    [{ webhookId: 'wh', environment: 'staging' }, 'w:wh'],
+    [{ webhookId: 'wh', status: 'succeeded', statusClass: '2xx' }, 'w:wh'],
+    // A webhook's failures among its successes: the support case, and what "recover" reads.
+    [{ webhookId: 'wh', status: 'failed', statusClass: '5xx' }, 'w:wh/s:failed'],
+    [{ webhookId: 'wh', statusClass: '4xx', environment: 'staging' }, 'w:wh/c:4xx'],
     [{ eventType: 'license.created', status: 'failed' }, 't:license.created'],
     [{ status: 'failed', statusClass: '5xx' }, 's:failed'],
     [{ status: 'succeeded', statusClass: '4xx' }, 'c:4xx'],

@@ -6,6 +6,8 @@ import {
   FINISHED_STATUSES,
   statusClassScope,
   statusScope,
+  webhookClassScope,
+  webhookFailedScope,
   webhookScope,
 } from '../../storage/delivery-scopes';
 import type { SlotScope } from '../../storage/slot-directory';
@@ -44,7 +46,8 @@ export function deliveryEqualities(filter: DeliveryListFilter): Record<string, s
 
 /**
  * The directory scope a filtered list walks, the one most likely to be the narrowest: the
- * webhook's, else the event type's, else `failed`, else a status class other than 2xx, else an
+ * webhook's failures or its class of answer other than 2xx, else the webhook's, else the event
+ * type's, else `failed`, else a status class other than 2xx, else an
  * environment other than production, else `succeeded`, `2xx`, production, and every delivery's
  * last. None for one event's deliveries or for work in progress (pending, retrying), which are
  * read at once. The other filters are equalities on each slot read (deliveryEqualities): a slot
@@ -53,7 +56,13 @@ export function deliveryEqualities(filter: DeliveryListFilter): Record<string, s
  */
 export function listScopeOf(filter: DeliveryListFilter): SlotScope | null {
   if (filter.eventId) return null;
-  if (filter.webhookId) return webhookScope(filter.webhookId);
+  if (filter.webhookId) {
+    if (filter.status === 'failed') return webhookFailedScope(filter.webhookId);
+    if (filter.statusClass && filter.statusClass !== '2xx') {
+      return webhookClassScope(filter.webhookId, filter.statusClass);
+    }
+    return webhookScope(filter.webhookId);
+  }
   if (filter.eventType) return eventTypeScope(filter.eventType);
   if (filter.status && !FINISHED_STATUSES.includes(filter.status)) return null;
   if (filter.status === 'failed') return statusScope('failed');
