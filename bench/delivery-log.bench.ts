@@ -10,11 +10,13 @@
  *   2. at 100,000 and at N: p50/p95 over HTTP of each read (GET /deliveries unfiltered, by
  *      webhook, status, event type, event id, a time range, status class, environment and their
  *      combinations, the next page by cursor, GET /deliveries/:id, and a bulk retry's dry-run
- *      count), side by side, with how full the pages were (a page's reads are bounded);
+ *      count), side by side, with how full the pages were (a page's reads are bounded); and the
+ *      admin page's Webhook Deliveries view in Chromium, navigation to its first rows shown
+ *      (10 loads, each in a new tab);
  *   3. prunes all of them (the pruner as a worker runs it, its clock 31 days ahead), printing the
  *      prune rate and GET /deliveries latency meanwhile.
  *
- * Flags: --n <count> (1000000), --reads <per kind> (40), --no-prune. Uses MONGODB_URI (and
+ * Flags: --n <count> (1000000), --reads <per kind> (40), --no-prune, --no-browser. Uses MONGODB_URI (and
  * KAFKA_BROKERS) when set, else the local servers (scripts/infra start); a fresh database, dropped
  * at the end. Starts the built api (npm run build when dist/ is older than the sources).
  */
@@ -44,6 +46,7 @@ import {
 } from './support/app-processes';
 import { connect, dropAndClose, uniqueDatabaseName, benchAppSettings } from './support/database';
 import { benchWebhookIds, DeliveryHistory } from './support/delivery-history';
+import { AdminPageTiming } from './support/admin-page-timing';
 import { ApiClient } from './support/http-client';
 import { resolveServers } from './support/infra';
 import { formatCount, summarize } from './support/stats';
@@ -56,13 +59,15 @@ interface Flags {
   n: number;
   reads: number;
   prune: boolean;
+  browser: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { n: 1_000_000, reads: 40, prune: true };
+  const flags: Flags = { n: 1_000_000, reads: 40, prune: true, browser: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--no-prune') flags.prune = false;
+    else if (flag === '--no-browser') flags.browser = false;
     else if (flag === '--n') flags.n = Number(argv[++i]);
     else if (flag === '--reads') flags.reads = Number(argv[++i]);
     else throw new Error(`unknown flag ${flag}`);
@@ -190,6 +195,25 @@ async function prune(connection: Connection, client: ApiClient, token: string, n
   );
 }
 
+const PAGE_LABEL = 'admin page: deliveries shown';
+const PAGE_LOADS = 10;
+
+/** The admin page's first page of deliveries in the browser, beside the api's reads. */
+async function measurePage(
+  browser: AdminPageTiming | undefined,
+  apiUrl: string,
+  token: string,
+  figures: Map<string, { p50: number; p95: number }>,
+): Promise<void> {
+  if (!browser) return;
+  const page = await browser.deliveriesFirstPage(apiUrl, token, PAGE_LOADS);
+  figures.set(PAGE_LABEL, page);
+  console.log(
+    `  ${PAGE_LABEL} (navigation to the first rows, ${PAGE_LOADS} loads): p50 ${page.p50.toFixed(1)} ms, ` +
+      `p95 ${page.p95.toFixed(1)} ms, ${page.rows} rows`,
+  );
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const servers = resolveServers();
@@ -197,7 +221,9 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-delivery-log-'));
   let connection: Connection | undefined;
   let api: AppProcess | undefined;
+  let browser: AdminPageTiming | undefined;
   const cleanUp = async () => {
+    await browser?.stop();
     await api?.stop().catch(() => undefined);
     await dropAndClose(connection);
     rmSync(stateDir, { recursive: true, force: true });
@@ -213,8 +239,12 @@ async function main(): Promise<void> {
     connection = await connect(servers.mongoUri, dbName, 20);
     await ensureDeliveryIndexes(connection);
     const { env, jwtSecret } = benchAppSettings({ ...servers, dbName, stateDir });
+    const timing = flags.browser ? await AdminPageTiming.start() : { skipped: '--no-browser' };
+    if ('skipped' in timing) console.log(`  browser:  skipped: ${timing.skipped}`);
+    else browser = timing;
     const port = await freePort();
-    api = await startApp('api', { ...env, PORT: String(port) }, port);
+    const ui: Record<string, string> = browser ? { ADMIN_UI_DIR: browser.uiDir } : {};
+    api = await startApp('api', { ...env, ...ui, PORT: String(port) }, port);
     console.log(`  api:      ${startedLine(api, build)}`);
     const token = signAccessToken(jwtSecret, { id: 'bench-auditor', role: 'auditor' }, 7200);
     const tokens = {
@@ -234,19 +264,21 @@ async function main(): Promise<void> {
     );
     const kinds = readKinds(endMs, flags.n, small, first.body.nextCursor);
     const atSmall = await measure(client, tokens, kinds, flags.reads);
+    await measurePage(browser, api.url, token, atSmall);
     console.log(`seeding ${formatCount(flags.n - small)} more`);
     await history.seed(connection, 0, flags.n - small, endMs, flags.n);
     const atN = await measure(client, tokens, kinds, flags.reads);
+    await measurePage(browser, api.url, token, atN);
 
     console.log('');
     const head = `${'read'.padEnd(32)} ${'100,000: p50'.padStart(13)} ${'p95'.padStart(8)} ${`${formatCount(flags.n)}: p50`.padStart(15)} ${'p95'.padStart(8)}`;
     console.log(head);
-    for (const kind of kinds) {
-      const a = atSmall.get(kind.label)!;
-      const b = atN.get(kind.label)!;
+    for (const label of [...kinds.map((kind) => kind.label), ...(browser ? [PAGE_LABEL] : [])]) {
+      const a = atSmall.get(label)!;
+      const b = atN.get(label)!;
       const ms = (v: number) => `${v.toFixed(1)} ms`;
       console.log(
-        `${kind.label.padEnd(32)} ${ms(a.p50).padStart(13)} ${ms(a.p95).padStart(8)} ${ms(b.p50).padStart(15)} ${ms(b.p95).padStart(8)}`,
+        `${label.padEnd(32)} ${ms(a.p50).padStart(13)} ${ms(a.p95).padStart(8)} ${ms(b.p50).padStart(15)} ${ms(b.p95).padStart(8)}`,
       );
     }
     if (flags.prune) await prune(connection, client, token, flags.n);
