@@ -77,6 +77,7 @@ async function walkInRounds(
   source: ReturnType<typeof store>,
   scope: SlotScope,
   startHintMs: number[],
+  wanted?: number,
 ): Promise<{ ids: string[]; rounds: number }> {
   const waiting: (() => void)[] = [];
   const later =
@@ -94,6 +95,7 @@ async function walkInRounds(
       toMs: T0 + DAY,
       order: 'newest',
       startHintMs,
+      wanted,
       timeOf: (r) => r.at,
       compare: (a, b) => b.at - a.at || (a._id < b._id ? 1 : -1),
     });
@@ -153,6 +155,41 @@ describe('walkSlots', () => {
     // Down the directory along the hint at once, then the newest minutes' seconds, then their
     // slots 8 at a time across minutes: 20 records in 4 minutes.
     expect(rounds).toBeLessThanOrEqual(6);
+  });
+
+  it('given a webhook with a record a second, when a page of 20 is read, then its slots come in two rounds: one, then the 19 it still needs', async () => {
+    const WEBHOOK: SlotScope = { key: 'w:steady', finest: 3 };
+    // Within one minute: its seconds are one directory read away.
+    const rows = Array.from({ length: 50 }, (_, i) => row(`s${i}`, T0 + i * 1_000));
+    const hint = [T0 + 49_000];
+
+    const alone = await walkInRounds(store(rows, WEBHOOK), WEBHOOK, hint);
+    const asAPage = await walkInRounds(store(rows, WEBHOOK), WEBHOOK, hint, 20);
+
+    expect(asAPage.ids).toEqual(Array.from({ length: 20 }, (_, i) => `s${49 - i}`));
+    expect(asAPage.ids).toEqual(alone.ids);
+    // The directory, the newest second, then the 19 seconds left at once (8 at a time without
+    // knowing the page: three more rounds).
+    expect(alone.rounds).toBe(5);
+    expect(asAPage.rounds).toBe(3);
+  });
+
+  it('given a page whose filter matches nothing in 100 listed seconds, when it is read, then the slots come 32 at a time, not 8', async () => {
+    const WEBHOOK: SlotScope = { key: 'w:moved', finest: 3 };
+    // Listed when their summaries were written; none matches the page's filter any more.
+    const listed = store(
+      Array.from({ length: 100 }, (_, i) => row(`m${i}`, T0 + i * 1_000)),
+      WEBHOOK,
+    );
+    const nothing = { ...listed, readSlot: () => Promise.resolve([] as Row[]) };
+    const hint = [T0 + 99_000];
+
+    const alone = await walkInRounds(nothing, WEBHOOK, hint);
+    const asAPage = await walkInRounds(nothing, WEBHOOK, hint, 20);
+
+    expect(asAPage.ids).toEqual([]);
+    expect(alone.rounds).toBeGreaterThanOrEqual(13);
+    expect(asAPage.rounds).toBeLessThanOrEqual(7);
   });
 
   it('given records that ended a while before now, when the walk is also hinted where they end, then the first page takes two round trips: the directory, then the slot', async () => {

@@ -1,8 +1,13 @@
 import { entriesFor, rootOf, type SlotEntry, type SlotScope } from './slot-directory';
 import { slotEndMs, slotStartMs } from './time-slots';
 
-/** The most slots read at once. */
+/** The most slots read at once when the consumer has not said how many records it wants. */
 const MAX_WINDOW = 8;
+/**
+ * The most read at once for a page (`wanted`): a sparse scope (a webhook's seconds, a record or
+ * two each) then reads what the page still needs in one round trip rather than 8 at a time.
+ */
+const MAX_PAGE_WINDOW = 32;
 
 export interface SlotWalkOptions<T> {
   /** The directory's entries under one entry (slot-directory.ts), in slot order. */
@@ -59,9 +64,9 @@ export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator
     // One slot first (often a page: a busy scope's tenth), then 8 at a time, across the parents
     // of the slots: a sparse scope (a quiet webhook, a record every few seconds) spreads a page
     // over many seconds of several minutes, and reading them parent by parent cost a round trip
-    // per few slots. Each read starts as soon as its entry is known. With `wanted`, a dense scope
-    // (a busy scope's tenth holds a page) reads one slot at a time instead: eight of them ahead
-    // would be eight pages decoded for one.
+    // per few slots. Each read starts as soon as its entry is known. With `wanted`, the window is what
+    // should fill the page: a dense scope (a busy scope's tenth holds a page) reads one slot at a
+    // time, as eight ahead would be eight pages decoded for one; a sparse one all it still needs.
     let size = 1;
     let slotsRead = 0;
     let recordsHeld = 0;
@@ -98,14 +103,16 @@ export async function* walkSlots<T>(options: SlotWalkOptions<T>): AsyncGenerator
 }
 
 /**
- * Slots read at once after the first: 8, or with `wanted`, about what should fill the page, by
- * what the slots read so far held (in the range or not: only a range's first and last slots are
+ * Slots read at once after the first: 8, or with `wanted`, about what should fill the page (at
+ * most 32), by what the slots read so far held (in the range or not: only a range's first and last slots are
  * partly outside it).
  */
 function nextWindow(wanted: number | undefined, recordsYielded: number, perSlot: number): number {
-  if (wanted === undefined || perSlot === 0) return MAX_WINDOW;
+  if (wanted === undefined) return MAX_WINDOW;
+  // Nothing matched yet: no sign of a dense scope, and the page still wants all it asked for.
+  if (perSlot === 0) return MAX_PAGE_WINDOW;
   const stillWanted = Math.max(1, wanted - recordsYielded);
-  return Math.min(MAX_WINDOW, Math.max(1, Math.ceil(stillWanted / perSlot)));
+  return Math.min(MAX_PAGE_WINDOW, Math.max(1, Math.ceil(stillWanted / perSlot)));
 }
 
 /**
