@@ -30,7 +30,10 @@ export interface SlotEntry {
 
 /** A scope of the directory: what a list can be narrowed to, and the finest level it keeps. */
 export interface SlotScope {
-  /** `a` (everything), `s:<status>`, `t:<event type>`, `w:<webhook id>`, `e` (events). */
+  /**
+   * `a` (everything), `s:<status>`, `t:<event type>`, `w:<webhook id>`, `env:<environment>`,
+   * `c:<class>`, a webhook's `w:<id>/s:failed` and `w:<id>/c:<class>`, `e` (events).
+   */
   key: string;
   /** The deepest level listed for it (an index of SLOT_LEVELS). */
   finest: number;

@@ -47,9 +47,8 @@ export function deliveryEqualities(filter: DeliveryListFilter): Record<string, s
 /**
  * The directory scope a filtered list walks, the one most likely to be the narrowest: the
  * webhook's failures or its class of answer other than 2xx, else the webhook's, else the event
- * type's, else `failed`, else a status class other than 2xx, else an
- * environment other than production, else `succeeded`, `2xx`, production, and every delivery's
- * last. None for one event's deliveries or for work in progress (pending, retrying), which are
+ * type's, else `failed`, else a status class other than 2xx, else an environment other than
+ * production, else `succeeded`, `2xx`, production, and every delivery's last. None for one event's deliveries or for work in progress (pending, retrying), which are
  * read at once. The other filters are equalities on each slot read (deliveryEqualities): a slot
  * costs its records in that scope, and a page reads a bounded number of slots (the repository's
  * budget), so a rare combination is paged through with a cursor rather than in one request.
