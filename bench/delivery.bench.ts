@@ -44,6 +44,10 @@
  * `--seconds` long enough (e.g. `--rate 20 --seconds 420 --expired 1000000`) it measures delivery
  * latency while retention prunes a million deliveries.
  *
+ * `--payload <bytes>` pads each event's data to about that many bytes of JSON (a `notes` text),
+ * so the bytes stored per delivery show what one copy of the body per event saves over one per
+ * delivery.
+ *
  * The apps get WEBHOOKS_ALLOW_HTTP=true, DELIVERY_ALLOWED_CIDRS=<the receiver's addresses>/32, LOG_LEVEL=warn and
  * fresh AUTH_JWT_SECRET / SECRETS_ENCRYPTION_KEY; other settings (DELIVERY_CONCURRENCY, ...) are
  * taken from this process's environment when set, else the apps' defaults.
@@ -102,6 +106,7 @@ import {
   snapshotGroups,
 } from './support/process-cpu';
 import { formatCount, formatMs, formatSeconds, perSecond, summarize } from './support/stats';
+import { type StoredBytes, storedBytes } from './support/stored-bytes';
 
 interface NumericFlags {
   webhooks: number;
@@ -112,6 +117,8 @@ interface NumericFlags {
   hosts: number;
   expired: number;
   workers: number;
+  /** Bytes of JSON each event's data is padded to (0: the type's example as it is). */
+  payload: number;
 }
 
 interface Flags extends NumericFlags {
@@ -128,13 +135,16 @@ const DEFAULTS: NumericFlags = {
   hosts: 5,
   expired: 0,
   workers: 1,
+  payload: 0,
 };
 const USAGE =
   'usage: npm run bench:delivery -- [--webhooks 50] [--seconds 60] [--rate 20 (events/s)] ' +
   '[--partitions 6] [--wait 120 (s after the last publish)] ' +
   '[--hosts 5 (receiving hosts, 127.0.0.1-n, webhooks spread over them)] ' +
   '[--expired 0 (finished deliveries past retention, seeded for the worker to prune meanwhile)] ' +
-  '[--workers 1 (worker processes, one consumer group)] [--profile-worker <dir> (the first worker)]';
+  '[--workers 1 (worker processes, one consumer group)] ' +
+  "[--payload 0 (bytes of JSON each event's data is padded to; 0: the example as it is)] " +
+  '[--profile-worker <dir> (the first worker)]';
 
 /** How often the publisher sends what has come due. */
 const SEND_EVERY_MS = 50;
@@ -171,7 +181,7 @@ function parseFlags(argv: readonly string[]): Flags {
       raw === undefined ||
       !Number.isFinite(value) ||
       value < 0 ||
-      (value === 0 && name !== 'expired') ||
+      (value === 0 && name !== 'expired' && name !== 'payload') ||
       (name === 'hosts' && value > 254) ||
       (integer && !Number.isInteger(value))
     ) {
@@ -266,14 +276,32 @@ class DeliveryTracker {
   }
 }
 
-function platformEvent(id: string, seq: number): string {
+/**
+ * The example's data, padded with a `notes` text (the schema allows more fields) to about
+ * `bytes` of JSON, as a platform that sends the license's customer and entitlements would. The
+ * text is random hex, which PostgreSQL's compression of large values cannot shrink: the bytes
+ * stored are an upper bound for real bodies, which compress.
+ */
+function benchData(bytes: number): Record<string, unknown> {
+  const base = JSON.stringify({ ...BENCH_DATA, seq: 0 }).length;
+  const room = bytes - base - ',"notes":""'.length;
+  if (room <= 0) return BENCH_DATA;
+  return {
+    ...BENCH_DATA,
+    notes: randomBytes(Math.ceil(room / 2))
+      .toString('hex')
+      .slice(0, room),
+  };
+}
+
+function platformEvent(id: string, seq: number, data: Record<string, unknown>): string {
   return JSON.stringify({
     id,
     type: EVENT_TYPE,
     environment: 'production',
     occurredAt: new Date().toISOString(),
     // Valid for the type's schema (the worker checks it), told apart by `seq`.
-    data: { ...BENCH_DATA, seq },
+    data: { ...data, seq },
   });
 }
 
@@ -298,6 +326,7 @@ async function publish(
   onProgress: (published: number) => void,
 ): Promise<PublishRun> {
   const total = Math.round(flags.rate * flags.seconds);
+  const data = benchData(flags.payload);
   const startMs = performance.now();
   let seq = 0;
   let sends = 0;
@@ -313,7 +342,7 @@ async function publish(
         seq++;
         const id = `evt_${seq}`;
         tracker.published(id, atMs);
-        messages.push({ key: String(seq), value: platformEvent(id, seq) });
+        messages.push({ key: String(seq), value: platformEvent(id, seq, data) });
       }
       await kafka.producer.send({ topic, acks: -1, messages });
       maxSendMs = Math.max(maxSendMs, performance.now() - atMs);
@@ -423,7 +452,7 @@ class PruneProgress {
 
 function recordRows(
   records: Records | undefined,
-  stored: Awaited<ReturnType<typeof storedBytes>> | undefined,
+  stored: StoredBytes | undefined,
   warmUpDeliveries: number,
 ): [string, string][] {
   if (!records || !stored) {
@@ -438,11 +467,22 @@ function recordRows(
         `${formatMs(records.countMs)})`,
     ],
     [
+      'bytes written',
+      `${formatCount(stored.documentBytes / records.history)} B of documents per delivery (the ` +
+        `BSON of what the ${stored.byCollection.length} delivery collections hold at the end, ` +
+        `summed; versions a rewrite replaced and queue entries removed are not counted: ` +
+        stored.byCollection
+          .filter((c) => c.documentBytes > 0)
+          .map((c) => `${c.name} ${formatCount(c.documentBytes / records.history)}`)
+          .join(', ') +
+        ')',
+    ],
+    [
       'bytes stored',
-      `${formatCount(stored.tableBytes / records.history)} B of documents and ` +
-        `${formatCount(stored.indexBytes / records.history)} B of indexes per delivery ` +
-        `(${stored.collections} delivery collections, as the database reports their size, ` +
-        `rewritten versions included until vacuumed)`,
+      `${formatCount(stored.tableBytes / records.history)} B of tables and ` +
+        `${formatCount(stored.indexBytes / records.history)} B of indexes per delivery, as the ` +
+        `database reports them (FerretDB: rewritten row versions included until vacuumed, values ` +
+        `over about 2 kB left out)`,
     ],
   ];
 }
@@ -465,34 +505,6 @@ function pruneRows(
         `${formatCount(inAll)} by the end`,
     ],
   ];
-}
-
-/**
- * What the delivery collections hold, as the database sizes them (collStats): on FerretDB, the
- * PostgreSQL tables with the row versions updates leave until vacuumed, so it tracks what was
- * written.
- */
-async function storedBytes(
-  connection: Connection,
-): Promise<{ tableBytes: number; indexBytes: number; collections: number }> {
-  const db = connection.db!;
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
-    .map((c) => c.name)
-    .filter(
-      (name) =>
-        name.startsWith('deliver') || name === 'platform_events' || name === 'endpoint_failures',
-    );
-  let tableBytes = 0;
-  let indexBytes = 0;
-  for (const name of names) {
-    const stats = (await db.command({ collStats: name })) as {
-      size?: number;
-      totalIndexSize?: number;
-    };
-    tableBytes += stats.size ?? 0;
-    indexBytes += stats.totalIndexSize ?? 0;
-  }
-  return { tableBytes, indexBytes, collections: names.length };
 }
 
 interface CpuMark {
@@ -593,7 +605,7 @@ async function main(): Promise<void> {
     console.log(
       `  settings: --webhooks ${flags.webhooks} --rate ${flags.rate} --seconds ${flags.seconds} ` +
         `--partitions ${flags.partitions} --wait ${flags.wait} --hosts ${flags.hosts} ` +
-        `--expired ${flags.expired} --workers ${flags.workers}: ` +
+        `--expired ${flags.expired} --workers ${flags.workers} --payload ${flags.payload}: ` +
         `${formatCount(flags.rate * flags.webhooks)} deliveries/s wanted, ` +
         `${formatCount(expectedTotal)} in all`,
     );
@@ -696,7 +708,10 @@ async function main(): Promise<void> {
     await kafka.producer.send({
       topic: topics.licenses,
       acks: -1,
-      messages: warmUpIds.map((id, partition) => ({ partition, value: platformEvent(id, 0) })),
+      messages: warmUpIds.map((id, partition) => ({
+        partition,
+        value: platformEvent(id, 0, benchData(flags.payload)),
+      })),
     });
     const warmUpReceived = () =>
       warmUpIds.reduce((sum, id) => sum + Math.min(tracker.receivedOf(id), flags.webhooks), 0);
@@ -796,7 +811,8 @@ async function main(): Promise<void> {
       ],
       [
         'webhooks',
-        `${flags.webhooks} (production, ${EVENT_TYPE}, one path each, on ${flags.hosts} receiving hosts)`,
+        `${flags.webhooks} (production, ${EVENT_TYPE}, one path each, on ${flags.hosts} receiving hosts); ` +
+          `each event ${formatCount(Buffer.byteLength(platformEvent('evt_0', 0, benchData(flags.payload))))} B`,
       ],
       [
         'events published',
