@@ -19,13 +19,14 @@ export interface StoredBytes {
 }
 
 /** The collections a delivery writes to. */
-export function isDeliveryCollection(name: string): boolean {
+function isDeliveryCollection(name: string): boolean {
   return name.startsWith('deliver') || name === 'platform_events' || name === 'endpoint_failures';
 }
 
 /**
  * What the delivery collections hold, two ways. The documents' own BSON, read back and summed, is
- * what was written, the same on any database. The database's `collStats` is what it keeps: on
+ * what the documents kept were written as, the same on any database (a version a rewrite replaced
+ * is not in it). The database's `collStats` is what it keeps: on
  * FerretDB the PostgreSQL tables with the row versions updates leave until vacuumed, but without
  * the values PostgreSQL moves out of line (TOAST: any document over about 2 kB, such as an event
  * body of that size), so it undercounts large documents; on MongoDB, the BSON again.
